@@ -1,0 +1,108 @@
+"""Validation of long-format panels shared by every estimator in Nanbei.
+
+Each estimator takes a long DataFrame and the *names* of its unit, time and
+value columns.  The checks below turn the common ways such input goes wrong
+(missing columns, duplicate unit-time rows, non-numeric or non-positive values,
+unbalanced panels) into one clear ``ValueError`` instead of a deep pandas
+traceback or a silently wrong number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+
+def check_panel(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    columns: Iterable[str] = (),
+    positive: Iterable[str] = (),
+    balanced: bool = False,
+    allow_missing: bool = False,
+    min_units: int = 1,
+    min_periods: int = 1,
+    what: str = "panel",
+) -> pd.DataFrame:
+    """Validate a long panel and return a copy sorted by (unit, time).
+
+    Parameters
+    ----------
+    df : DataFrame in long format, one row per unit and period.
+    unit, time : names of the unit and time columns.
+    columns : further columns that must exist and be numeric.
+    positive : columns (subset of ``columns``) that must be strictly positive,
+        e.g. because their logarithm is taken.
+    balanced : require every unit to be observed in every period, with no
+        missing values in ``columns``.
+    allow_missing : if False, NaN in ``columns`` is an error.
+    min_units, min_periods : smallest acceptable numbers of units and periods.
+    what : name of the calling method, used in messages.
+
+    Raises
+    ------
+    ValueError naming the offending column, units or periods.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    columns = list(columns)
+    positive = list(positive)
+    needed = [unit, time, *columns, *[c for c in positive if c not in columns]]
+    missing = [c for c in dict.fromkeys(needed) if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what}: column(s) {missing} not found; available columns are {list(df.columns)}"
+        )
+    out = df[list(dict.fromkeys(needed))].copy()
+    if out[unit].isna().any() or out[time].isna().any():
+        bad = out.index[out[unit].isna() | out[time].isna()][:5].tolist()
+        raise ValueError(f"{what}: missing unit or time identifiers in rows {bad}")
+    dup = out.duplicated([unit, time], keep=False)
+    if dup.any():
+        pairs = out.loc[dup, [unit, time]].drop_duplicates().head(5).to_records(index=False)
+        raise ValueError(
+            f"{what}: duplicate ({unit}, {time}) rows, e.g. {[tuple(p) for p in pairs]}; "
+            "expected one row per unit and period"
+        )
+    for c in dict.fromkeys(columns + positive):
+        if not pd.api.types.is_numeric_dtype(out[c]) or pd.api.types.is_bool_dtype(out[c]):
+            coerced = pd.to_numeric(out[c], errors="coerce")
+            bad = out.loc[coerced.isna() & out[c].notna(), c].head(3).tolist()
+            if bad:
+                raise ValueError(f"{what}: column '{c}' must be numeric; found values like {bad}")
+            out[c] = coerced.astype(float)
+        if not allow_missing and out[c].isna().any():
+            rows = out.loc[out[c].isna(), [unit, time]].head(5).to_records(index=False)
+            raise ValueError(
+                f"{what}: column '{c}' has missing values at ({unit}, {time}) "
+                f"{[tuple(r) for r in rows]}; drop or fill them explicitly first"
+            )
+        if not np.isfinite(out[c].dropna().to_numpy(dtype=float)).all():
+            raise ValueError(f"{what}: column '{c}' contains infinite values")
+    for c in positive:
+        nonpos = out[c] <= 0
+        if nonpos.any():
+            rows = out.loc[nonpos, [unit, time, c]].head(5).to_records(index=False)
+            raise ValueError(
+                f"{what}: column '{c}' must be strictly positive (its log is taken); "
+                f"found {[tuple(r) for r in rows]}"
+            )
+    n_units = out[unit].nunique()
+    n_periods = out[time].nunique()
+    if n_units < min_units:
+        raise ValueError(f"{what}: needs at least {min_units} units, got {n_units}")
+    if n_periods < min_periods:
+        raise ValueError(f"{what}: needs at least {min_periods} periods, got {n_periods}")
+    if balanced:
+        counts = out.groupby(unit)[time].nunique()
+        short = counts[counts < n_periods]
+        if len(short):
+            raise ValueError(
+                f"{what}: the method needs a balanced panel ({n_periods} periods per unit); "
+                f"units {short.index[:5].tolist()} have only {short.iloc[:5].tolist()} periods"
+            )
+    return out.sort_values([unit, time]).reset_index(drop=True)
