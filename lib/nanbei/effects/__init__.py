@@ -1,0 +1,1 @@
+"""Policy-effect estimators: difference-in-differences, event studies, synthetic control and inference."""
