@@ -1,0 +1,273 @@
+"""Build the tidy data files in data/tidy/ from the raw extracts in data/raw/.
+
+Raw to tidy is code, never hand edits.  Every rule that changes or drops a
+published value is written here, with its reason, and repeated in
+data/README.md.  Run from the repository root:
+
+    python data/build.py          # rebuild data/tidy/* and data/SHA256SUMS
+    python data/build.py --check  # rebuild in memory and fail if anything differs
+
+The build is deterministic: the test suite rebuilds and compares checksums.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DATA = Path(__file__).resolve().parent
+RAW = DATA / "raw"
+TIDY = DATA / "tidy"
+MANIFEST = DATA / "SHA256SUMS"
+
+FIRST_YEAR, LAST_YEAR = 1990, 2021
+
+# The project's regional definition (Jiangsu's official three-way division).
+JIANGSU_REGIONS = {
+    320100: ("南京市", "Sunan"), 320200: ("无锡市", "Sunan"), 320400: ("常州市", "Sunan"),
+    320500: ("苏州市", "Sunan"), 321100: ("镇江市", "Sunan"),
+    320600: ("南通市", "Suzhong"), 321000: ("扬州市", "Suzhong"), 321200: ("泰州市", "Suzhong"),
+    320300: ("徐州市", "Subei"), 320700: ("连云港市", "Subei"), 320800: ("淮安市", "Subei"),
+    320900: ("盐城市", "Subei"), 321300: ("宿迁市", "Subei"),
+}
+
+# Published values that are not the prefecture city's: set to missing, with the reason.
+EXCLUDED_VALUES = [
+    # (city_code, year, column, reason)
+    (320800, 2000, "pop_registered",
+     "122.73 (10k) is the old county-level Huai'an city, not the prefecture "
+     "(former Huaiyin, renamed Huai'an in 2001; 514 in 2001)"),
+]
+
+# Census files use 2020 codes and the district code of the four municipalities.
+CENSUS_CODE_TO_PANEL = {110100: 110000, 120100: 120000, 310100: 310000, 500100: 500000}
+
+# CCSY city names that differ from the census names (typo or later renaming), mapped
+# to the GB/T 2260 codes used by the CSMAR panel.
+CCSY_NAME_TO_CODE = {
+    "莱芜市": 371200,  # merged into Jinan in 2019, absent from the 2020-boundary census file
+    "巢湖市": 341400,  # prefecture abolished in 2011
+    "思茅市": 530800,  # renamed Pu'er (普洱市) in 2007
+    "毫州市": 341600,  # typo for 亳州市 in the source spreadsheet
+}
+
+IMPOSSIBLE_RULES = {
+    **{c: (lambda v: v > 0) for c in ("gdp", "gdp_pc_official", "pop_registered",
+                                      "pop_resident", "employment", "wage_avg")},
+    **{c: (lambda v: v >= 0) for c in ("gdp_primary", "gdp_secondary", "gdp_tertiary", "fdi")},
+    **{c: (lambda v: v.between(0, 100)) for c in ("emp_share_primary", "emp_share_secondary",
+                                                   "emp_share_tertiary")},
+}
+
+PANEL_COLUMNS = [
+    "city_code", "city_zh", "city_en", "province_code", "province_en", "city_type", "region",
+    "year", "gdp", "gdp_primary", "gdp_secondary", "gdp_tertiary", "gdp_pc_official",
+    "pop_registered", "pop_resident", "employment", "emp_share_primary",
+    "emp_share_secondary", "emp_share_tertiary", "wage_avg", "fdi",
+]
+
+
+def _read(path: Path, **kw) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8", **kw)
+
+
+def _clean_name(name: pd.Series) -> pd.Series:
+    return (name.astype("string").str.replace(r"\s*\((city|City)\)\s*$", "", regex=True)
+            .str.replace(r"\s*\(city\)", "", regex=True).str.strip())
+
+
+def _most_common(s: pd.Series):
+    s = s.dropna()
+    return s.mode().iloc[0] if len(s) else pd.NA
+
+
+def build_cities(gdp: pd.DataFrame, emp: pd.DataFrame, census: pd.DataFrame) -> pd.DataFrame:
+    """One row per city code in either CSMAR table: names, province, type, region."""
+    both = pd.concat([gdp, emp[emp["Sgnyea"] >= FIRST_YEAR]])
+    g = both.assign(name=_clean_name(both["Ctnm_en"]), prov=_clean_name(both["Prvcnm_en"]))
+    cities = g.groupby("Ctnm_id").agg(
+        city_en=("name", _most_common), province_code=("Prvcnm_id", "first"),
+        province_en=("prov", _most_common), city_type=("Cttyp_en", _most_common))
+    cities.index.name = "city_code"
+    zh = census.assign(code=census["city_code"].replace(CENSUS_CODE_TO_PANEL)).set_index("code")["city"]
+    cities["city_zh"] = zh.reindex(cities.index)
+    for code, (name, _) in JIANGSU_REGIONS.items():
+        cities.loc[code, "city_zh"] = name
+    cities["region"] = pd.Series({c: r for c, (_, r) in JIANGSU_REGIONS.items()}).reindex(cities.index)
+    cities = cities.reset_index()
+    return cities[["city_code", "city_zh", "city_en", "province_code", "province_en",
+                   "city_type", "region"]].sort_values("city_code")
+
+
+def build_panel(gdp, emp, census, ccsy, cities) -> tuple[pd.DataFrame, list[str]]:
+    log = []
+    g = gdp.rename(columns={"Sgnyea": "year", "Ctnm_id": "city_code"})
+    g = pd.DataFrame({
+        "city_code": g["city_code"], "year": g["year"],
+        "gdp": g["Gdpct01"],
+        # CSMAR publishes sector value added in 10k yuan; the panel uses 100 million yuan.
+        "gdp_primary": g["GDP_PrimInd"] / 1e4,
+        "gdp_secondary": g["GDP_SecInd"] / 1e4,
+        "gdp_tertiary": g["GDP_TerInd"] / 1e4,
+        "gdp_pc_official": g["GDP_PerCapita"],
+    })
+    e = emp.rename(columns={"Sgnyea": "year", "Ctnm_id": "city_code"})
+    e = pd.DataFrame({
+        "city_code": e["city_code"], "year": e["year"],
+        "pop_registered": e["Eect01"], "employment": e["Eect05"],
+        "emp_share_primary": e["Eect08"], "emp_share_secondary": e["Eect09"],
+        "emp_share_tertiary": e["Eect10"], "wage_avg": e["Eect13"],
+    })
+    panel = g.merge(e, on=["city_code", "year"], how="outer")
+    panel = panel[panel["year"].between(FIRST_YEAR, LAST_YEAR)]
+    value_cols = [c for c in panel.columns if c not in ("city_code", "year")]
+    panel = panel.dropna(subset=value_cols, how="all")
+
+    # Resident population: the two censuses, persons -> 10k persons, on census years only.
+    cen = census.assign(city_code=census["city_code"].replace(CENSUS_CODE_TO_PANEL))
+    res = pd.concat([
+        pd.DataFrame({"city_code": cen["city_code"], "year": yr,
+                      "pop_resident": cen[f"popu_{yr}"] / 1e4})
+        for yr in (2010, 2020)])
+    unmatched = sorted(set(res["city_code"]) - set(panel["city_code"]))
+    log.append(f"census: {len(unmatched)} census units have no code in the CSMAR panel "
+               f"(county-level cities and changed codes), left out: {unmatched}")
+    panel = panel.merge(res, on=["city_code", "year"], how="left")
+
+    # FDI actually utilised, CCSY 2004-2012, matched on Chinese city names.
+    name_to_code = dict(zip(census["city"], census["city_code"].replace(CENSUS_CODE_TO_PANEL)))
+    name_to_code.update(CCSY_NAME_TO_CODE)
+    fdi = ccsy.assign(city_code=ccsy["city_zh"].map(name_to_code))
+    missing_names = sorted(fdi.loc[fdi["city_code"].isna(), "city_zh"].unique())
+    if missing_names:
+        raise SystemExit(f"data/raw/ccsy/ccsy_2004_2012.csv: city names without a code: {missing_names}")
+    zeros = int((fdi["fdi_actual_10k_usd"] == 0).sum())
+    # A reported 0 for a whole prefecture's utilised FDI is a blank cell in the yearbook
+    # extract, not a measured zero: it becomes missing.
+    fdi["fdi"] = fdi["fdi_actual_10k_usd"].where(fdi["fdi_actual_10k_usd"] != 0)
+    log.append(f"ccsy: {zeros} FDI values of exactly 0 treated as missing")
+    panel = panel.merge(fdi[["city_code", "year", "fdi"]].astype({"city_code": "int64"}),
+                        on=["city_code", "year"], how="left")
+
+    # Values the schema declares impossible (a share above 100 or below 0, a zero or
+    # negative population, GDP or wage) are recording errors in the source: missing.
+    for col, ok in IMPOSSIBLE_RULES.items():
+        bad = panel[col].notna() & ~ok(panel[col])
+        for _, row in panel.loc[bad, ["city_code", "year", col]].iterrows():
+            log.append(f"impossible {col} = {row[col]} for {int(row['city_code'])} in "
+                       f"{int(row['year'])}: set to missing")
+        panel.loc[bad, col] = np.nan
+
+    for code, year, col, reason in EXCLUDED_VALUES:
+        hit = (panel["city_code"] == code) & (panel["year"] == year)
+        log.append(f"excluded {col} for {code} in {year}: {reason}")
+        panel.loc[hit, col] = np.nan
+
+    panel = panel.merge(cities, on="city_code", how="left")
+    panel = panel[PANEL_COLUMNS].sort_values(["city_code", "year"]).reset_index(drop=True)
+    return panel, log
+
+
+def build_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "province_code": cpi["Prvcnm_id"], "province_en": _clean_name(cpi["Prvcnm_en"]),
+        "year": cpi["Sgnyea"], "cpi_prev_year_100": cpi["Pi0101"]})
+    out["province_en"] = out.groupby("province_code")["province_en"].transform(_most_common)
+    return out.dropna(subset=["cpi_prev_year_100"]).sort_values(["province_code", "year"])
+
+
+def build_parks() -> dict[str, pd.DataFrame]:
+    roster = _read(RAW / "cobuilt_parks" / "parks_roster.csv", dtype=str)
+    roster["year"] = pd.to_numeric(roster["year"], errors="coerce").astype("Int64")
+    for col in ("host_city", "partner_city"):
+        roster[f"{col}_code"] = roster[col].map(_city_code_from_label).astype("Int64")
+    pairings = _read(RAW / "cobuilt_parks" / "city_pairings.csv", dtype=str)
+    for col in ("south_city", "north_city"):
+        pairings[f"{col}_code"] = pairings[col].map(_city_code_from_label).astype("Int64")
+    timeline = _read(RAW / "cobuilt_parks" / "policy_timeline.csv", dtype=str)
+    return {"parks_roster.csv": roster, "city_pairings.csv": pairings,
+            "policy_timeline.csv": timeline}
+
+
+def _city_code_from_label(label) -> float:
+    """'宿迁 Suqian' -> 321300, by the Chinese name; NaN when not a Jiangsu city."""
+    if not isinstance(label, str):
+        return np.nan
+    for code, (zh, _) in JIANGSU_REGIONS.items():
+        if label.startswith(zh.removesuffix("市")):
+            return code
+    return np.nan
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n", float_format="%.10g")
+    return buf.getvalue().encode("utf-8")
+
+
+def build_all() -> tuple[dict[str, bytes], list[str]]:
+    """Return {relative path under data/: file bytes} for every tidy file, and the log."""
+    gdp = _read(RAW / "csmar_cre" / "CRE_Gdpct_extract.csv")
+    emp = _read(RAW / "csmar_cre" / "CRE_Eplwagct_extract.csv")
+    cpi = _read(RAW / "csmar_cre" / "CRE_Pi01_extract.csv")
+    census = _read(RAW / "census" / "census_city_2010_2020.csv")
+    ccsy = _read(RAW / "ccsy" / "ccsy_2004_2012.csv")
+    cities = build_cities(gdp, emp, census)
+    panel, log = build_panel(gdp, emp, census, ccsy, cities)
+    files = {
+        "tidy/cities.csv": _csv_bytes(cities),
+        "tidy/city_panel.csv": _csv_bytes(panel),
+        "tidy/province_cpi.csv": _csv_bytes(build_cpi(cpi)),
+    }
+    for name, df in build_parks().items():
+        files[f"tidy/{name}"] = _csv_bytes(df)
+    for name in ("jiangsu_cities_13.geojson", "jiangsu_counties_95.geojson",
+                 "jiangsu_province.geojson"):
+        files[f"tidy/{name}"] = (RAW / "boundaries" / name).read_bytes()
+    return files, log
+
+
+def manifest_text(files: dict[str, bytes]) -> str:
+    """sha256 of every raw and tidy data file, in `sha256sum` format."""
+    entries = {str(p.relative_to(DATA)): p.read_bytes()
+               for p in sorted(RAW.rglob("*")) if p.is_file()}
+    entries.update(files)
+    return "".join(f"{hashlib.sha256(b).hexdigest()}  {name}\n"
+                   for name, b in sorted(entries.items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="rebuild in memory and compare with the committed files")
+    args = parser.parse_args()
+    files, log = build_all()
+    manifest = manifest_text(files)
+    if args.check:
+        stale = [n for n, b in files.items()
+                 if not (DATA / n).exists() or (DATA / n).read_bytes() != b]
+        if not MANIFEST.exists() or MANIFEST.read_text() != manifest:
+            stale.append("SHA256SUMS")
+        if stale:
+            print("out of date (run python data/build.py):", ", ".join(stale), file=sys.stderr)
+            return 1
+        print("data/tidy and data/SHA256SUMS are up to date")
+        return 0
+    TIDY.mkdir(exist_ok=True)
+    for name, content in files.items():
+        (DATA / name).write_bytes(content)
+    MANIFEST.write_text(manifest)
+    print("\n".join(log))
+    print(f"wrote {len(files)} tidy files and {MANIFEST.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

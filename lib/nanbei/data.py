@@ -1,0 +1,375 @@
+"""The data contract: loaders for the shipped city panel (or your own file in its schema).
+
+Every loader validates what it reads and raises :class:`nanbei.DataError` with
+the file, the row or column and what was expected.  Shipped files are checked
+against ``data/SHA256SUMS`` so that a file edited by hand (or corrupted) is
+never analysed silently.
+
+Units (see data/README.md for the full dictionary)
+--------------------------------------------------
+gdp, gdp_primary/secondary/tertiary   100 million yuan (亿元), current prices
+gdp_pc_official                       yuan, as published (population basis switches, below)
+pop_registered, pop_resident          10k persons (万人)
+employment                            10k persons, as published
+emp_share_*                           percent of employment
+wage_avg                              yuan per year
+fdi                                   10k US dollars, actually utilised (2004-2012)
+
+Population basis of per-capita GDP
+----------------------------------
+Official per-capita GDP was computed on registered (户籍, hukou) population
+until about 2009 and on resident (常住) population afterwards.  A series that
+mixes the two shows a false jump (for Suzhou the published figure falls from
+106,863 yuan in 2008 to 83,696 in 2009).  :func:`per_capita` makes the basis
+explicit; :func:`region_ratio` computes regional ratios on a declared basis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nanbei.errors import DataError
+
+REGIONS = ("Sunan", "Suzhong", "Subei")
+JIANGSU_PROVINCE_CODE = 320000
+BASES = ("registered", "resident", "official")
+
+#: Column -> kind. "id" columns are integer identifiers; "positive" values must be > 0,
+#: "nonnegative" >= 0, "share" within [0, 100]; "text" free text.
+PANEL_SCHEMA: dict[str, str] = {
+    "city_code": "id", "city_zh": "text", "city_en": "text", "province_code": "id",
+    "province_en": "text", "city_type": "text", "region": "text", "year": "id",
+    "gdp": "positive", "gdp_primary": "nonnegative", "gdp_secondary": "nonnegative",
+    "gdp_tertiary": "nonnegative", "gdp_pc_official": "positive",
+    "pop_registered": "positive", "pop_resident": "positive", "employment": "positive",
+    "emp_share_primary": "share", "emp_share_secondary": "share",
+    "emp_share_tertiary": "share", "wage_avg": "positive", "fdi": "nonnegative",
+}
+PANEL_COLUMNS = list(PANEL_SCHEMA)
+NUMERIC_COLUMNS = [c for c, k in PANEL_SCHEMA.items() if k in ("positive", "nonnegative", "share")]
+
+
+def data_dir() -> Path:
+    """Folder holding ``tidy/`` and ``SHA256SUMS``: ``$NANBEI_DATA_DIR`` or the repo's data/."""
+    env = os.environ.get("NANBEI_DATA_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+
+
+# ----------------------------------------------------------------------------- reading
+def _manifest() -> dict[str, str]:
+    path = data_dir() / "SHA256SUMS"
+    if not path.exists():
+        raise DataError(f"{path}: checksum manifest not found; run `python data/build.py`")
+    entries = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        entries[name.strip()] = digest.strip()
+    return entries
+
+
+def verify_checksum(relative: str) -> Path:
+    """Check a shipped data file against data/SHA256SUMS and return its path."""
+    path = data_dir() / relative
+    if not path.exists():
+        raise DataError(f"{path}: shipped data file is missing; run `python data/build.py`")
+    expected = _manifest().get(relative)
+    if expected is None:
+        raise DataError(f"{path}: not listed in {data_dir() / 'SHA256SUMS'}")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise DataError(
+            f"{path}: checksum mismatch (expected sha256 {expected[:12]}..., got {actual[:12]}...). "
+            "The file was changed by hand or corrupted; restore it from git or rebuild it "
+            "from data/raw with `python data/build.py`."
+        )
+    return path
+
+
+def _read_csv(path: Path, **kw) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, encoding="utf-8", **kw)
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: cannot be decoded as UTF-8 text (byte {exc.start}); "
+                        "expected a UTF-8 CSV file") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{path}: not a readable CSV file ({exc})") from None
+
+
+@cache
+def _shipped_table(relative: str) -> pd.DataFrame:
+    # Cached: the notebooks load the same files many times; callers receive copies.
+    return _read_csv(verify_checksum(relative))
+
+
+def load_cities() -> pd.DataFrame:
+    """Registry of city codes: names (zh/en), province, administrative type, region."""
+    return _shipped_table("tidy/cities.csv").copy()
+
+
+# -------------------------------------------------------------------------- validation
+def validate_panel(df: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
+    """Check a city panel against the schema; return it with proper dtypes.
+
+    Raises DataError naming ``source``, the column and the first offending rows
+    (as file line numbers, header = line 1) for: missing or extra columns,
+    non-integer identifiers, non-numeric or impossible (negative, zero where
+    impossible, share > 100) values, duplicate city-years, unknown city codes
+    and unknown region names.
+    """
+    missing = [c for c in PANEL_COLUMNS if c not in df.columns]
+    extra = [c for c in df.columns if c not in PANEL_SCHEMA]
+    if missing:
+        raise DataError(f"{source}: missing column(s) {missing}; expected columns {PANEL_COLUMNS}")
+    if extra:
+        raise DataError(f"{source}: unexpected column(s) {extra}; expected exactly {PANEL_COLUMNS} "
+                        "(rename or drop the extra columns)")
+    out = df[PANEL_COLUMNS].copy()
+
+    def lines(mask: pd.Series) -> list[int]:
+        return [int(i) + 2 for i in np.flatnonzero(mask.to_numpy())[:5]]
+
+    for col, kind in PANEL_SCHEMA.items():
+        if kind == "text":
+            out[col] = out[col].astype("string")
+            continue
+        values = pd.to_numeric(out[col], errors="coerce")
+        bad = values.isna() & out[col].notna()
+        if bad.any():
+            example = out.loc[bad, col].iloc[0]
+            raise DataError(f"{source}: column '{col}' must be numeric; line(s) {lines(bad)} "
+                            f"hold non-numeric values such as {example!r}")
+        if kind == "id":
+            if values.isna().any():
+                raise DataError(f"{source}: column '{col}' is empty on line(s) "
+                                f"{lines(values.isna())}; every row needs a {col}")
+            if (values != values.round()).any():
+                raise DataError(f"{source}: column '{col}' must hold whole numbers; line(s) "
+                                f"{lines(values != values.round())}")
+            values = values.astype("int64")
+        else:
+            values = values.astype("float64")
+            limits = {"positive": "> 0", "nonnegative": ">= 0", "share": "between 0 and 100"}
+            impossible = {
+                "positive": values <= 0,
+                "nonnegative": values < 0,
+                "share": (values < 0) | (values > 100),
+            }[kind]
+            if impossible.any():
+                raise DataError(
+                    f"{source}: column '{col}' must be {limits[kind]} (missing values are empty "
+                    f"cells, never 0); line(s) {lines(impossible)} hold "
+                    f"{values[impossible].head(3).tolist()}")
+        out[col] = values
+
+    dup = out.duplicated(["city_code", "year"], keep=False)
+    if dup.any():
+        first = out.loc[dup, ["city_code", "year"]].iloc[0]
+        raise DataError(f"{source}: duplicate city-year rows on lines {lines(dup)} "
+                        f"(e.g. city_code {first['city_code']}, year {first['year']}); "
+                        "expected one row per city and year")
+    known = set(load_cities()["city_code"])
+    unknown = ~out["city_code"].isin(known)
+    if unknown.any():
+        raise DataError(f"{source}: unknown city_code {sorted(set(out.loc[unknown, 'city_code']))[:5]} "
+                        f"on line(s) {lines(unknown)}; expected GB/T 2260 codes listed in "
+                        f"{data_dir() / 'tidy' / 'cities.csv'}")
+    bad_region = out["region"].notna() & ~out["region"].isin(REGIONS)
+    if bad_region.any():
+        raise DataError(f"{source}: column 'region' must be one of {REGIONS} or empty; line(s) "
+                        f"{lines(bad_region)} hold {out.loc[bad_region, 'region'].iloc[0]!r}")
+    return out
+
+
+def load_city_panel(scope: str = "jiangsu", path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load the city panel: one row per city and year, columns as in data/README.md.
+
+    Parameters
+    ----------
+    scope : "jiangsu" (the 13 prefecture cities) or "china" (every prefecture-level
+        unit in the CSMAR CRE tables, 1990-2021).
+    path : a CSV file of your own in the same schema (e.g. a newer yearbook
+        extract).  It gets the same validation, but no checksum check.
+
+    Missing values are NaN, never 0.  ``gdp_pc_official`` changes population
+    basis around 2009: use :func:`per_capita` to choose a consistent basis.
+    """
+    if scope not in ("jiangsu", "china"):
+        raise DataError(f"load_city_panel: scope must be 'jiangsu' or 'china', got {scope!r}")
+    if path is None:
+        relative = "tidy/city_panel.csv"
+        panel = validate_panel(_shipped_table(relative).copy(), str(data_dir() / relative))
+    else:
+        panel = validate_panel(_read_csv(Path(path)), str(path))
+    if scope == "jiangsu":
+        panel = panel[panel["province_code"] == JIANGSU_PROVINCE_CODE]
+    return panel.sort_values(["city_code", "year"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------- per capita
+def implied_population(panel: pd.DataFrame) -> pd.Series:
+    """Population implied by the official figures, GDP / published per-capita GDP (10k persons).
+
+    Before about 2009 this approximates registered population, afterwards resident
+    population: it is the denominator the statistical office actually used.
+    """
+    return panel["gdp"] * 1e4 / panel["gdp_pc_official"]
+
+
+def _population(panel: pd.DataFrame, basis: str) -> pd.Series:
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
+    if basis == "registered":
+        return panel["pop_registered"]
+    if basis == "resident":
+        return panel["pop_resident"]
+    return implied_population(panel)
+
+
+def per_capita(panel: pd.DataFrame, basis: str) -> pd.Series:
+    """GDP per capita in yuan on a declared population basis.
+
+    basis
+        "registered": GDP / year-end registered (户籍) population, every year it exists;
+        "resident": GDP / census resident (常住) population, census years (2010, 2020) only;
+        "official": the published figure, whose basis switched from registered to
+        resident population around 2009 (not a consistent series across the switch).
+    """
+    if basis == "official":
+        values = panel["gdp_pc_official"].astype(float)
+    else:
+        values = panel["gdp"] * 1e4 / _population(panel, basis)
+    return values.rename(f"gdp_pc_{basis}")
+
+
+def regional_per_capita(panel: pd.DataFrame, basis: str = "official",
+                        allow_incomplete: bool = False) -> pd.DataFrame:
+    """Per-capita GDP of each region and year: total GDP over total population on ``basis``.
+
+    Returns a long DataFrame (year, region, gdp, population, gdp_pc, n_cities,
+    missing_cities).  A region-year in which some member city lacks GDP or
+    population gets ``gdp_pc`` NaN, unless ``allow_incomplete`` is True, in which
+    case it is computed on the cities present and ``missing_cities`` lists the
+    ones left out, so the subset is never silent.
+    """
+    if "region" not in panel.columns:
+        raise ValueError("regional_per_capita: the panel needs a 'region' column")
+    df = panel.loc[panel["region"].notna(), ["city_code", "city_en", "region", "year", "gdp"]].copy()
+    df["population"] = _population(panel.loc[df.index], basis)
+    members = df.groupby("region")["city_en"].unique()
+    rows = []
+    for (year, region), grp in df.groupby(["year", "region"], sort=True):
+        ok = grp["gdp"].notna() & grp["population"].notna()
+        missing = sorted(set(members[region]) - set(grp.loc[ok, "city_en"]))
+        gdp, pop = grp.loc[ok, "gdp"].sum(), grp.loc[ok, "population"].sum()
+        complete = not missing
+        pc = gdp * 1e4 / pop if ok.any() and (complete or allow_incomplete) else np.nan
+        rows.append({"year": year, "region": region, "gdp": gdp if ok.any() else np.nan,
+                     "population": pop if ok.any() else np.nan, "gdp_pc": pc,
+                     "n_cities": int(ok.sum()), "missing_cities": ", ".join(missing)})
+    return pd.DataFrame(rows)
+
+
+def region_ratio(panel: pd.DataFrame, numerator: str = "Sunan", denominator: str = "Subei",
+                 basis: str = "official", allow_incomplete: bool = False) -> pd.Series:
+    """Per-year ratio of regional per-capita GDP, ``numerator`` over ``denominator``.
+
+    Each region's per-capita GDP is its total GDP over its total population on
+    ``basis`` (for "official", the population implied by GDP / published per-capita
+    GDP).  Years where either region lacks a member city are NaN, unless
+    ``allow_incomplete``; the Series' ``attrs["missing_cities"]`` maps each year
+    with a gap to {region: [cities left out]}, and ``attrs["basis"]`` records the basis.
+    """
+    for name, value in (("numerator", numerator), ("denominator", denominator)):
+        if value not in REGIONS:
+            raise ValueError(f"region_ratio: {name} must be one of {REGIONS}, got {value!r}")
+    reg = regional_per_capita(panel, basis, allow_incomplete)
+    wide = reg.pivot(index="year", columns="region", values="gdp_pc")
+    ratio = (wide[numerator] / wide[denominator]).rename(f"{numerator}/{denominator} ({basis})")
+    miss = reg[reg["region"].isin([numerator, denominator]) & (reg["missing_cities"] != "")]
+    ratio.attrs["basis"] = basis
+    ratio.attrs["missing_cities"] = {
+        int(y): {r: m.split(", ") for r, m in zip(g["region"], g["missing_cities"])}
+        for y, g in miss.groupby("year")}
+    return ratio
+
+
+# --------------------------------------------------------------------------- prices
+def load_province_cpi() -> pd.DataFrame:
+    """Provincial consumer price index, previous year = 100 (CSMAR CRE_Pi01)."""
+    return _shipped_table("tidy/province_cpi.csv").copy()
+
+
+def cpi_index(base_year: int = 2000, province_code: int = JIANGSU_PROVINCE_CODE) -> pd.Series:
+    """Chained price level (base_year = 100) of a province, from year-on-year CPI."""
+    cpi = load_province_cpi()
+    cpi = cpi[cpi["province_code"] == province_code].set_index("year")["cpi_prev_year_100"]
+    if cpi.empty:
+        raise ValueError(f"cpi_index: no CPI for province_code {province_code}")
+    years = np.arange(cpi.index.min(), cpi.index.max() + 1)
+    gaps = sorted(set(years) - set(cpi.index))
+    if gaps:
+        raise DataError(f"province_cpi.csv: CPI missing for province {province_code} in {gaps}; "
+                        "a chained index cannot cross a gap")
+    if base_year not in cpi.index:
+        raise ValueError(f"cpi_index: base_year {base_year} outside {years[0]}-{years[-1]}")
+    level = (cpi / 100).cumprod()
+    return (100 * level / level.loc[base_year]).rename(f"cpi_{base_year}=100")
+
+
+def deflate(values: pd.Series, years: pd.Series, base_year: int = 2000,
+            province_code: int = JIANGSU_PROVINCE_CODE) -> pd.Series:
+    """Express nominal ``values`` in ``base_year`` prices with the provincial CPI.
+
+    CPI is a consumer price index, not a GDP deflator: real GDP figures made this
+    way measure purchasing power over consumer goods (city deflators are not
+    published in the shipped data).
+    """
+    index = cpi_index(base_year, province_code)
+    factor = years.map(index)
+    if factor.isna().any():
+        bad = sorted(set(years[factor.isna()]))
+        raise ValueError(f"deflate: no CPI for years {bad}")
+    return values * 100 / factor.to_numpy()
+
+
+# ---------------------------------------------------------------------- parks, maps
+def load_parks() -> pd.DataFrame:
+    """Sourced, incomplete roster of south-north co-built parks (see data/README.md)."""
+    return _shipped_table("tidy/parks_roster.csv").copy()
+
+
+def load_pairings() -> pd.DataFrame:
+    """South-north city pairings (2001 and the 2022 re-pairing), with sources."""
+    return _shipped_table("tidy/city_pairings.csv").copy()
+
+
+def load_policy_timeline() -> pd.DataFrame:
+    """Dated policy events of the south-north linkage, each with its source."""
+    return _shipped_table("tidy/policy_timeline.csv").copy()
+
+
+def load_boundaries(level: str = "city"):
+    """Simplified Jiangsu boundaries as a GeoDataFrame (WGS84): "province", "city" or "county"."""
+    import geopandas as gpd  # heavy import, needed only for maps
+
+    files = {"province": "jiangsu_province.geojson", "city": "jiangsu_cities_13.geojson",
+             "county": "jiangsu_counties_95.geojson"}
+    if level not in files:
+        raise ValueError(f"load_boundaries: level must be one of {list(files)}, got {level!r}")
+    path = verify_checksum(f"tidy/{files[level]}")
+    return gpd.read_file(path)
+
+
+def coverage(panel: pd.DataFrame, columns: list[str] | None = None,
+             unit: str = "city_code", time: str = "year") -> pd.DataFrame:
+    """Number of units with a non-missing value, by time (rows) and column."""
+    columns = columns or [c for c in NUMERIC_COLUMNS if c in panel.columns]
+    return panel.groupby(time)[columns].count().rename_axis(columns=f"units with data ({unit})")
