@@ -7,6 +7,8 @@ data/README.md.  Run from the repository root:
     python data/build.py          # rebuild data/tidy/* and data/SHA256SUMS
     python data/build.py --check  # rebuild in memory and fail if anything differs
 
+It also refreshes the checksum table in data/README.md.
+
 The build is deterministic: the test suite rebuilds and compares checksums.
 """
 
@@ -243,6 +245,21 @@ def manifest_text(files: dict[str, bytes]) -> str:
                    for name, b in sorted(entries.items()))
 
 
+README = DATA / "README.md"
+MANIFEST_START, MANIFEST_END = "<!-- manifest:start -->", "<!-- manifest:end -->"
+
+
+def readme_with_manifest(manifest: str) -> str:
+    """data/README.md with its manifest section replaced by the current checksums."""
+    text = README.read_text(encoding="utf-8")
+    head, _, rest = text.partition(MANIFEST_START)
+    _, _, tail = rest.partition(MANIFEST_END)
+    rows = "\n".join(f"| `{name}` | `{digest}` |" for digest, name in
+                     (line.split("  ") for line in manifest.splitlines()))
+    table = f"\n| file | sha256 |\n|---|---|\n{rows}\n"
+    return f"{head}{MANIFEST_START}{table}{MANIFEST_END}{tail}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
@@ -255,6 +272,8 @@ def main() -> int:
                  if not (DATA / n).exists() or (DATA / n).read_bytes() != b]
         if not MANIFEST.exists() or MANIFEST.read_text() != manifest:
             stale.append("SHA256SUMS")
+        if README.read_text(encoding="utf-8") != readme_with_manifest(manifest):
+            stale.append("README.md manifest")
         if stale:
             print("out of date (run python data/build.py):", ", ".join(stale), file=sys.stderr)
             return 1
@@ -264,6 +283,7 @@ def main() -> int:
     for name, content in files.items():
         (DATA / name).write_bytes(content)
     MANIFEST.write_text(manifest)
+    README.write_text(readme_with_manifest(manifest), encoding="utf-8")
     print("\n".join(log))
     print(f"wrote {len(files)} tidy files and {MANIFEST.name}")
     return 0

@@ -1,0 +1,292 @@
+"""The data contract: shipped files, validation errors, per-capita bases and region ratios."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nanbei
+from nanbei import data
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def jiangsu():
+    return data.load_city_panel("jiangsu")
+
+
+@pytest.fixture
+def panel_csv(tmp_path, jiangsu):
+    """A valid user file in the panel schema, to be broken by each test."""
+    path = tmp_path / "my_panel.csv"
+    jiangsu.to_csv(path, index=False)
+    return path
+
+
+# ------------------------------------------------------------------- shipped data
+def test_jiangsu_panel_has_13_cities_in_three_regions(jiangsu):
+    assert list(jiangsu.columns) == data.PANEL_COLUMNS
+    assert jiangsu["city_code"].nunique() == 13
+    assert jiangsu.groupby("region")["city_code"].nunique().to_dict() == {
+        "Sunan": 5, "Suzhong": 3, "Subei": 5}
+    # The design's region definition, checked by GB/T 2260 codes (3201xx Nanjing ... 3213xx Suqian).
+    by_code = jiangsu.drop_duplicates("city_code").set_index("city_code")["region"]
+    assert by_code[[320100, 320200, 320400, 320500, 321100]].eq("Sunan").all()
+    assert by_code[[320600, 321000, 321200]].eq("Suzhong").all()
+    assert by_code[[320300, 320700, 320800, 320900, 321300]].eq("Subei").all()
+    assert jiangsu["year"].between(1990, 2021).all()
+    assert jiangsu["city_zh"].notna().all()
+
+
+def test_china_panel_covers_prefecture_cities():
+    china = data.load_city_panel("china")
+    assert china["city_code"].nunique() > 280
+    assert china["province_code"].nunique() == 31
+    assert china.loc[china["province_code"] != 320000, "region"].isna().all()
+    # Units: Suzhou 2010 GDP is 9,228.91 亿元 in the China City Statistical Yearbook 2011.
+    sz = china[(china["city_code"] == 320500) & (china["year"] == 2010)]
+    assert sz["gdp"].item() == pytest.approx(9228.91)
+
+
+def test_missing_is_nan_never_zero(jiangsu):
+    numeric = jiangsu[data.NUMERIC_COLUMNS]
+    assert not (numeric == 0).any().any()
+    # Huai'an has no GDP before 2001 in the source: a gap, not a number.
+    huaian = jiangsu[(jiangsu["city_code"] == 320800) & (jiangsu["year"] <= 2000)]
+    assert huaian["gdp"].isna().all()
+
+
+def test_known_bad_source_value_is_excluded(jiangsu):
+    # The source's Huai'an 2000 registered population (122.73) is the county-level city.
+    value = jiangsu.loc[(jiangsu["city_code"] == 320800) & (jiangsu["year"] == 2000), "pop_registered"]
+    assert value.isna().all()
+
+
+def test_tidy_files_rebuild_identically_from_raw():
+    """Raw to tidy is code: rebuilding must reproduce the committed files byte for byte."""
+    result = subprocess.run([sys.executable, str(ROOT / "data" / "build.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_data_readme_lists_every_file_and_column():
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for line in (ROOT / "data" / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert name in readme, f"{name} missing from data/README.md"
+        assert digest in readme, f"checksum of {name} in data/README.md is stale"
+    for column in data.PANEL_COLUMNS:
+        assert f"`{column}`" in readme, f"column {column} not documented"
+
+
+# --------------------------------------------------------------- bad data raises
+def _write(df: pd.DataFrame, path: Path) -> Path:
+    df.to_csv(path, index=False)
+    return path
+
+
+def test_user_file_round_trips(panel_csv, jiangsu):
+    pd.testing.assert_frame_equal(data.load_city_panel(path=panel_csv), jiangsu)
+
+
+@pytest.mark.parametrize("scope", ["Jiangsu ", "world"])
+def test_bad_scope(scope):
+    with pytest.raises(nanbei.DataError, match="scope must be"):
+        data.load_city_panel(scope)
+
+
+def test_missing_column(panel_csv):
+    df = pd.read_csv(panel_csv).drop(columns="gdp")
+    with pytest.raises(nanbei.DataError, match=r"my_panel\.csv: missing column\(s\) \['gdp'\]"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+def test_extra_column(panel_csv):
+    df = pd.read_csv(panel_csv).assign(gdp_usd=1.0)
+    with pytest.raises(nanbei.DataError, match=r"unexpected column\(s\) \['gdp_usd'\]"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+def test_duplicate_city_year(panel_csv):
+    df = pd.read_csv(panel_csv)
+    df = pd.concat([df, df.iloc[[5]]], ignore_index=True)
+    code, year = df.iloc[5][["city_code", "year"]]
+    with pytest.raises(nanbei.DataError,
+                       match=rf"duplicate city-year rows on lines \[7, {len(df) + 1}\].*{code}.*{year}"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+def test_non_numeric_value_names_line_and_column(panel_csv):
+    df = pd.read_csv(panel_csv)
+    df["gdp"] = df["gdp"].astype(object)
+    df.loc[10, "gdp"] = "1,234.5"
+    with pytest.raises(nanbei.DataError, match=r"column 'gdp' must be numeric; line\(s\) \[12\].*'1,234.5'"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+@pytest.mark.parametrize("column,value,expected", [
+    ("gdp", -5.0, "> 0"),
+    ("pop_registered", 0.0, "> 0"),
+    ("fdi", -1.0, ">= 0"),
+    ("emp_share_primary", 120.0, "between 0 and 100"),
+])
+def test_impossible_values(panel_csv, column, value, expected):
+    df = pd.read_csv(panel_csv)
+    df.loc[3, column] = value
+    with pytest.raises(nanbei.DataError, match=rf"'{column}' must be {expected}.*line\(s\) \[5\]"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+def test_unknown_city_code(panel_csv):
+    df = pd.read_csv(panel_csv)
+    df.loc[0, "city_code"] = 329900
+    with pytest.raises(nanbei.DataError, match=r"unknown city_code \[329900\] on line\(s\) \[2\]"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+def test_unknown_region(panel_csv):
+    df = pd.read_csv(panel_csv)
+    df.loc[0, "region"] = "North"
+    with pytest.raises(nanbei.DataError, match="'region' must be one of"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+def test_non_integer_year(panel_csv):
+    df = pd.read_csv(panel_csv)
+    df["year"] = df["year"].astype(float)
+    df.loc[2, "year"] = 2001.5
+    with pytest.raises(nanbei.DataError, match=r"'year' must hold whole numbers; line\(s\) \[4\]"):
+        data.load_city_panel(path=_write(df, panel_csv))
+
+
+def test_undecodable_file(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("city_code,city_zh\n320100,南京市\n".encode("gbk"))
+    with pytest.raises(nanbei.DataError, match=r"gbk\.csv: cannot be decoded as UTF-8"):
+        data.load_city_panel(path=path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(nanbei.DataError, match="file not found"):
+        data.load_city_panel(path=tmp_path / "nope.csv")
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A private copy of data/ so a test can corrupt it."""
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy, ignore=shutil.ignore_patterns("raw"))
+    monkeypatch.setenv("NANBEI_DATA_DIR", str(copy))
+    data._shipped_table.cache_clear()
+    yield copy
+    data._shipped_table.cache_clear()
+
+
+def test_checksum_mismatch_is_caught(data_copy):
+    target = data_copy / "tidy" / "city_panel.csv"
+    text = target.read_text(encoding="utf-8").replace("9228.91", "9228.92")
+    target.write_text(text, encoding="utf-8")
+    with pytest.raises(nanbei.DataError, match=r"city_panel\.csv: checksum mismatch"):
+        data.load_city_panel()
+
+
+def test_missing_manifest_is_caught(data_copy):
+    (data_copy / "SHA256SUMS").unlink()
+    with pytest.raises(nanbei.DataError, match="checksum manifest not found"):
+        data.load_city_panel()
+
+
+# ------------------------------------------------------------ per capita, ratios
+def _toy_panel() -> pd.DataFrame:
+    """Two regions, hand-computable: Sunan = A + B, Subei = C."""
+    return pd.DataFrame({
+        "city_code": [1, 2, 3, 1, 2, 3], "city_en": ["A", "B", "C"] * 2,
+        "region": ["Sunan", "Sunan", "Subei"] * 2, "year": [2000] * 3 + [2001] * 3,
+        "gdp": [100.0, 300.0, 50.0, 110.0, 330.0, np.nan],          # 亿元
+        "pop_registered": [100.0, 100.0, 100.0, 100.0, 100.0, 100.0],  # 万人
+        "pop_resident": [np.nan] * 6,
+        "gdp_pc_official": [20000.0, 25000.0, 5000.0, 20000.0, 25000.0, 5000.0],
+    })
+
+
+def test_per_capita_bases_by_hand():
+    toy = _toy_panel()
+    # 100 亿元 / 100 万人 = 1e10 / 1e6 = 10,000 yuan per person.
+    assert data.per_capita(toy, "registered").iloc[0] == pytest.approx(10_000)
+    assert data.per_capita(toy, "official").iloc[1] == 25_000
+    assert data.per_capita(toy, "resident").isna().all()
+    # Implied population: 100 亿元 / 20,000 yuan = 50 万人.
+    assert data.implied_population(toy).iloc[0] == pytest.approx(50)
+    with pytest.raises(ValueError, match="basis must be one of"):
+        data.per_capita(toy, "hukou")
+
+
+def test_region_ratio_by_hand_and_incomplete_years():
+    toy = _toy_panel()
+    reg = data.region_ratio(toy, "Sunan", "Subei", basis="registered")
+    # 2000: Sunan (100+300)/(100+100) = 2 亿元 per 万人 vs Subei 50/100 = 0.5 -> ratio 4.
+    assert reg.loc[2000] == pytest.approx(4.0)
+    # 2001: Subei's only city lacks GDP -> NaN and reported, never computed on a subset.
+    assert np.isnan(reg.loc[2001])
+    assert reg.attrs["missing_cities"] == {2001: {"Subei": ["C"]}}
+    off = data.region_ratio(toy, basis="official")
+    # Official: implied pops 50 + 120 (Sunan), 100 (Subei): (400/170) / (50/100).
+    assert off.loc[2000] == pytest.approx((400 / 170) / 0.5)
+
+
+def test_region_ratio_subset_only_when_asked(jiangsu):
+    strict = data.region_ratio(jiangsu, basis="official")
+    loose = data.region_ratio(jiangsu, basis="official", allow_incomplete=True)
+    assert np.isnan(strict.loc[2000])  # Huai'an has no GDP in 2000
+    assert loose.attrs["missing_cities"][2000] == {"Subei": ["Huaian"]}
+    # The subset computation equals the ratio over the four other Subei cities.
+    four = jiangsu[(jiangsu["city_code"] != 320800)]
+    assert loose.loc[2000] == pytest.approx(data.region_ratio(four, basis="official").loc[2000])
+
+
+def test_headline_ratios_reproduce_the_report(jiangsu):
+    """The report's 3.5 (2000), 2.7 (2010), 1.96 (2021), official basis, to within rounding."""
+    ratio = data.region_ratio(jiangsu, "Sunan", "Subei", basis="official", allow_incomplete=True)
+    assert ratio.loc[2000] == pytest.approx(3.5, abs=0.05)  # Subei without Huai'an
+    assert ratio.loc[2010] == pytest.approx(2.7, abs=0.05)
+    assert ratio.loc[2021] == pytest.approx(1.96, abs=0.015)
+
+
+def test_registered_basis_shows_no_false_jump(jiangsu):
+    official = data.region_ratio(jiangsu, basis="official")
+    registered = data.region_ratio(jiangsu, basis="registered")
+    assert official.loc[2008] / official.loc[2009] > 1.4  # the basis switch
+    assert registered.loc[2008] / registered.loc[2009] < 1.1
+
+
+def test_region_ratio_rejects_unknown_region(jiangsu):
+    with pytest.raises(ValueError, match="numerator must be one of"):
+        data.region_ratio(jiangsu, numerator="South")
+
+
+def test_cpi_index_chains_year_on_year_rates():
+    idx = data.cpi_index(2000)
+    raw = data.load_province_cpi().query("province_code == 320000").set_index("year")
+    assert idx.loc[2000] == pytest.approx(100)
+    assert idx.loc[2001] == pytest.approx(raw.loc[2001, "cpi_prev_year_100"])
+    assert idx.loc[1999] == pytest.approx(100 / raw.loc[2000, "cpi_prev_year_100"] * 100)
+    real = data.deflate(pd.Series([100.0]), pd.Series([2001]))
+    assert real.iloc[0] == pytest.approx(100 * 100 / raw.loc[2001, "cpi_prev_year_100"])
+
+
+def test_parks_and_boundaries_load():
+    parks = data.load_parks()
+    assert len(parks) == 26 and parks["source_url"].notna().all()
+    suqian = parks[parks["park_en"] == "Suzhou–Suqian Industrial Park"]
+    assert suqian["year"].item() == 2006 and suqian["host_city_code"].item() == 321300
+    assert len(data.load_pairings()) >= 5
+    cities = data.load_boundaries("city")
+    assert len(cities) == 13 and set(cities["region"]) == {"Sunan", "Suzhong", "Subei"}
+    assert len(data.load_boundaries("county")) == 95
