@@ -236,18 +236,29 @@ class StaggeredDiDResult:
         G = self.unit_cohort.astype(float)
         cohorts = np.sort(np.unique(grp))
         share = {g: float(np.mean(G == g)) for g in cohorts}
+        G_unique, G_codes = np.unique(G, return_inverse=True)
         pg = np.array([share[g] for g in grp])
 
-        def wif(keep: np.ndarray) -> np.ndarray:
-            # Influence of estimating the cohort shares used as weights.
-            ind = (G[:, None] == grp[keep][None, :]).astype(float) - pg[keep][None, :]
-            s = pg[keep].sum()
-            return ind / s - ind.sum(axis=1, keepdims=True) * (pg[keep] / s**2)[None, :]
+        def wif_dot(groups: np.ndarray, shares: np.ndarray, values: np.ndarray) -> np.ndarray:
+            # Influence of estimating the cohort shares used as weights (R's ``wif``),
+            # multiplied by the estimates: sum_k wif[:, k] * values[k], computed per
+            # cohort instead of forming the units x cells matrix.
+            s = shares.sum()
+            lookup = {g: 0.0 for g in cohorts}
+            count = {g: 0.0 for g in cohorts}
+            for g_k, v_k in zip(groups, values):
+                lookup[g_k] += v_k
+                count[g_k] += 1.0
+            own = np.array([lookup.get(g, 0.0) for g in G_unique])[G_codes]
+            cnt = np.array([count.get(g, 0.0) for g in G_unique])[G_codes]
+            ind_dot = own - shares @ values  # sum_k (1{G_i = g_k} - pg_k) * v_k
+            ind_sum = cnt - s  # sum_k (1{G_i = g_k} - pg_k)
+            return ind_dot / s - ind_sum * (shares @ values) / s**2
 
         def combine(keep: np.ndarray, w: np.ndarray, with_wif: bool) -> np.ndarray:
             out = psi[:, keep] @ w
             if with_wif:
-                out = out + wif(keep) @ att[keep]
+                out = out + wif_dot(grp[keep], pg[keep], att[keep])
             return out
 
         labels: list = []
@@ -272,10 +283,9 @@ class StaggeredDiDResult:
             pgg = np.array([share[g] for g in labels])
             wg = pgg / pgg.sum()
             overall = float(np.asarray(est) @ wg)
-            ind = (G[:, None] == np.asarray(labels)[None, :]).astype(float) - pgg[None, :]
-            s = pgg.sum()
-            wif_g = ind / s - ind.sum(axis=1, keepdims=True) * (pgg / s**2)[None, :]
-            inf_overall = np.column_stack(infs) @ wg + wif_g @ np.asarray(est)
+            inf_overall = np.column_stack(infs) @ wg + wif_dot(
+                np.asarray(labels), pgg, np.asarray(est)
+            )
         elif kind == "dynamic":
             name = "event_time"
             ev = tt - grp
@@ -426,9 +436,9 @@ def staggered_did(
     times = times.astype(float)
 
     # Wide matrices: rows = units (sorted), columns = periods (sorted).
-    wide_y = panel.pivot(index=unit, columns=time, values=outcome)
-    units = wide_y.index
-    Y = wide_y.to_numpy(float)
+    # check_panel returns a balanced panel sorted by (unit, time): reshape directly.
+    units = pd.Index(panel[unit].iloc[:: len(times)].to_numpy(), name=unit)
+    Y = panel[outcome].to_numpy(float).reshape(len(units), len(times))
     G = cohort_col.reindex(units).to_numpy(float)
     bad = sorted(set(G[(G != 0)]) - set(times))
     if bad:
@@ -449,14 +459,12 @@ def staggered_did(
             f"(e.g. {units[early][:5].tolist()}); see result.dropped",
             stacklevel=2,
         )
-        keep = ~early
-        Y, G, units = Y[keep], G[keep], units[keep]
+    keep_rows = ~early
+    Y, G, units = Y[keep_rows], G[keep_rows], units[keep_rows]
     X = None
     if covs:
         X = np.stack(
-            [panel.pivot(index=unit, columns=time, values=c).reindex(units).to_numpy(float)
-             for c in covs],
-            axis=2,
+            [panel[c].to_numpy(float).reshape(-1, len(times))[keep_rows] for c in covs], axis=2
         )  # units x periods x covariates
     cohorts = np.sort(np.unique(G[G > 0]))
     if not len(cohorts):
@@ -518,150 +526,124 @@ def staggered_did(
 
 
 def _estimate_cells(Y, G, X, times, cohorts, *, control, method, base_period):
-    """Loop over (cohort, period) cells; return cell rows, influence matrix, skipped."""
+    """All ATT(g, t) cells: rows for the table, (n x cells) influence matrix, skipped cells.
+
+    Cells that share the same comparison units and covariate design (for
+    never-treated controls: every period of a cohort) are estimated together,
+    with the outcome changes of all their periods as columns of one matrix.
+    """
     n, T = Y.shape
-    cells: list[dict] = []
-    cols: list[np.ndarray] = []
-    skipped: list[tuple] = []
-    time_varying = X is not None and not np.all(X == X[:, :1, :])
-    design_cache: dict = {}
     first = 1 if base_period == "varying" else 0
+    time_varying = X is not None and not np.all(X == X[:, :1, :])
+    rows: list[dict] = []
+    batches: dict = {}
+    skipped: list[tuple] = []
     for g in cohorts:
         last_pre = int(np.searchsorted(times, g) - 1)  # index of period g-1
-        treated = G == g
+        n_treated = int(np.sum(G == g))
         for tc in range(first, T):
-            post = times[tc] >= g
+            post = bool(times[tc] >= g)
             b = last_pre if (post or base_period == "universal") else tc - 1
-            row = dict(cohort=g, time=times[tc], event_time=times[tc] - g, post=post, ref=False)
-            if b == tc:  # universal base: the reference cell itself
-                row.update(att=0.0, n_treated=int(treated.sum()), n_control=0, ref=True)
-                cells.append(row)
-                cols.append(np.zeros(n))
-                continue
-            if control == "never":
-                ctrl = G == 0
-                key_ctrl = 0.0
-            else:
-                key_ctrl = max(times[tc], times[b])
-                ctrl = (G == 0) | ((G > key_ctrl) & (G != g))
-            if not ctrl.any():
-                skipped.append((g, times[tc], "no comparison units"))
-                continue
-            sub = treated | ctrl
-            D = treated[sub].astype(float)
-            dy = Y[sub, tc] - Y[sub, b]
-            if X is None:
-                Z = None
-                key = None
-            else:
-                Z = np.column_stack([np.ones(sub.sum()), X[sub, b, :]])
-                key = (g, key_ctrl, b if time_varying else None)
-            try:
-                att, inf = _two_by_two(dy, D, Z, method, design_cache, key)
-            except np.linalg.LinAlgError as err:
-                raise ValueError(
-                    f"staggered_did: cell cohort={_fmt(g)}, time={_fmt(times[tc])}: {err}; "
-                    "too few units in the cohort or collinear covariates"
-                ) from None
-            n1 = int(sub.sum())
-            full = np.zeros(n)
-            full[sub] = inf * (n / n1)
-            row.update(att=att, n_treated=int(treated.sum()), n_control=int(ctrl.sum()))
-            cells.append(row)
-            cols.append(full)
-    psi = np.column_stack(cols) if cols else np.zeros((n, 0))
-    return cells, psi, skipped
+            row = dict(cohort=g, time=times[tc], event_time=times[tc] - g, post=post,
+                       att=0.0, n_treated=n_treated, n_control=0, ref=b == tc)
+            if b != tc:  # b == tc is the reference cell of a universal base: ATT 0
+                thr = 0.0 if control == "never" else max(times[tc], times[b])
+                ctrl = (G == 0) if control == "never" else (G == 0) | ((G > thr) & (G != g))
+                if not ctrl.any():
+                    skipped.append((g, times[tc], "no comparison units"))
+                    continue
+                row["n_control"] = int(ctrl.sum())
+                key = (g, thr, b if time_varying else None)
+                batches.setdefault(key, []).append((len(rows), tc, b))
+            rows.append(row)
+    psi = np.zeros((n, len(rows)))
+    for (g, thr, bkey), cells in batches.items():
+        idx = np.array([c[0] for c in cells])
+        tcs = np.array([c[1] for c in cells])
+        bs = np.array([c[2] for c in cells])
+        ctrl = (G == 0) if control == "never" else (G == 0) | ((G > thr) & (G != g))
+        sub = (G == g) | ctrl
+        D = (G[sub] == g).astype(float)
+        Ys = Y[sub]
+        DY = Ys[:, tcs] - Ys[:, bs]
+        Z = None
+        if X is not None:
+            Z = np.column_stack([np.ones(sub.sum()), X[sub, bs[0], :]])
+        try:
+            att, inf = _two_by_two(DY, D, Z, method)
+        except np.linalg.LinAlgError as err:
+            raise ValueError(
+                f"staggered_did: cohort {_fmt(g)}: {err}; too few units in the cohort or "
+                "collinear covariates"
+            ) from None
+        m = int(sub.sum())
+        psi[np.ix_(sub, idx)] = inf * (n / m)
+        for j, k in enumerate(idx):
+            rows[k]["att"] = float(att[j])
+    return rows, psi, skipped
 
 
-def _two_by_two(dy, D, Z, method, cache, key):
-    """ATT and its influence function for one 2x2 comparison (DRDID panel estimators).
+def _two_by_two(DY, D, Z, method):
+    """ATTs and influence functions of 2x2 DiDs sharing treated and control units.
 
-    ``dy`` = outcome change over the comparison, ``D`` = 1 for the cohort and 0
-    for controls, ``Z`` = covariates with intercept (None: unconditional).
+    ``DY`` (units x cells) holds outcome changes, one column per comparison;
+    ``D`` = 1 for the cohort and 0 for controls; ``Z`` = covariates with an
+    intercept (None: unconditional, where dr, ipw and reg all reduce to a
+    difference of mean changes).  Formulas follow ``DRDID``'s panel estimators
+    (``drdid_panel``, ``std_ipw_did_panel``, ``reg_did_panel``), written for a
+    matrix of outcomes so that all periods of a cohort are done at once.
+    Influence functions are on the subsample (mean-zero, ``se = sd / sqrt(m)``).
     """
-    m = len(dy)
+    m = len(D)
+    D1 = D[:, None]
+    C1 = 1.0 - D1
     if Z is None:
-        # Unconditional: all three estimators reduce to a difference of mean changes.
         p1 = D.mean()
-        p0 = 1.0 - p1
-        mu1 = dy[D == 1].mean()
-        mu0 = dy[D == 0].mean()
-        inf = D * (dy - mu1) / p1 - (1 - D) * (dy - mu0) / p0
-        return float(mu1 - mu0), inf
+        mu1 = D @ DY / D.sum()
+        mu0 = (1 - D) @ DY / (1 - D).sum()
+        inf = D1 * (DY - mu1) / p1 - C1 * (DY - mu0) / (1 - p1)
+        return mu1 - mu0, inf
 
-    design = cache.get(key) if key is not None else None
-    if design is None:
-        design = _Design(Z, D, need_ps=method in ("dr", "ipw"))
-        if key is not None:
-            cache[key] = design
-    Z = design.Z
     ctrl = D == 0
+    Zc = Z[ctrl]
+    xtx = Zc.T @ Zc
+    if np.linalg.cond(xtx) > 1e12:
+        raise np.linalg.LinAlgError("the outcome regression design is singular")
+    ols_inv = np.linalg.inv(xtx) * m  # inverse of (Z_c'Z_c / m)
     if method in ("dr", "reg"):
-        beta = design.ols_inv @ (Z[ctrl].T @ dy[ctrl])
-        out = Z @ beta
+        out = Z @ (ols_inv @ (Zc.T @ DY[ctrl]) / m)
+        resid = DY - out
+        e = C1 * resid  # OLS scores (times Z) of the control units
     if method == "reg":
-        w1 = D
-        eta1 = np.mean(w1 * dy) / w1.mean()
-        eta0 = np.mean(w1 * out) / w1.mean()
-        lin_ols = ((1 - D) * (dy - out))[:, None] * Z @ (design.ols_inv * m)
-        inf_treat = (w1 * dy - w1 * eta1) / w1.mean()
-        inf_ctrl = (w1 * out - w1 * eta0 + lin_ols @ np.mean(w1[:, None] * Z, axis=0)) / w1.mean()
-        return float(eta1 - eta0), inf_treat - inf_ctrl
+        w1 = D.mean()
+        eta1 = D @ DY / D.sum()
+        eta0 = D @ out / D.sum()
+        h = Z @ (ols_inv @ np.mean(D1 * Z, axis=0))
+        inf_treat = D1 * (DY - eta1) / w1
+        inf_ctrl = (D1 * (out - eta0) + e * h[:, None]) / w1
+        return eta1 - eta0, inf_treat - inf_ctrl
 
-    ps, trim = design.ps, design.trim
+    ps = np.minimum(_logit(Z, D), 1 - 1e-6)
+    trim = np.ones(m)
+    trim[ctrl] = (ps[ctrl] < _TRIM_LEVEL).astype(float)
+    info = Z.T @ ((ps * (1 - ps))[:, None] * Z)
+    if np.linalg.cond(info) > 1e12:
+        raise np.linalg.LinAlgError("the propensity score design is singular")
+    lin_ps = ((D - ps)[:, None] * Z) @ (np.linalg.inv(info) * m)  # logit linear rep.
     w1 = trim * D
     w0 = trim * ps * (1 - D) / (1 - ps)
-    lin_ps = design.lin_ps
-    if method == "ipw":
-        a1, a0 = w1 * dy, w0 * dy
-        eta1 = a1.mean() / w1.mean()
-        eta0 = a0.mean() / w0.mean()
-        inf_treat = (a1 - w1 * eta1) / w1.mean()
-        m2 = np.mean((w0 * (dy - eta0))[:, None] * Z, axis=0)
-        inf_ctrl = (a0 - w0 * eta0 + lin_ps @ m2) / w0.mean()
-        return float(eta1 - eta0), inf_treat - inf_ctrl
-
-    # doubly robust (DRDID::drdid_panel)
-    resid = dy - out
-    a1, a0 = w1 * resid, w0 * resid
-    eta1 = a1.mean() / w1.mean()
-    eta0 = a0.mean() / w0.mean()
-    lin_ols = ((1 - D) * resid)[:, None] * Z @ (design.ols_inv * m)
-    inf_treat = (a1 - w1 * eta1 - lin_ols @ np.mean(w1[:, None] * Z, axis=0)) / w1.mean()
-    m2 = np.mean((w0 * (resid - eta0))[:, None] * Z, axis=0)
-    m3 = np.mean(w0[:, None] * Z, axis=0)
-    inf_ctrl = (a0 - w0 * eta0 + lin_ps @ m2 - lin_ols @ m3) / w0.mean()
-    return float(eta1 - eta0), inf_treat - inf_ctrl
-
-
-class _Design:
-    """Per-(cohort, control set) pieces that do not depend on the outcome period.
-
-    Holds the inverse of the control units' X'X (outcome regression) and the
-    logit propensity score with its asymptotic linear representation.  Cached
-    so that, with time-invariant covariates, each cohort's propensity score is
-    fitted once rather than once per period.
-    """
-
-    def __init__(self, Z: np.ndarray, D: np.ndarray, need_ps: bool):
-        self.Z = Z
-        ctrl = D == 0
-        Zc = Z[ctrl]
-        xtx = Zc.T @ Zc
-        if np.linalg.cond(xtx) > 1e12:
-            raise np.linalg.LinAlgError("outcome regression design is singular")
-        self.ols_inv = np.linalg.inv(xtx)
-        if need_ps:
-            ps = _logit(Z, D)
-            ps = np.minimum(ps, 1 - 1e-6)
-            trim = np.ones_like(ps)
-            trim[ctrl] = (ps[ctrl] < _TRIM_LEVEL).astype(float)
-            info = Z.T @ ((ps * (1 - ps))[:, None] * Z)
-            if np.linalg.cond(info) > 1e12:
-                raise np.linalg.LinAlgError("propensity score design is singular")
-            # score_i @ (n * inverse information): linear representation of the logit.
-            self.lin_ps = ((D - ps)[:, None] * Z) @ (np.linalg.inv(info) * len(D))
-            self.ps, self.trim = ps, trim
+    target = DY if method == "ipw" else resid
+    eta1 = w1 @ target / w1.sum()
+    eta0 = w0 @ target / w0.sum()
+    dev0 = w0[:, None] * (target - eta0)
+    inf_treat = w1[:, None] * (target - eta1)
+    inf_ctrl = dev0 + lin_ps @ (dev0.T @ Z / m).T
+    if method == "dr":
+        h1 = Z @ (ols_inv @ np.mean(w1[:, None] * Z, axis=0))
+        h3 = Z @ (ols_inv @ np.mean(w0[:, None] * Z, axis=0))
+        inf_treat = inf_treat - e * h1[:, None]
+        inf_ctrl = inf_ctrl - e * h3[:, None]
+    return eta1 - eta0, inf_treat / w1.mean() - inf_ctrl / w0.mean()
 
 
 def _logit(Z: np.ndarray, D: np.ndarray, tol: float = 1e-12, max_iter: int = 100) -> np.ndarray:
@@ -746,14 +728,14 @@ def _unit_cohort(df, *, unit, time, cohort, what) -> pd.Series:
         raise ValueError(
             f"{what}: cohort column '{cohort}' has negative values {sorted(c[c < 0].unique())[:5]}"
         )
-    nun = c.groupby(df[unit]).nunique()
-    varying = nun[nun > 1]
+    by_unit = c.groupby(df[unit].to_numpy()).agg(["min", "max"])
+    varying = by_unit.index[by_unit["min"] != by_unit["max"]]
     if len(varying):
         raise ValueError(
-            f"{what}: cohort column '{cohort}' varies within units {varying.index[:5].tolist()}; "
+            f"{what}: cohort column '{cohort}' varies within units {varying[:5].tolist()}; "
             "it must be the (constant) first treated period of each unit"
         )
-    return c.groupby(df[unit]).first()
+    return by_unit["min"]
 
 
 def _as_list(x) -> list[str]:
