@@ -406,8 +406,11 @@ def beta_panel(
     * ``effects="twoway"``: unit and window fixed effects;
     * ``effects="none"``: pooled OLS with an intercept.
 
-    Standard errors are clustered by unit (linearmodels, with its debiased and
-    few-cluster corrections).  Because clustered t-tests over-reject with few
+    Standard errors are clustered by unit (linearmodels ``debiased=True,
+    group_debias=True``; its p-value uses a t distribution with the residual
+    degrees of freedom).  With absorbed effects its degrees-of-freedom factor
+    differs slightly from Stata's / pyfixest's CRV1 (which do not count effects
+    nested in the clusters); the two coincide for ``effects="none"``.  Because clustered t-tests over-reject with few
     clusters (Cameron, Gelbach and Miller 2008), ``pvalue_wild`` adds the
     restricted wild cluster bootstrap (WCR, Rademacher weights) for slope = 0;
     with at most 12 clusters (or 2^G <= n_boot) all 2^G sign vectors are

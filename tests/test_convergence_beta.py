@@ -1,0 +1,317 @@
+"""Tests for nanbei.convergence.beta and beta_panel.
+
+References: closed-form least squares and the textbook OLS / HC1 variance
+formulas computed with numpy; simulated panels whose convergence speed lambda
+is known by construction; pyfixest (a second fixed-effects implementation) for
+the panel slope and clustered SE; and the ``wildboottest`` package for the
+restricted wild cluster bootstrap, run on statsmodels OLS with explicit
+fixed-effect dummies.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import libpysal
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from nanbei.convergence import beta, beta_panel
+from nanbei.convergence.beta import speed_half_life
+
+YEARS = list(range(1940, 2010, 10))
+
+
+@pytest.fixture(scope="module")
+def mexico():
+    wide = pd.read_csv(libpysal.examples.get_path("mexico.csv"))
+    long = wide.melt(id_vars=["State"], value_vars=[f"pcgdp{y}" for y in YEARS],
+                     var_name="year", value_name="pcgdp")
+    long["year"] = long["year"].str[5:].astype(int)
+    return wide, long
+
+
+def simulate(n_units, years, lam, *, mu_sd=0.0, dev_sd=0.6, noise=0.0, seed=0, z_coef=0.0):
+    """Annual partial adjustment towards unit steady states mu_i (+ z_coef * z_i):
+
+    ln y_(t+1) - m_i = exp(-lam) (ln y_t - m_i) + e,   so over T years
+    ln y_(t+T) - m_i = exp(-lam T) (ln y_t - m_i) + accumulated noise,
+    and the growth-on-level slope is b = -(1 - exp(-lam T)) / T.
+    """
+    rng = np.random.default_rng(seed)
+    z = rng.normal(0, 1, n_units)
+    m = 9.0 + rng.normal(0, mu_sd, n_units) + z_coef * z
+    ly = m + rng.normal(0, dev_sd, n_units) - 2 * z_coef * z  # start away from m, against z
+    rows = []
+    for t in years:
+        rows.append(pd.DataFrame({"u": np.arange(n_units), "t": t, "y": np.exp(ly), "z": z}))
+        ly = m + math.exp(-lam) * (ly - m) + rng.normal(0, noise, n_units)
+    return pd.concat(rows, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_speed_half_life_closed_form():
+    # lambda = 0.02, T = 10: b = -(1 - e^-0.2)/10; half-life = ln2/0.02 = 34.657...
+    b = -(1 - math.exp(-0.2)) / 10
+    lam, hl, note = speed_half_life(b, 10)
+    assert lam == pytest.approx(0.02, rel=1e-12)
+    assert hl == pytest.approx(math.log(2) / 0.02, rel=1e-12)
+    assert note is None
+    lam, hl, note = speed_half_life(0.01, 10)  # divergence
+    assert lam < 0 and hl == math.inf and "divergence" in note
+    lam, hl, note = speed_half_life(-0.15, 10)  # b T = -1.5 <= -1
+    assert math.isnan(lam) and math.isnan(hl) and "undefined" in note
+
+
+# --------------------------------------------------------------------------- beta
+
+
+def test_beta_matches_closed_form_ols_on_mexico(mexico):
+    wide, long = mexico
+    res = beta(long, unit="State", time="year", value="pcgdp", start=1940, end=2000)
+    x = np.log(wide["pcgdp1940"].to_numpy())
+    g = (np.log(wide["pcgdp2000"].to_numpy()) - x) / 60
+    n = len(x)
+    X = np.column_stack([np.ones(n), x])
+    coef = np.linalg.solve(X.T @ X, X.T @ g)
+    e = g - X @ coef
+    xtx_inv = np.linalg.inv(X.T @ X)
+    se = math.sqrt(e @ e / (n - 2) * xtx_inv[1, 1])
+    meat = (X * e[:, None] ** 2).T @ X
+    se_hc1 = math.sqrt((xtx_inv @ meat @ xtx_inv)[1, 1] * n / (n - 2))
+    r2 = 1 - e @ e / np.sum((g - g.mean()) ** 2)
+    assert res.slope == pytest.approx(coef[1], rel=1e-10)
+    assert res.intercept == pytest.approx(coef[0], rel=1e-10)
+    assert res.se == pytest.approx(se, rel=1e-8)
+    assert res.se_hc1 == pytest.approx(se_hc1, rel=1e-8)
+    assert res.r2 == pytest.approx(r2, rel=1e-10)
+    assert res.nobs == 32 and res.dropped == []
+    from scipy import stats
+    assert res.pvalue == pytest.approx(2 * stats.t.sf(abs(coef[1] / se), n - 2), rel=1e-8)
+    lam = -math.log(1 + coef[1] * 60) / 60
+    assert res.speed == pytest.approx(lam, rel=1e-10)
+    assert res.half_life == pytest.approx(math.log(2) / lam, rel=1e-10)
+    # result object API
+    assert "BetaResult(" in repr(res) and "slope" in res.summary()
+    assert res.to_frame().loc["absolute", "slope"] == res.slope
+    assert res.model.params["log_start"] == res.slope
+
+
+def test_beta_recovers_known_speed():
+    lam = 0.03
+    df = simulate(400, range(2000, 2021), lam, dev_sd=0.5, noise=0.01, seed=3)
+    res = beta(df, unit="u", time="t", value="y", start=2000, end=2020)
+    assert res.slope == pytest.approx(-(1 - math.exp(-lam * 20)) / 20, abs=4 * res.se)
+    assert res.speed == pytest.approx(lam, abs=0.003)
+    assert res.half_life == pytest.approx(math.log(2) / lam, rel=0.1)
+
+
+def test_conditional_beta_recovers_speed_when_absolute_does_not():
+    # Steady states depend on z, and units start below/above them along z, so
+    # absolute convergence is biased; conditioning on z recovers lambda.
+    lam = 0.05
+    df = simulate(500, range(2000, 2011), lam, dev_sd=0.3, noise=0.005, seed=5, z_coef=0.5)
+    cond = beta(df, unit="u", time="t", value="y", start=2000, end=2010, controls=["z"])
+    absolute = beta(df, unit="u", time="t", value="y", start=2000, end=2010)
+    assert cond.speed == pytest.approx(lam, abs=0.005)
+    assert abs(absolute.speed - lam) > 0.02
+    assert cond.to_frame().index[0] == "conditional"
+
+
+def test_beta_divergence_is_flagged():
+    # richer units grow faster: growth = 0.01 * ln y0 exactly (+ tiny noise)
+    rng = np.random.default_rng(0)
+    y0 = np.exp(rng.normal(9, 0.5, 50))
+    y1 = y0 * np.exp(10 * (0.01 * np.log(y0) - 0.09 + rng.normal(0, 1e-4, 50)))
+    df = pd.DataFrame({"u": np.r_[range(50), range(50)], "t": [0] * 50 + [10] * 50,
+                       "y": np.r_[y0, y1]})
+    res = beta(df, unit="u", time="t", value="y", start=0, end=10)
+    assert res.slope == pytest.approx(0.01, abs=1e-4)
+    assert res.half_life == math.inf and res.speed < 0
+    assert any("divergence" in n for n in res.notes)
+
+
+def test_beta_reports_dropped_units(mexico):
+    _, long = mexico
+    cut = long[~((long["State"] == "Campeche") & (long["year"] == 2000))]
+    cut = cut[~((cut["State"] == "Tabasco") & (cut["year"] == 1940))]
+    res = beta(cut, unit="State", time="year", value="pcgdp", start=1940, end=2000)
+    assert res.dropped == ["Campeche", "Tabasco"]
+    assert res.nobs == 30
+    assert any("Campeche" in n for n in res.notes)
+    assert "dropped" in res.summary()
+
+
+@pytest.fixture
+def tiny():
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame([(i, t) for i in range(6) for t in (2000, 2005, 2010)], columns=["u", "t"])
+    df["y"] = rng.lognormal(9, 0.3, len(df))
+    df["z"] = rng.normal(size=len(df))
+    df["c"] = 1.0
+    return df
+
+
+@pytest.mark.parametrize(
+    ("mutate", "kwargs", "match"),
+    [
+        (lambda d: d, {"start": 1999}, "start=1999 is not a period"),
+        (lambda d: d, {"end": 2020}, "end=2020 is not a period"),
+        (lambda d: d, {"start": 2010, "end": 2000}, "must be before"),
+        (lambda d: d, {"value": "gdp"}, "gdp"),
+        (lambda d: d, {"controls": ["x"]}, "'x'"),
+        (lambda d: d, {"controls": ["c"]}, "collinear"),
+        (lambda d: d.assign(t=d["t"].astype(str)), {"start": "2000", "end": "2010"}, "numeric"),
+        (lambda d: pd.concat([d, d.iloc[[0]]]), {}, "duplicate"),
+        (lambda d: d.assign(y=d["y"].where(d.index != 0, -5.0)), {}, "strictly positive"),
+        (lambda d: d.assign(y=d["y"].where(d.index != 0)), {}, "missing values"),
+        (lambda d: d.assign(z=d["z"].where(d.index != 0)), {"controls": ["z"]}, "missing"),
+        (lambda d: d[(d.u < 2) | (d.t != 2010)], {}, "only 2 unit"),
+    ],
+)
+def test_beta_bad_input_raises(tiny, mutate, kwargs, match):
+    args = {"unit": "u", "time": "t", "value": "y", "start": 2000, "end": 2010, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        beta(mutate(tiny), **args)
+
+
+# --------------------------------------------------------------------------- beta_panel
+
+
+@pytest.fixture(scope="module")
+def few_clusters():
+    return simulate(8, range(2000, 2016), 0.05, mu_sd=0.3, dev_sd=0.4, noise=0.04, seed=11)
+
+
+@pytest.mark.parametrize("effects", ["unit", "twoway", "none"])
+def test_beta_panel_slope_matches_pyfixest(few_clusters, effects):
+    import pyfixest as pf
+
+    res = beta_panel(few_clusters, unit="u", time="t", value="y", window=5, effects=effects)
+    fml = {"unit": "growth ~ log_start | u", "twoway": "growth ~ log_start | u + window_start",
+           "none": "growth ~ log_start"}[effects]
+    ref = pf.feols(fml, data=res.data, vcov={"CRV1": "u"})
+    assert res.slope == pytest.approx(ref.coef()["log_start"], rel=1e-8)
+    assert res.nobs == 8 * 3 and res.n_clusters == 8 and res.n_windows == 3
+    if effects == "none":  # df conventions coincide without absorbed effects
+        assert res.se_cluster == pytest.approx(ref.se()["log_start"], rel=1e-8)
+    else:  # they differ only by the small-sample degrees-of-freedom factor
+        assert res.se_cluster == pytest.approx(ref.se()["log_start"], rel=0.25)
+
+
+def _wildboottest_reference(data, effects, B, seed):
+    """WCR bootstrap of wildboottest on statsmodels OLS with explicit FE dummies."""
+    from wildboottest.wildboottest import WildboottestCL
+
+    X = pd.DataFrame({"log_start": data["log_start"]})
+    if effects in ("unit", "twoway"):
+        X = X.join(pd.get_dummies(data["u"], prefix="u", drop_first=True, dtype=float))
+    if effects == "twoway":
+        X = X.join(pd.get_dummies(data["window_start"], prefix="w", drop_first=True,
+                                  dtype=float))
+    X = sm.add_constant(X, has_constant="add")
+    model = sm.OLS(data["growth"], X)
+    R = np.zeros(X.shape[1])
+    R[list(X.columns).index("log_start")] = 1
+    boot = WildboottestCL(X=model.exog, Y=model.endog, cluster=data["u"].to_numpy(), R=R,
+                          B=B, seed=seed, parallel=False)
+    boot.get_scores(bootstrap_type="11", impose_null=True)
+    boot.get_weights(weights_type="rademacher")
+    boot.get_numer()
+    boot.get_denom()
+    boot.get_tboot()
+    boot.get_vcov()
+    boot.get_tstat()
+    boot.get_pvalue(pval_type="two-tailed")
+    t0 = float(np.ravel(boot.t_stat)[0])
+    tb = np.ravel(boot.t_boot)
+    # same tie rule as nanbei (|t*| strictly above |t|, 1e-9 relative tolerance)
+    p_ties = float(np.mean(np.abs(tb) > abs(t0) * (1 + 1e-9)))
+    return boot.pvalue, p_ties, tb, boot.B
+
+
+@pytest.mark.parametrize("effects", ["unit", "twoway", "none"])
+def test_wild_bootstrap_matches_wildboottest_enumeration(few_clusters, effects):
+    res = beta_panel(few_clusters, unit="u", time="t", value="y", window=5, effects=effects)
+    assert res.enumerated and res.n_boot == 2**8
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p_raw, p_ties, tb, B = _wildboottest_reference(res.data, effects, 999, 1)
+    assert B == 2**8  # wildboottest also enumerated all sign vectors
+    assert res.pvalue_wild == pytest.approx(p_ties, abs=1e-12)
+    # wildboottest's own tie handling can differ only on the 2 vectors +-1 (|t*| = |t|)
+    assert abs(res.pvalue_wild - p_raw) <= 2 / 2**8 + 1e-12
+
+
+def test_wild_bootstrap_matches_wildboottest_random_draws():
+    # 20 clusters: 2^20 > n_boot, so both draw the same seeded Rademacher matrix
+    df = simulate(20, range(2000, 2013), 0.03, mu_sd=0.3, dev_sd=0.3, noise=0.05, seed=4)
+    res = beta_panel(df, unit="u", time="t", value="y", window=4, effects="unit",
+                     n_boot=999, seed=123)
+    assert not res.enumerated and res.n_boot == 999
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        p_raw, p_ties, _, _ = _wildboottest_reference(res.data, "unit", 999, 123)
+    assert res.pvalue_wild == pytest.approx(p_ties, abs=1e-12)
+    assert res.pvalue_wild == pytest.approx(p_raw, abs=2 / 999)
+    # and it is seedable: a different seed changes the draws
+    other = beta_panel(df, unit="u", time="t", value="y", window=4, n_boot=999, seed=124)
+    again = beta_panel(df, unit="u", time="t", value="y", window=4, n_boot=999, seed=123)
+    assert again.pvalue_wild == res.pvalue_wild
+    assert other.slope == res.slope
+
+
+def test_beta_panel_recovers_known_speed():
+    # Transitional dynamics dominate (initial deviations sd 0.5, shocks sd 0.002),
+    # so the Nickell bias of the within estimator is small (without shocks the
+    # slope is exact; with sd 0.005 it is already ~5% too steep).
+    lam = 0.04
+    df = simulate(150, range(1990, 2021), lam, mu_sd=0.4, dev_sd=0.5, noise=0.002, seed=9)
+    res = beta_panel(df, unit="u", time="t", value="y", window=5, effects="unit", n_boot=199)
+    assert res.n_windows == 6 and res.horizon == 5
+    assert res.slope == pytest.approx(-(1 - math.exp(-5 * lam)) / 5, rel=0.05)
+    assert res.speed == pytest.approx(lam, rel=0.05)
+    assert res.pvalue_wild < 0.01
+    assert "BetaPanelResult(" in repr(res) and "wild" in res.summary()
+    assert res.to_frame().loc["unit", "n_clusters"] == 150
+
+
+def test_beta_panel_null_is_not_rejected_too_often():
+    # Random walks (no convergence): the slope with unit FE is biased (Nickell),
+    # so use pooled OLS, where the WCR p-value should be roughly uniform.
+    ps = []
+    for s in range(40):
+        rng = np.random.default_rng(100 + s)
+        ly = np.cumsum(rng.normal(0, 0.05, (10, 16)), axis=1) + rng.normal(9, 0.3, (10, 1))
+        df = pd.DataFrame({"u": np.repeat(np.arange(10), 16), "t": np.tile(np.arange(16), 10),
+                           "y": np.exp(ly.ravel())})
+        ps.append(beta_panel(df, unit="u", time="t", value="y", window=5,
+                             effects="none").pvalue_wild)
+    assert np.mean(np.array(ps) < 0.1) <= 0.25
+
+
+@pytest.mark.parametrize(
+    ("mutate", "kwargs", "match"),
+    [
+        (lambda d: d, {"window": 20}, "larger than the span"),
+        (lambda d: d, {"window": 10}, "at least 2 windows"),
+        (lambda d: d, {"window": 0}, "positive integer"),
+        (lambda d: d, {"effects": "entity"}, "effects must be"),
+        (lambda d: d, {"n_boot": 10}, "n_boot"),
+        (lambda d: d, {"value": "gdp"}, "gdp"),
+        (lambda d: d.iloc[1:], {}, "balanced"),
+        (lambda d: pd.concat([d, d.iloc[[0]]]), {}, "duplicate"),
+        (lambda d: d.assign(y=d["y"].where(d.index != 3, 0.0)), {}, "strictly positive"),
+        (lambda d: d.assign(t=d["t"].astype(str)), {}, "numeric"),
+        (lambda d: d[d.u == 0], {}, "at least 2 units"),
+    ],
+)
+def test_beta_panel_bad_input_raises(few_clusters, mutate, kwargs, match):
+    args = {"unit": "u", "time": "t", "value": "y", **kwargs}
+    with pytest.raises(ValueError, match=match):
+        beta_panel(mutate(few_clusters), **args)
