@@ -37,9 +37,12 @@ Finally adjacent clubs may be merged when their union passes the test
 (Phillips and Sul 2009, section 4.3), or with the variant of von Lyncker and
 Thoennessen (2017, *Empirical Economics* 52(2)).
 
-No maintained library implemented this when Nanbei was written against
-statsmodels, so the algorithm is written here; every regression is a plain
-statsmodels OLS fit with HAC standard errors.
+The algorithm is written here (statsmodels has no log t test); every
+regression is a plain statsmodels OLS fit with HAC standard errors.  Defaults
+and conventions follow the R package ConvergenceClubs (Sichera and Pizzuto
+2019, The R Journal 11(2)), whose published output on the Phillips-Sul (2009)
+GDP panel the tests reproduce; the one deliberate difference is that the core
+group size maximises t_k (as in Phillips and Sul 2007) rather than |t_k|.
 """
 
 from __future__ import annotations
