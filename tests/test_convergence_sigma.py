@@ -18,9 +18,8 @@ import pandas as pd
 import pytest
 from inequality.gini import Gini
 from inequality.theil import Theil, TheilD
-from scipy.stats import variation
-
 from nanbei.convergence import sigma
+from scipy.stats import variation
 
 YEARS = list(range(1940, 2010, 10))
 

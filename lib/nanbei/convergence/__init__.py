@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 try:
-    from nanbei.convergence.clubs import clubs
+    from nanbei.convergence.clubs import clubs  # noqa: F401  (re-exported via __all__)
 except ImportError as exc:
     # Tolerate only the clubs module itself being absent; any other import
     # failure inside it (a missing dependency, a missing name) is re-raised.

@@ -182,7 +182,7 @@ def markov(
         for t in range(T):
             b = _quantile_bounds(Y[:, t], k)
             if np.any(np.diff(b) <= 0):
-                raise ValueError(f"{what}: too many tied values in period {periods[t]!r} to form "
+                raise ValueError(f"{what}: too many tied values in period {periods[t]} to form "
                                  f"{k} distinct quantile classes; use a smaller k")
             bounds[t] = b
             C[:, t] = _assign(Y[:, t], b)
