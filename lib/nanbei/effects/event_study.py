@@ -1,0 +1,430 @@
+"""Dynamic event-study regressions: two-way fixed effects and Sun & Abraham (2021).
+
+``event_study`` estimates the path of an outcome around adoption (event time
+``e = t - cohort``) relative to the last pre-treatment period ``e = -1``.
+
+* ``estimator="twfe"``: the conventional dynamic TWFE regression::
+
+      y_it = a_i + l_t + sum_{e in window, e != -1} b_e 1{t - g_i = e} + u_it
+
+  with *binned endpoints*: event times before (after) the window are pooled
+  into the first (last) dummy, so every treated observation belongs to exactly
+  one dummy or to the omitted ``e = -1``; never-treated units have all dummies
+  zero.  With staggered adoption and effects that vary across cohorts or over
+  time, the b_e are contaminated by other periods' effects (Sun & Abraham 2021).
+* ``estimator="sunab"``: the interaction-weighted (IW) estimator of Sun &
+  Abraham (2021).  A fully saturated regression with a dummy for every treated
+  cohort x event time (except ``e = -1``) is estimated against a clean control
+  cohort (never treated; if there are none, the last-treated cohort, with the
+  periods from its adoption on dropped), and the cohort-specific effects are
+  averaged at each event time with weights equal to the cohorts' shares of the
+  observations at that event time (endpoint bins pool the event times beyond
+  the window the same way).
+
+Standard errors are cluster-robust (CR1) by ``cluster`` (default: the unit),
+with the small-sample factor ``G/(G-1) * (N-1)/(N-K)`` where K counts the
+regressors and the time effects but not the unit effects nested in the
+clusters (the ``fixest``/``pyfixest`` default); p-values and intervals use a
+t distribution with G-1 degrees of freedom.
+
+Why numpy rather than linearmodels/pyfixest: the regression is a plain
+two-way within transformation followed by OLS.  On a balanced panel the
+within transformation is closed-form (subtract unit and period means, add the
+grand mean); on an unbalanced one it is done by alternating projections.
+Writing it out keeps the small-sample conventions explicit, avoids the large
+per-call overhead of those packages and the dense dummy matrices they build,
+and works for any number of cohort x event-time interactions.  The tests check
+coefficients and standard errors against ``pyfixest.feols`` with the same
+dummies.
+
+References
+----------
+Sun, L. and Abraham, S. (2021). Estimating dynamic treatment effects in event
+studies with heterogeneous treatment effects. Journal of Econometrics 225(2),
+175-199.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from nanbei.effects.did import _unit_cohort
+from nanbei.panel import check_panel
+
+__all__ = ["EventStudyResult", "event_study"]
+
+_ESTIMATORS = ("twfe", "sunab")
+
+
+@dataclass
+class EventStudyResult:
+    """Event-study coefficients by event time.
+
+    Attributes
+    ----------
+    coefficients : DataFrame indexed by ``event_time`` with ``estimate, se,
+        ci_low, ci_high, p``; the omitted reference period ``-1`` is included
+        with estimate 0 and NaN standard error.  The first and last rows are the
+        binned endpoints (all event times at or beyond them).
+    estimator : "twfe" or "sunab".
+    window : (first, last) event time.
+    cluster : column the standard errors are clustered on.
+    n_obs, n_units, n_clusters : sample sizes of the regression.
+    cohort_effects : for "sunab", the cohort x event-time coefficients
+        (``cohort, event_time, estimate, se, n_obs, weight``; weight = share in
+        its event-time bin); None for "twfe".
+    control : description of the comparison units.
+    vcov : covariance matrix of the non-reference estimates.
+    dropped : DataFrame listing what was left out of the regression and why.
+    """
+
+    coefficients: pd.DataFrame
+    estimator: str
+    window: tuple[int, int]
+    cluster: str
+    n_obs: int
+    n_units: int
+    n_clusters: int
+    alpha: float = 0.05
+    control: str = "never treated"
+    cohort_effects: pd.DataFrame | None = field(default=None, repr=False)
+    vcov: pd.DataFrame | None = field(default=None, repr=False)
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficient table (a copy)."""
+        return self.coefficients.copy()
+
+    def summary(self) -> str:
+        name = {"twfe": "two-way fixed effects", "sunab": "Sun-Abraham interaction-weighted"}
+        lines = [
+            f"Event study ({name[self.estimator]}), window {self.window} with binned endpoints, "
+            "reference e = -1",
+            f"  control: {self.control}; {self.n_obs} obs, {self.n_units} units, "
+            f"{self.n_clusters} clusters ({self.cluster})",
+        ]
+        if len(self.dropped):
+            lines.append(f"  left out: {len(self.dropped)} item(s), see .dropped")
+        lines.append(self.coefficients.round(4).to_string())
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"EventStudyResult(estimator={self.estimator!r}, window={self.window}, "
+            f"n_obs={self.n_obs}, n_clusters={self.n_clusters})"
+        )
+
+    def plot(self, ax=None, *, color="C0", label=None, offset: float = 0.0):
+        """Plot estimates with confidence intervals against event time.
+
+        Returns the matplotlib Axes (a new figure is created if ``ax`` is None).
+        ``offset`` shifts the points horizontally so that several estimators
+        can be drawn on one Axes.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        c = self.coefficients
+        x = c.index.to_numpy(float) + offset
+        err = np.vstack([c["estimate"] - c["ci_low"], c["ci_high"] - c["estimate"]])
+        ax.errorbar(x, c["estimate"], yerr=np.nan_to_num(err), fmt="o", color=color,
+                    capsize=3, label=label or self.estimator)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
+        ax.set_xlabel("event time (periods since adoption)")
+        ax.set_ylabel(f"effect ({100 * (1 - self.alpha):.0f}% CI)")
+        return ax
+
+
+def event_study(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    outcome: str,
+    cohort: str,
+    window: tuple[int, int] = (-5, 10),
+    estimator: str = "twfe",
+    cluster: str | None = None,
+    alpha: float = 0.05,
+) -> EventStudyResult:
+    """Dynamic event-study regression (TWFE with binned endpoints, or Sun-Abraham IW).
+
+    Parameters
+    ----------
+    df : long panel (one row per unit and period; may be unbalanced).
+    unit, time, outcome : column names; ``time`` must be numeric with integer
+        steps (event time is ``time - cohort``).
+    cohort : first treated period of each unit (constant within unit); 0 or
+        NaN for never-treated units.  Other values must be observed periods.
+    window : (first, last) event time, with first <= -2 and last >= 0.  Event
+        times outside are pooled into the endpoint estimates.
+    estimator : "twfe" or "sunab" (see the module docstring).
+    cluster : column to cluster standard errors on; must be constant within
+        unit (e.g. the unit itself or its province).  Default: ``unit``.
+    alpha : level of the confidence intervals.
+
+    Returns
+    -------
+    EventStudyResult (``coefficients`` table, ``plot()``).
+
+    Raises
+    ------
+    ValueError for missing columns, duplicate unit-period rows or missing
+    values (via ``check_panel``), bad window or estimator, a cohort varying
+    within a unit or not among the periods, no treated unit, a cluster column
+    varying within unit, or a regression that is not identified.
+    """
+    what = "event_study"
+    if estimator not in _ESTIMATORS:
+        raise ValueError(f"{what}: estimator must be one of {_ESTIMATORS}, got {estimator!r}")
+    lo, hi = _check_window(window, what)
+    if not 0 < alpha < 1:
+        raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    for col, role in ((cohort, "cohort"), (cluster, "cluster")):
+        if col is not None and col not in df.columns:
+            raise ValueError(
+                f"{what}: {role} column '{col}' not found; available columns are {list(df.columns)}"
+            )
+    cluster = cluster or unit
+    panel = check_panel(df, unit=unit, time=time, columns=[outcome], min_units=2,
+                        min_periods=2, what=what)
+    if not pd.api.types.is_numeric_dtype(panel[time]):
+        raise ValueError(f"{what}: time column '{time}' must be numeric (e.g. years)")
+    g_unit = _unit_cohort(df, unit=unit, time=time, cohort=cohort, what=what)
+    times = np.sort(panel[time].unique()).astype(float)
+    bad = sorted(set(g_unit[g_unit != 0]) - set(times))
+    if bad:
+        raise ValueError(
+            f"{what}: cohort values {bad[:10]} in column '{cohort}' are not among the observed "
+            f"periods, e.g. units {g_unit[g_unit.isin(bad)].index[:5].tolist()}; "
+            "use 0 or NaN for never-treated units"
+        )
+    if not (g_unit > 0).any():
+        raise ValueError(f"{what}: no treated unit: column '{cohort}' is 0/NaN everywhere")
+    clus_unit = _unit_level(df, unit, cluster, what) if cluster != unit else None
+
+    g = panel[unit].map(g_unit).to_numpy(float)
+    t = panel[time].to_numpy(float)
+    y = panel[outcome].to_numpy(float)
+    units = panel[unit].to_numpy()
+    dropped: list[tuple[str, str]] = []
+    control = "never treated"
+    keep = np.ones(len(panel), bool)
+    if estimator == "sunab":
+        first_treated = g == times[0]
+        if first_treated.any():
+            ids = pd.unique(units[first_treated])
+            dropped.append((f"units {ids[:5].tolist()} ({len(ids)})",
+                            "treated in the first period: no pre-period e = -1"))
+            warnings.warn(f"{what}: dropping {len(ids)} units treated in the first period "
+                          f"(e.g. {ids[:5].tolist()}); see result.dropped", stacklevel=2)
+            keep &= ~first_treated
+        if not (g[keep] == 0).any():
+            last = np.max(g[keep])
+            control = f"last-treated cohort ({_fmt(last)}), periods before {_fmt(last)}"
+            late = t >= last
+            dropped.append((f"periods >= {_fmt(last)}",
+                            "no never-treated units: the last-treated cohort is the control"))
+            warnings.warn(f"{what}: no never-treated units; using cohort {_fmt(last)} as "
+                          f"control and dropping periods >= {_fmt(last)}", stacklevel=2)
+            keep &= ~late
+            g = np.where(g == last, 0.0, g)
+        if not (g[keep] > 0).any():
+            raise ValueError(f"{what}: no treated cohort left besides the control cohort")
+    g, t, y, units = g[keep], t[keep], y[keep], units[keep]
+    rel = np.where(g > 0, t - g, np.nan)
+    if np.any(np.mod(rel[g > 0], 1) != 0):
+        raise ValueError(f"{what}: time and cohort must be on an integer grid (event time t - g)")
+
+    if estimator == "twfe":
+        relb = np.clip(rel, lo, hi)
+        labels = [e for e in range(lo, hi + 1) if e != -1]
+        cols, names = [], []
+        for e in labels:
+            d = (relb == e).astype(float)
+            if d.any():
+                cols.append(d)
+                names.append(e)
+            else:
+                dropped.append((f"event time {e}", "no observations"))
+        X = np.column_stack(cols)
+    else:
+        cells = (
+            pd.DataFrame({"cohort": g, "event_time": rel})[g > 0]
+            .value_counts()
+            .rename("n_obs")
+            .reset_index()
+        )
+        cells = cells[cells.event_time != -1].sort_values(["cohort", "event_time"])
+        cells = cells.reset_index(drop=True)
+        X = np.zeros((len(y), len(cells)))
+        index = pd.MultiIndex.from_arrays([cells.cohort, cells.event_time])
+        rows = np.flatnonzero(g > 0)
+        j = index.get_indexer(pd.MultiIndex.from_arrays([g[rows], rel[rows]]))
+        X[rows[j >= 0], j[j >= 0]] = 1.0  # j = -1: the omitted e = -1 of each cohort
+
+    unit_codes, unit_index = pd.factorize(units)
+    time_codes, _ = pd.factorize(t)
+    if clus_unit is None:
+        clus_codes = unit_codes
+    else:
+        clus_codes = pd.factorize(pd.Series(unit_index).map(clus_unit).to_numpy())[0][unit_codes]
+    beta, V, n_clusters = _twfe_ols(y, X, unit_codes, time_codes, clus_codes, what)
+
+    dof = n_clusters - 1
+    if estimator == "twfe":
+        est = pd.Series(beta, index=names)
+        vc = pd.DataFrame(V, index=names, columns=names)
+        cohort_effects = None
+    else:
+        cells["estimate"] = beta
+        cells["se"] = np.sqrt(np.diag(V))
+        binned = np.clip(cells.event_time.to_numpy(), lo, hi)
+        names = [e for e in range(lo, hi + 1) if e != -1 and np.any(binned == e)]
+        for e in range(lo, hi + 1):
+            if e != -1 and e not in names:
+                dropped.append((f"event time {e}", "no observations"))
+        W = np.zeros((len(names), len(cells)))
+        for k, e in enumerate(names):
+            sel = binned == e
+            W[k, sel] = cells.n_obs.to_numpy()[sel] / cells.n_obs.to_numpy()[sel].sum()
+        cells["weight"] = W.sum(axis=0)
+        est = pd.Series(W @ beta, index=names)
+        vc = pd.DataFrame(W @ V @ W.T, index=names, columns=names)
+        cohort_effects = cells.astype({"cohort": int, "event_time": int}, errors="ignore")
+
+    se = np.sqrt(np.diag(vc.to_numpy()))
+    tcrit = stats.t.ppf(1 - alpha / 2, dof)
+    table = pd.DataFrame({
+        "estimate": est.to_numpy(),
+        "se": se,
+        "ci_low": est.to_numpy() - tcrit * se,
+        "ci_high": est.to_numpy() + tcrit * se,
+        "p": 2 * stats.t.sf(np.abs(est.to_numpy() / se), dof),
+    }, index=pd.Index(est.index, name="event_time"))
+    table.loc[-1] = [0.0, np.nan, np.nan, np.nan, np.nan]
+    table = table.sort_index()
+    vc.index.name = vc.columns.name = "event_time"
+    return EventStudyResult(
+        coefficients=table,
+        estimator=estimator,
+        window=(lo, hi),
+        cluster=cluster,
+        n_obs=int(len(y)),
+        n_units=int(len(unit_index)),
+        n_clusters=int(n_clusters),
+        alpha=alpha,
+        control=control,
+        cohort_effects=cohort_effects,
+        vcov=vc,
+        dropped=pd.DataFrame(dropped, columns=["what", "reason"]),
+    )
+
+
+# --------------------------------------------------------------------------
+# two-way fixed-effects OLS with cluster-robust covariance
+# --------------------------------------------------------------------------
+
+
+def _twfe_ols(y, X, unit_codes, time_codes, clus_codes, what):
+    """OLS of y on X with unit and period effects; CR1 covariance clustered on clus_codes."""
+    n_units = unit_codes.max() + 1
+    n_times = time_codes.max() + 1
+    Z = np.column_stack([y, X])
+    Zd = _demean_two_way(Z, unit_codes, time_codes, n_units, n_times)
+    yd, Xd = Zd[:, 0], Zd[:, 1:]
+    xtx = Xd.T @ Xd
+    if Xd.shape[1] == 0 or np.linalg.cond(xtx) > 1e10:
+        raise ValueError(
+            f"{what}: the event-time dummies are collinear with the unit and period effects "
+            "(e.g. no never-treated units and an unbinned or too wide window); narrow the "
+            "window or add never-treated units"
+        )
+    bread = np.linalg.inv(xtx)
+    beta = bread @ (Xd.T @ yd)
+    resid = yd - Xd @ beta
+    n_clusters = clus_codes.max() + 1
+    scores = np.zeros((n_clusters, Xd.shape[1]))
+    np.add.at(scores, clus_codes, Xd * resid[:, None])
+    n = len(y)
+    k = Xd.shape[1] + n_times  # unit effects are nested in the clusters (fixest "nested")
+    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
+    V = factor * bread @ (scores.T @ scores) @ bread
+    return beta, V, n_clusters
+
+
+def _demean_two_way(Z, unit_codes, time_codes, n_units, n_times, tol=1e-13, max_iter=10_000):
+    """Remove unit and period means (two-way within transformation).
+
+    Closed-form on a balanced panel; alternating projections otherwise.
+    """
+    n = Z.shape[0]
+    cnt_u = np.bincount(unit_codes, minlength=n_units).astype(float)
+    cnt_t = np.bincount(time_codes, minlength=n_times).astype(float)
+
+    def means(codes, cnt, M):
+        out = np.zeros((len(cnt), M.shape[1]))
+        np.add.at(out, codes, M)
+        return out / cnt[:, None]
+
+    if n == n_units * n_times and np.all(cnt_u == n_times):
+        return (Z - means(unit_codes, cnt_u, Z)[unit_codes] - means(time_codes, cnt_t, Z)[time_codes]
+                + Z.mean(axis=0))
+    R = Z - Z.mean(axis=0)
+    scale = np.maximum(np.abs(R).max(axis=0), 1.0)
+    for _ in range(max_iter):
+        R = R - means(unit_codes, cnt_u, R)[unit_codes]
+        step = means(time_codes, cnt_t, R)
+        R = R - step[time_codes]
+        if np.max(np.abs(step) / scale) < tol:
+            return R
+    raise ValueError("event_study: two-way demeaning did not converge")
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+
+
+def _check_window(window, what) -> tuple[int, int]:
+    try:
+        lo, hi = window
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: window must be a pair (first, last), got {window!r}") from None
+    if not (float(lo).is_integer() and float(hi).is_integer()):
+        raise ValueError(f"{what}: window bounds must be integers, got {window!r}")
+    lo, hi = int(lo), int(hi)
+    if lo > -2 or hi < 0:
+        raise ValueError(
+            f"{what}: window must satisfy first <= -2 and last >= 0 (e = -1 is the omitted "
+            f"reference), got {window!r}"
+        )
+    return lo, hi
+
+
+def _unit_level(df, unit, col, what) -> pd.Series:
+    """Map unit -> value of a column that must be constant within unit."""
+    by = df.groupby(unit)[col]
+    nun = by.nunique(dropna=False)
+    varying = nun[nun > 1]
+    if len(varying):
+        raise ValueError(
+            f"{what}: cluster column '{col}' varies within units {varying.index[:5].tolist()}; "
+            "clusters must contain whole units"
+        )
+    if df[col].isna().any():
+        raise ValueError(f"{what}: cluster column '{col}' has missing values")
+    return by.first()
+
+
+def _fmt(v) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
