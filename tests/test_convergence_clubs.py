@@ -446,6 +446,45 @@ def test_to_frame_summary_and_repr(gdp_clubs_ps_merged):
     assert "LogTResult(" in repr(res.log_t)
 
 
+def test_transition_paths(gdp_clubs_ps_merged):
+    res = gdp_clubs_ps_merged
+    h = res.transition_paths()
+    assert list(h.index) == res.order
+    np.testing.assert_allclose(h.mean(axis=0), 1.0, rtol=1e-12)  # cross-section mean is 1
+    x = res.data
+    assert h.loc["Chad", 1980] == pytest.approx(x.loc["Chad", 1980] / x[1980].mean(), rel=1e-12)
+    clubs_h = res.transition_paths("club")
+    assert list(clubs_h.index) == ["club 1", "club 2", "club 3", "club 4", "divergent"]
+    np.testing.assert_allclose(clubs_h.loc["club 2"], h.loc[res.clubs[1]].mean(axis=0))
+    # PS (2009): clubs head to ordered relative levels at the end of the sample
+    last = clubs_h.loc[["club 1", "club 2", "club 3", "club 4"], 2003].to_numpy()
+    assert np.all(np.diff(last) < 0)
+    with pytest.raises(ValueError, match="kind"):
+        res.transition_paths("region")
+
+
+def test_merge_divergent_postconditions(gdp):
+    # von Lyncker-Thoennessen step: checked through the public log t test on
+    # the units themselves (HP filtering is unit by unit, so subsets agree)
+    res = clubs(gdp, unit="country", time="year", value="gdp", merge=True, merge_divergent=True)
+    kw = dict(unit="country", time="year", value="gdp")
+    added = [u for a in res.absorbed for u in a]
+    assert set(added) | set(res.divergent) == PUBLISHED_DIVERGENT
+    assert len(added) >= 1
+    for members, extra, r in zip(res.clubs, res.absorbed, res.club_log_t, strict=True):
+        assert set(extra) <= set(members)
+        if extra:  # the last unit was admitted because t > e*
+            assert r.t > -1.65
+            direct = log_t_test(gdp[gdp["country"].isin(members)], **kw)
+            assert direct.t == pytest.approx(r.t, rel=1e-10)
+    for d in res.divergent:  # nothing left could join any club
+        for members in res.clubs:
+            sub = gdp[gdp["country"].isin([*members, d])]
+            assert log_t_test(sub, **kw).t <= -1.65
+    units = [u for c in res.clubs for u in c] + res.divergent
+    assert sorted(units) == sorted(set(gdp["country"]))
+
+
 def test_sort_fraction_gives_a_partition(gdp):
     res = clubs(gdp, unit="country", time="year", value="gdp", sort_fraction=0.2)
     units = [u for c in res.clubs for u in c] + res.divergent
@@ -497,5 +536,7 @@ def test_bad_input_raises_clear_errors(small):
         clubs(small, **kw, trim=0)
     with pytest.raises(ValueError, match="sort_fraction"):
         clubs(small, **kw, sort_fraction=2)
+    with pytest.raises(ValueError, match="estar"):
+        clubs(small, **kw, estar=float("nan"))
     with pytest.raises(ValueError, match="hp_lambda"):
         log_t_test(small, **kw, hp_lambda=-1)

@@ -140,6 +140,8 @@ class ClubsResult:
         clubs it was made of.
     cstar : c* actually used for each initial club (larger than the requested
         value only when ``club_check=True`` had to raise it).
+    absorbed : for each final club, the divergent units ``merge_divergent``
+        added to it (empty lists otherwise).
     order : all units in the sorting order used by the algorithm.
     data : the (log, filtered) wide panel, units x periods, the test ran on.
     settings : the options used.
@@ -156,6 +158,7 @@ class ClubsResult:
     order: list[Any]
     data: pd.DataFrame = field(repr=False)
     settings: dict[str, Any] = field(default_factory=dict)
+    absorbed: list[list[Any]] = field(default_factory=list)
 
     @property
     def n_clubs(self) -> int:
@@ -201,6 +204,24 @@ class ClubsResult:
         out = pd.DataFrame.from_dict(rows, orient="index")
         out["n_units"] = out["n_units"].astype(int)
         return out
+
+    def transition_paths(self, kind: str = "unit") -> pd.DataFrame:
+        """Relative transition paths ``h_it = X_it / mean_j X_jt`` (mean over all units).
+
+        ``kind="unit"`` returns units x periods in the sorting order;
+        ``kind="club"`` returns the average path of each final club (rows
+        "club 1", ...) and of the divergent units, as plotted by Phillips and
+        Sul (2009) to show clubs heading to different relative levels.
+        """
+        h = self.data / self.data.mean(axis=0)
+        if kind == "unit":
+            return h.loc[self.order]
+        if kind == "club":
+            rows = {f"club {i}": h.loc[m].mean(axis=0) for i, m in enumerate(self.clubs, 1)}
+            if self.divergent:
+                rows["divergent"] = h.loc[self.divergent].mean(axis=0)
+            return pd.DataFrame(rows).T
+        raise ValueError(f"transition_paths: kind must be 'unit' or 'club', got {kind!r}")
 
     def to_frame(self) -> pd.DataFrame:
         """Membership table indexed by unit, in the sorting order.
@@ -542,6 +563,34 @@ def _merge_vlt(engine: _Engine, groups: list[list[int]]) -> list[tuple[int, ...]
     return parts
 
 
+def _absorb_divergent(
+    engine: _Engine,
+    final_rows: list[list[int]],
+    absorbed: list[list[int]],
+    divergent: list[int],
+    estar: float,
+) -> list[int]:
+    """von Lyncker-Thoennessen (2017) step for divergent units (in place).
+
+    Repeatedly adds the (divergent unit, club) pair with the largest log t
+    statistic while it exceeds ``estar``; returns the units left divergent.
+    """
+    while divergent:
+        best = None
+        for d in divergent:
+            for c, rows in enumerate(final_rows):
+                t = engine.test(rows + [d]).t
+                if t > estar and (best is None or t > best[0]):
+                    best = (t, d, c)
+        if best is None:
+            break
+        _, d, c = best
+        final_rows[c] = sorted(final_rows[c] + [d])
+        absorbed[c].append(d)
+        divergent = [r for r in divergent if r != d]
+    return divergent
+
+
 def clubs(
     df: pd.DataFrame,
     *,
@@ -554,6 +603,8 @@ def clubs(
     cstar: float = 0.0,
     club_check: bool = False,
     merge: bool | str = False,
+    merge_divergent: bool = False,
+    estar: float = CRITICAL,
     sort_fraction: float | None = None,
     hac: str = "andrews",
     critical: float = CRITICAL,
@@ -584,7 +635,14 @@ def clubs(
         ``club_log_t``).
     merge : False (no merging), True or "ps" (Phillips-Sul 2009: merge
         adjacent clubs while their union passes), or "vlt" (von Lyncker and
-        Thoennessen 2017).  Divergent units are never merged.
+        Thoennessen 2017).
+    merge_divergent : after merging, try to place the divergent units as von
+        Lyncker and Thoennessen (2017) propose: test every divergent unit with
+        every final club, add the unit-club pair with the highest t if that t
+        exceeds ``estar``, and repeat until no pair does.  Units added this way
+        are listed in ``absorbed``.
+    estar : threshold e* for ``merge_divergent`` (-1.65 as suggested by von
+        Lyncker and Thoennessen).
     sort_fraction : None sorts units on the last period (Phillips-Sul);
         a fraction f sorts on the mean of the last ``max(1, round(f*T))``
         periods of the filtered series, which is less sensitive to one year.
@@ -614,6 +672,8 @@ def clubs(
     what = "clubs"
     _check_hac(hac, what)
     merge_method = _merge_method(merge, what)
+    if not isinstance(estar, int | float) or not np.isfinite(estar):
+        raise ValueError(f"{what}: estar must be a finite number, got {estar!r}")
     if not isinstance(cstar, int | float) or not np.isfinite(cstar):
         raise ValueError(f"{what}: cstar must be a finite number, got {cstar!r}")
     if sort_fraction is not None and not (
@@ -668,14 +728,18 @@ def clubs(
     else:
         parts = [(i,) for i in range(len(groups))]
 
+    final_rows = [[r for g in p for r in groups[g]] for p in parts]
+    absorbed: list[list[int]] = [[] for _ in parts]
+    if merge_divergent and final_rows and divergent:
+        divergent = _absorb_divergent(engine, final_rows, absorbed, list(divergent), estar)
+
     def names(rows: Sequence[int]) -> list[Any]:
         return [labels[r] for r in sorted(rows)]
 
     initial_tests = [engine.test(g) for g in groups]
-    final_rows = [[r for g in p for r in groups[g]] for p in parts]
     final_tests = [
-        initial_tests[p[0]] if len(p) == 1 else engine.test(rows)
-        for p, rows in zip(parts, final_rows, strict=True)
+        initial_tests[p[0]] if len(p) == 1 and not extra else engine.test(rows)
+        for p, rows, extra in zip(parts, final_rows, absorbed, strict=True)
     ]
     return ClubsResult(
         log_t=full,
@@ -685,6 +749,7 @@ def clubs(
         initial_clubs=[names(g) for g in groups],
         initial_club_log_t=initial_tests,
         merged_from=[tuple(g + 1 for g in p) for p in parts],
+        absorbed=[names(a) for a in absorbed],
         cstar=cstars,
         order=labels,
         data=data,
@@ -698,6 +763,8 @@ def clubs(
             "cstar": cstar,
             "club_check": club_check,
             "merge": merge_method,
+            "merge_divergent": merge_divergent,
+            "estar": estar,
             "sort_fraction": sort_fraction,
             "hac": hac,
             "critical": critical,
