@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from nanbei.effects.did import simulate_staggered_panel, staggered_did
 
 DATA = Path(__file__).parent / "data" / "did"
@@ -83,12 +82,18 @@ def test_aggregations_match_r_did(mpdta, scenario, kind):
 #        xformla=~1, data=mpdta)  -> summary(mw.attgt)   (Doubly Robust)
 # README "A short example" prints the same point estimates with est_method="reg".
 PUBLISHED_ATT_GT = [
-    (2004, 2004, -0.0105, 0.0243), (2004, 2005, -0.0704, 0.0331),
-    (2004, 2006, -0.1373, 0.0412), (2004, 2007, -0.1008, 0.0358),
-    (2006, 2004, 0.0065, 0.0230), (2006, 2005, -0.0028, 0.0210),
-    (2006, 2006, -0.0046, 0.0175), (2006, 2007, -0.0412, 0.0196),
-    (2007, 2004, 0.0305, 0.0147), (2007, 2005, -0.0027, 0.0156),
-    (2007, 2006, -0.0311, 0.0179), (2007, 2007, -0.0261, 0.0175),
+    (2004, 2004, -0.0105, 0.0243),
+    (2004, 2005, -0.0704, 0.0331),
+    (2004, 2006, -0.1373, 0.0412),
+    (2004, 2007, -0.1008, 0.0358),
+    (2006, 2004, 0.0065, 0.0230),
+    (2006, 2005, -0.0028, 0.0210),
+    (2006, 2006, -0.0046, 0.0175),
+    (2006, 2007, -0.0412, 0.0196),
+    (2007, 2004, 0.0305, 0.0147),
+    (2007, 2005, -0.0027, 0.0156),
+    (2007, 2006, -0.0311, 0.0179),
+    (2007, 2007, -0.0261, 0.0175),
 ]
 # did reference page for aggte (examples, xformla=NULL, DR): overall ATT / se.
 PUBLISHED_OVERALL = {
@@ -97,8 +102,15 @@ PUBLISHED_OVERALL = {
     "group": (-0.0310, 0.0126),
     "calendar": (-0.0417, 0.0175),
 }
-PUBLISHED_DYNAMIC = {-3: 0.0305, -2: -0.0006, -1: -0.0245, 0: -0.0199, 1: -0.0510,
-                     2: -0.1373, 3: -0.1008}
+PUBLISHED_DYNAMIC = {
+    -3: 0.0305,
+    -2: -0.0006,
+    -1: -0.0245,
+    0: -0.0199,
+    1: -0.0510,
+    2: -0.1373,
+    3: -0.1008,
+}
 PUBLISHED_GROUP = {2004: -0.0797, 2006: -0.0229, 2007: -0.0261}
 PUBLISHED_CALENDAR = {2004: -0.0105, 2005: -0.0704, 2006: -0.0488, 2007: -0.0371}
 
@@ -118,8 +130,11 @@ def test_aggregations_match_published_tables(mpdta):
         agg = res.aggregate(kind)
         assert round(agg.att, 4) == pytest.approx(att, abs=1e-12)
         assert agg.se == pytest.approx(se_boot, rel=0.25)
-    for kind, table in [("dynamic", PUBLISHED_DYNAMIC), ("group", PUBLISHED_GROUP),
-                        ("calendar", PUBLISHED_CALENDAR)]:
+    for kind, table in [
+        ("dynamic", PUBLISHED_DYNAMIC),
+        ("group", PUBLISHED_GROUP),
+        ("calendar", PUBLISHED_CALENDAR),
+    ]:
         tab = res.aggregate(kind).table
         assert list(tab.index) == list(table)
         np.testing.assert_allclose(tab["att"].round(4), list(table.values()), atol=1e-12)
@@ -129,18 +144,29 @@ def test_aggregations_match_published_tables(mpdta):
 # csdid (second implementation of R did)
 # ---------------------------------------------------------------------------
 
+
 def _csdid(df, control, method, base, covariates, kinds=KINDS):
     from csdid.att_gt import ATTgt
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = ATTgt(
-            yname="lemp", gname="first.treat", idname="countyreal", tname="year", data=df,
+            yname="lemp",
+            gname="first.treat",
+            idname="countyreal",
+            tname="year",
+            data=df,
             control_group=["nevertreated" if control == "never" else "notyettreated"],
             xformla="lemp ~ lpop" if covariates else None,
         ).fit(est_method=method, base_period=base, bstrap=False)
-        att = pd.DataFrame({"cohort": fit.results["group"], "time": fit.results["year"],
-                            "att": fit.results["att"], "se": fit.results["se"]})
+        att = pd.DataFrame(
+            {
+                "cohort": fit.results["group"],
+                "time": fit.results["year"],
+                "att": fit.results["att"],
+                "se": fit.results["se"],
+            }
+        )
         aggs = {}
         for kind in kinds:
             fit.aggte(typec=kind, bstrap=False)
@@ -161,8 +187,9 @@ def _csdid(df, control, method, base, covariates, kinds=KINDS):
     ],
 )
 def test_matches_csdid(mpdta, control, method, base, covariates):
-    res = staggered_did(mpdta, **KW, control=control, method=method, base_period=base,
-                        covariates=covariates)
+    res = staggered_did(
+        mpdta, **KW, control=control, method=method, base_period=base, covariates=covariates
+    )
     ref, aggs = _csdid(mpdta, control, method, base, covariates)
     got = res.att_gt.merge(ref, on=["cohort", "time"])
     assert len(got) == len(ref) == len(res.att_gt)
@@ -174,10 +201,12 @@ def test_matches_csdid(mpdta, control, method, base, covariates):
         assert agg.att == pytest.approx(aggs[kind]["overall_att"], abs=1e-8)
         assert agg.se == pytest.approx(aggs[kind]["overall_se"], abs=1e-8)
         if kind != "simple":
-            np.testing.assert_allclose(agg.table["att"], np.asarray(aggs[kind]["att_egt"], float),
-                                       atol=1e-8)
-            np.testing.assert_allclose(agg.table["se"], np.asarray(aggs[kind]["se_egt"], float),
-                                       atol=1e-8, equal_nan=True)
+            np.testing.assert_allclose(
+                agg.table["att"], np.asarray(aggs[kind]["att_egt"], float), atol=1e-8
+            )
+            np.testing.assert_allclose(
+                agg.table["se"], np.asarray(aggs[kind]["se_egt"], float), atol=1e-8, equal_nan=True
+            )
 
 
 def test_covariate_dr_differs_from_unconditional(mpdta):
@@ -191,14 +220,17 @@ def test_covariate_dr_differs_from_unconditional(mpdta):
 # hand-worked case and simulations with a known effect
 # ---------------------------------------------------------------------------
 
+
 def test_hand_worked_two_by_two():
     # 2 treated units (cohort 2), 3 never-treated, periods 1..2.
-    df = pd.DataFrame({
-        "u": np.repeat([1, 2, 3, 4, 5], 2),
-        "t": np.tile([1, 2], 5),
-        "g": np.repeat([2, 2, 0, 0, 0], 2),
-        "y": [1.0, 4.0, 2.0, 4.0, 0.0, 1.0, 1.0, 1.0, 3.0, 4.5],
-    })
+    df = pd.DataFrame(
+        {
+            "u": np.repeat([1, 2, 3, 4, 5], 2),
+            "t": np.tile([1, 2], 5),
+            "g": np.repeat([2, 2, 0, 0, 0], 2),
+            "y": [1.0, 4.0, 2.0, 4.0, 0.0, 1.0, 1.0, 1.0, 3.0, 4.5],
+        }
+    )
     res = staggered_did(df, unit="u", time="t", outcome="y", cohort="g")
     # treated changes 3 and 2 (mean 2.5); control changes 1, 0, 1.5 (mean 5/6)
     assert res.att_gt["att"].iloc[0] == pytest.approx(2.5 - 5 / 6)
@@ -215,11 +247,14 @@ def _effect(g, e):
 
 
 def test_recovers_heterogeneous_dynamic_effects():
-    df = simulate_staggered_panel(600, 10, cohorts=[4, 6, 8], never_share=0.3,
-                                  effect=_effect, noise=0.5, seed=3)
+    df = simulate_staggered_panel(
+        600, 10, cohorts=[4, 6, 8], never_share=0.3, effect=_effect, noise=0.5, seed=3
+    )
     res = staggered_did(df, unit="unit", time="time", outcome="y", cohort="cohort")
     tab = res.att_gt
-    truth = np.array([_effect(g, t - g) if t >= g else 0.0 for g, t in zip(tab.cohort, tab.time)])
+    truth = np.array(
+        [_effect(g, t - g) if t >= g else 0.0 for g, t in zip(tab.cohort, tab.time, strict=True)]
+    )
     z = (tab["att"] - truth) / tab["se"]
     assert np.abs(z).max() < 4.5
     dyn = res.aggregate("dynamic").table
@@ -233,16 +268,18 @@ def test_recovers_heterogeneous_dynamic_effects():
 
 
 def test_notyet_without_never_treated_and_skipped_cells():
-    df = simulate_staggered_panel(300, 8, cohorts=[3, 5, 7], never_share=0.0, effect=2.0,
-                                  noise=0.5, seed=5)
+    df = simulate_staggered_panel(
+        300, 8, cohorts=[3, 5, 7], never_share=0.0, effect=2.0, noise=0.5, seed=5
+    )
     with pytest.raises(ValueError, match="no unit is never treated"):
         staggered_did(df, unit="unit", time="time", outcome="y", cohort="cohort")
-    res = staggered_did(df, unit="unit", time="time", outcome="y", cohort="cohort",
-                        control="notyet")
+    res = staggered_did(
+        df, unit="unit", time="time", outcome="y", cohort="cohort", control="notyet"
+    )
     # cells with no unit outside the cohort untreated in both compared periods
     # (worked out by hand: from period 7 on everyone is treated; cohort 7's
     # comparisons of 5 vs 4 and 6 vs 5 have only cohort-7 units untreated)
-    skipped = set(zip(res.skipped["cohort"], res.skipped["time"]))
+    skipped = set(zip(res.skipped["cohort"], res.skipped["time"], strict=True))
     assert skipped == {(3, 7), (3, 8), (5, 7), (5, 8), (7, 5), (7, 6), (7, 7), (7, 8)}
     post = res.att_gt[res.att_gt.post]
     assert np.abs((post["att"] - 2.0) / post["se"]).max() < 4.5
@@ -278,6 +315,7 @@ def test_result_objects_are_readable(mpdta):
 # ---------------------------------------------------------------------------
 # bad input
 # ---------------------------------------------------------------------------
+
 
 def test_missing_cohort_column(mpdta):
     with pytest.raises(ValueError, match="cohort column 'gvar' not found"):
@@ -323,8 +361,9 @@ def test_no_treated_cohort(mpdta):
         staggered_did(bad, **KW)
 
 
-@pytest.mark.parametrize("arg,value", [("method", "ols"), ("control", "all"),
-                                       ("base_period", "fixed")])
+@pytest.mark.parametrize(
+    "arg,value", [("method", "ols"), ("control", "all"), ("base_period", "fixed")]
+)
 def test_bad_options(mpdta, arg, value):
     with pytest.raises(ValueError, match=arg):
         staggered_did(mpdta, **KW, **{arg: value})

@@ -25,7 +25,6 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-
 from nanbei.effects.did import simulate_staggered_panel, staggered_did  # noqa: E402
 from nanbei.effects.event_study import event_study  # noqa: E402
 
@@ -59,8 +58,7 @@ def _feols(df, window, cluster="unit"):
         names[col] = e
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = pf.feols("y ~ " + " + ".join(names) + " | unit + time", data,
-                       vcov={"CRV1": cluster})
+        fit = pf.feols("y ~ " + " + ".join(names) + " | unit + time", data, vcov={"CRV1": cluster})
     tidy = fit.tidy()
     tidy.index = [names[c] for c in tidy.index]
     return tidy
@@ -119,14 +117,20 @@ def test_sunab_matches_hand_built_saturated_regression(panel):
             cells.append((col, g, e))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = pf.feols("y ~ " + " + ".join(c for c, _, _ in cells) + " | unit + time", data,
-                       vcov={"CRV1": "unit"})
+        fit = pf.feols(
+            "y ~ " + " + ".join(c for c, _, _ in cells) + " | unit + time",
+            data,
+            vcov={"CRV1": "unit"},
+        )
     beta = fit.coef()
     vcov = pd.DataFrame(fit._vcov, index=beta.index, columns=beta.index)
     size = data[data.time == 1].cohort.value_counts()
     for e_bin in [e for e in range(-3, 5) if e != -1]:
-        members = [(c, g) for c, g, e in cells
-                   if (e == e_bin) or (e_bin == -3 and e < -3) or (e_bin == 4 and e > 4)]
+        members = [
+            (c, g)
+            for c, g, e in cells
+            if (e == e_bin) or (e_bin == -3 and e < -3) or (e_bin == 4 and e > 4)
+        ]
         w = pd.Series({c: float(size[g]) for c, g in members})
         w = w / w.sum()
         est = float(w @ beta[w.index])
@@ -147,8 +151,9 @@ def test_twfe_biased_sunab_recovers_heterogeneous_dynamic_effects():
     def effect(g, e):
         return (3.0 if g == 3 else 1.0) * (1 + 0.5 * e)
 
-    df = simulate_staggered_panel(1000, 12, cohorts=[3, 5, 7, 9], never_share=0.1,
-                                  effect=effect, noise=0.3, seed=2)
+    df = simulate_staggered_panel(
+        1000, 12, cohorts=[3, 5, 7, 9], never_share=0.1, effect=effect, noise=0.3, seed=2
+    )
     size = df[df.time == 1].cohort.value_counts()
 
     def truth(e):  # cohort-share weighted true effect at event time e
@@ -165,8 +170,9 @@ def test_twfe_biased_sunab_recovers_heterogeneous_dynamic_effects():
 
 
 def test_sunab_last_treated_cohort_as_control():
-    df = simulate_staggered_panel(400, 10, cohorts=[3, 5, 8], never_share=0.0, effect=2.0,
-                                  noise=0.5, seed=4)
+    df = simulate_staggered_panel(
+        400, 10, cohorts=[3, 5, 8], never_share=0.0, effect=2.0, noise=0.5, seed=4
+    )
     with pytest.warns(UserWarning, match="cohort 8 as control"):
         res = event_study(df, **KW, window=(-2, 3), estimator="sunab")
     assert "last-treated" in res.control
@@ -195,6 +201,7 @@ def test_never_treated_have_no_effect_on_dummies_and_plot(panel):
 # ---------------------------------------------------------------------------
 # bad input
 # ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("window", [(-1, 3), (-3, -1), (0, 5), "wide", (-2.5, 3)])
 def test_bad_window(panel, window):

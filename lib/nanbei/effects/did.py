@@ -246,7 +246,7 @@ class StaggeredDiDResult:
             s = shares.sum()
             lookup = {g: 0.0 for g in cohorts}
             count = {g: 0.0 for g in cohorts}
-            for g_k, v_k in zip(groups, values):
+            for g_k, v_k in zip(groups, values, strict=True):
                 lookup[g_k] += v_k
                 count[g_k] += 1.0
             own = np.array([lookup.get(g, 0.0) for g in G_unique])[G_codes]
@@ -495,8 +495,18 @@ def staggered_did(
     att_gt["ci_low"] = att_gt["att"] - z * att_gt["se"]
     att_gt["ci_high"] = att_gt["att"] + z * att_gt["se"]
     att_gt = att_gt[
-        ["cohort", "time", "event_time", "att", "se", "ci_low", "ci_high", "post",
-         "n_treated", "n_control"]
+        [
+            "cohort",
+            "time",
+            "event_time",
+            "att",
+            "se",
+            "ci_low",
+            "ci_high",
+            "post",
+            "n_treated",
+            "n_control",
+        ]
     ]
     for c in ("cohort", "time", "event_time"):
         if np.all(np.mod(att_gt[c], 1) == 0):
@@ -544,8 +554,16 @@ def _estimate_cells(Y, G, X, times, cohorts, *, control, method, base_period):
         for tc in range(first, T):
             post = bool(times[tc] >= g)
             b = last_pre if (post or base_period == "universal") else tc - 1
-            row = dict(cohort=g, time=times[tc], event_time=times[tc] - g, post=post,
-                       att=0.0, n_treated=n_treated, n_control=0, ref=b == tc)
+            row = dict(
+                cohort=g,
+                time=times[tc],
+                event_time=times[tc] - g,
+                post=post,
+                att=0.0,
+                n_treated=n_treated,
+                n_control=0,
+                ref=b == tc,
+            )
             if b != tc:  # b == tc is the reference cell of a universal base: ATT 0
                 thr = 0.0 if control == "never" else max(times[tc], times[b])
                 ctrl = (G == 0) if control == "never" else (G == 0) | ((G > thr) & (G != g))
@@ -557,7 +575,7 @@ def _estimate_cells(Y, G, X, times, cohorts, *, control, method, base_period):
                 batches.setdefault(key, []).append((len(rows), tc, b))
             rows.append(row)
     psi = np.zeros((n, len(rows)))
-    for (g, thr, bkey), cells in batches.items():
+    for (g, thr, _), cells in batches.items():
         idx = np.array([c[0] for c in cells])
         tcs = np.array([c[1] for c in cells])
         bs = np.array([c[2] for c in cells])

@@ -133,8 +133,15 @@ class EventStudyResult:
         c = self.coefficients
         x = c.index.to_numpy(float) + offset
         err = np.vstack([c["estimate"] - c["ci_low"], c["ci_high"] - c["estimate"]])
-        ax.errorbar(x, c["estimate"], yerr=np.nan_to_num(err), fmt="o", color=color,
-                    capsize=3, label=label or self.estimator)
+        ax.errorbar(
+            x,
+            c["estimate"],
+            yerr=np.nan_to_num(err),
+            fmt="o",
+            color=color,
+            capsize=3,
+            label=label or self.estimator,
+        )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
         ax.set_xlabel("event time (periods since adoption)")
@@ -195,8 +202,9 @@ def event_study(
                 f"{what}: {role} column '{col}' not found; available columns are {list(df.columns)}"
             )
     cluster = cluster or unit
-    panel = check_panel(df, unit=unit, time=time, columns=[outcome], min_units=2,
-                        min_periods=2, what=what)
+    panel = check_panel(
+        df, unit=unit, time=time, columns=[outcome], min_units=2, min_periods=2, what=what
+    )
     if not pd.api.types.is_numeric_dtype(panel[time]):
         raise ValueError(f"{what}: time column '{time}' must be numeric (e.g. years)")
     g_unit = _unit_cohort(df, unit=unit, time=time, cohort=cohort, what=what)
@@ -223,19 +231,33 @@ def event_study(
         first_treated = g == times[0]
         if first_treated.any():
             ids = pd.unique(units[first_treated])
-            dropped.append((f"units {ids[:5].tolist()} ({len(ids)})",
-                            "treated in the first period: no pre-period e = -1"))
-            warnings.warn(f"{what}: dropping {len(ids)} units treated in the first period "
-                          f"(e.g. {ids[:5].tolist()}); see result.dropped", stacklevel=2)
+            dropped.append(
+                (
+                    f"units {ids[:5].tolist()} ({len(ids)})",
+                    "treated in the first period: no pre-period e = -1",
+                )
+            )
+            warnings.warn(
+                f"{what}: dropping {len(ids)} units treated in the first period "
+                f"(e.g. {ids[:5].tolist()}); see result.dropped",
+                stacklevel=2,
+            )
             keep &= ~first_treated
         if not (g[keep] == 0).any():
             last = np.max(g[keep])
             control = f"last-treated cohort ({_fmt(last)}), periods before {_fmt(last)}"
             late = t >= last
-            dropped.append((f"periods >= {_fmt(last)}",
-                            "no never-treated units: the last-treated cohort is the control"))
-            warnings.warn(f"{what}: no never-treated units; using cohort {_fmt(last)} as "
-                          f"control and dropping periods >= {_fmt(last)}", stacklevel=2)
+            dropped.append(
+                (
+                    f"periods >= {_fmt(last)}",
+                    "no never-treated units: the last-treated cohort is the control",
+                )
+            )
+            warnings.warn(
+                f"{what}: no never-treated units; using cohort {_fmt(last)} as "
+                f"control and dropping periods >= {_fmt(last)}",
+                stacklevel=2,
+            )
             keep &= ~late
             g = np.where(g == last, 0.0, g)
         if not (g[keep] > 0).any():
@@ -304,13 +326,16 @@ def event_study(
 
     se = np.sqrt(np.diag(vc.to_numpy()))
     tcrit = stats.t.ppf(1 - alpha / 2, dof)
-    table = pd.DataFrame({
-        "estimate": est.to_numpy(),
-        "se": se,
-        "ci_low": est.to_numpy() - tcrit * se,
-        "ci_high": est.to_numpy() + tcrit * se,
-        "p": 2 * stats.t.sf(np.abs(est.to_numpy() / se), dof),
-    }, index=pd.Index(est.index, name="event_time"))
+    table = pd.DataFrame(
+        {
+            "estimate": est.to_numpy(),
+            "se": se,
+            "ci_low": est.to_numpy() - tcrit * se,
+            "ci_high": est.to_numpy() + tcrit * se,
+            "p": 2 * stats.t.sf(np.abs(est.to_numpy() / se), dof),
+        },
+        index=pd.Index(est.index, name="event_time"),
+    )
     table.loc[-1] = [0.0, np.nan, np.nan, np.nan, np.nan]
     table = table.sort_index()
     vc.index.name = vc.columns.name = "event_time"
@@ -377,8 +402,12 @@ def _demean_two_way(Z, unit_codes, time_codes, n_units, n_times, tol=1e-13, max_
         return out / cnt[:, None]
 
     if n == n_units * n_times and np.all(cnt_u == n_times):
-        return (Z - means(unit_codes, cnt_u, Z)[unit_codes] - means(time_codes, cnt_t, Z)[time_codes]
-                + Z.mean(axis=0))
+        return (
+            Z
+            - means(unit_codes, cnt_u, Z)[unit_codes]
+            - means(time_codes, cnt_t, Z)[time_codes]
+            + Z.mean(axis=0)
+        )
     R = Z - Z.mean(axis=0)
     scale = np.maximum(np.abs(R).max(axis=0), 1.0)
     for _ in range(max_iter):
