@@ -154,8 +154,9 @@ class _Demeaner:
 
 def _nested(inner: np.ndarray, outer: np.ndarray) -> bool:
     """True if every level of ``inner`` lies inside a single level of ``outer``."""
-    pairs = pd.DataFrame({"i": inner, "o": outer}).drop_duplicates()
-    return not pairs["i"].duplicated().any()
+    first = np.full(int(inner.max()) + 1, -1, dtype=np.int64)
+    first[inner[::-1]] = outer[::-1]  # outer level of the first occurrence of each inner level
+    return bool(np.all(first[inner] == outer))
 
 
 def _check_alternative(alternative: str) -> None:
@@ -343,7 +344,7 @@ def _design(df, formula, y, x, fe):
 def _codes(df: pd.DataFrame, col: str, rows: pd.Index, what: str) -> tuple[np.ndarray, np.ndarray]:
     if col not in df.columns:
         raise ValueError(f"{what} column '{col}' not found; available columns are {list(df.columns)}")
-    s = df.loc[rows, col]
+    s = pd.Series(df[col].to_numpy()[np.asarray(rows)], index=rows)  # df has a RangeIndex
     if s.isna().any():
         raise ValueError(f"{what} column '{col}' has missing values in rows {list(s.index[s.isna()][:5])}")
     codes, labels = pd.factorize(s, sort=True)
@@ -644,14 +645,16 @@ def _cr1_pvalue(t: float, dof: int, alternative: str) -> float:
 
 
 def _invert(pfun: Callable[[float], float], bhat: float, se: float, alpha: float,
-            max_doublings: int = 45, n_bisect: int = 100) -> tuple[float, float]:
+            max_doublings: int = 17, n_bisect: int = 100) -> tuple[float, float]:
     """Confidence set {beta0 : p(beta0) > alpha} found outward from the estimate.
 
     The p-value is a step function of beta0; starting at the estimate (where
     the t statistic is 0 and p is maximal) the search doubles the step until
-    the test rejects, then bisects to about 1e-10 of the step.  If even
-    ``bhat +- se * 2**45`` is not rejected the bound is infinite, which happens
-    with few clusters (e.g. 2/2**G > alpha when G <= 5 with Rademacher weights).
+    the test rejects, then bisects to about 1e-9 standard errors.  If even
+    ``bhat +- se * 2**16`` is not rejected the bound is reported as infinite
+    (further out, rounding error rather than the data decides the p-value).
+    This happens with few clusters, e.g. 2/2**G > alpha when G <= 5 with
+    Rademacher weights, so no value at all can be rejected.
     """
     scale = se if se > 0 and math.isfinite(se) else max(abs(bhat), 1.0)
     bounds = []
@@ -675,7 +678,7 @@ def _invert(pfun: Callable[[float], float], bhat: float, se: float, alpha: float
                 outside = mid
             else:
                 inside = mid
-            if abs(outside - inside) <= 1e-10 * scale:
+            if abs(outside - inside) <= 1e-9 * scale:
                 break
         bounds.append(0.5 * (inside + outside))
     return float(bounds[0]), float(bounds[1])
