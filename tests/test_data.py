@@ -290,3 +290,35 @@ def test_parks_and_boundaries_load():
     cities = data.load_boundaries("city")
     assert len(cities) == 13 and set(cities["region"]) == {"Sunan", "Suzhong", "Subei"}
     assert len(data.load_boundaries("county")) == 95
+
+
+def test_per_capita_panel_declares_basis_and_drops_gaps(jiangsu):
+    pc = data.per_capita_panel(jiangsu, "registered", "nominal")
+    assert pc.attrs["basis"] == "registered" and pc.attrs["dropped"] > 0
+    assert pc["gdp_pc"].notna().all() and pc["population"].notna().all()
+    row = jiangsu[(jiangsu["city_code"] == 320500) & (jiangsu["year"] == 2010)].iloc[0]
+    got = pc[(pc["city_code"] == 320500) & (pc["year"] == 2010)]["gdp_pc"].item()
+    assert got == pytest.approx(row["gdp"] * 1e4 / row["pop_registered"])
+    real = data.per_capita_panel(jiangsu, "registered", "real", base_year=2010)
+    same = real[(real["city_code"] == 320500) & (real["year"] == 2010)]["gdp_pc"].item()
+    assert same == pytest.approx(got)  # base year: real = nominal
+    with pytest.raises(ValueError, match="prices must be"):
+        data.per_capita_panel(jiangsu, "registered", "ppp")
+
+
+def test_cpi_chain_stops_at_a_gap_in_the_published_series():
+    cpi = data.load_province_cpi().query("province_code == 340000")["year"]
+    gap_years = sorted(set(range(cpi.min(), cpi.max() + 1)) - set(cpi))
+    assert gap_years, "Anhui's CPI has a gap in the source (1981-1983)"
+    idx = data.cpi_index(2000, 340000)
+    assert idx.index.min() > max(gap_years)
+    with pytest.raises(ValueError, match="no CPI"):
+        data.deflate(pd.Series([1.0]), pd.Series([max(gap_years)]), 2000, 340000)
+
+
+def test_complete_units_reports_what_it_drops():
+    from nanbei.panel import complete_units
+
+    df = pd.DataFrame({"u": [1, 1, 2, 2, 3], "t": [1, 2, 1, 2, 1], "v": [1.0, 2.0, 3.0, np.nan, 5.0]})
+    kept, dropped = complete_units(df, unit="u", time="t", value="v", start=1, end=2)
+    assert kept["u"].unique().tolist() == [1] and dropped == [2, 3]

@@ -308,36 +308,79 @@ def load_province_cpi() -> pd.DataFrame:
 
 
 def cpi_index(base_year: int = 2000, province_code: int = JIANGSU_PROVINCE_CODE) -> pd.Series:
-    """Chained price level (base_year = 100) of a province, from year-on-year CPI."""
+    """Chained price level (base_year = 100) of a province, from year-on-year CPI.
+
+    Covers the unbroken run of published years around ``base_year``; years beyond a
+    gap in the published series are left out rather than chained across it.
+    """
     cpi = load_province_cpi()
     cpi = cpi[cpi["province_code"] == province_code].set_index("year")["cpi_prev_year_100"]
     if cpi.empty:
         raise ValueError(f"cpi_index: no CPI for province_code {province_code}")
-    years = np.arange(cpi.index.min(), cpi.index.max() + 1)
-    gaps = sorted(set(years) - set(cpi.index))
-    if gaps:
-        raise DataError(f"province_cpi.csv: CPI missing for province {province_code} in {gaps}; "
-                        "a chained index cannot cross a gap")
     if base_year not in cpi.index:
-        raise ValueError(f"cpi_index: base_year {base_year} outside {years[0]}-{years[-1]}")
+        raise ValueError(f"cpi_index: no CPI for province {province_code} in base_year {base_year}")
+    # A chained index cannot cross a gap: use the unbroken run of years around base_year.
+    years = cpi.index.to_numpy()
+    breaks = np.flatnonzero(np.diff(years) != 1)
+    run_start = years[[0, *(breaks + 1)]]
+    first = run_start[run_start <= base_year].max()
+    following = years[breaks][years[breaks] >= base_year]
+    last = following.min() if len(following) else years[-1]
+    cpi = cpi.loc[first:last]
     level = (cpi / 100).cumprod()
     return (100 * level / level.loc[base_year]).rename(f"cpi_{base_year}=100")
 
 
 def deflate(values: pd.Series, years: pd.Series, base_year: int = 2000,
-            province_code: int = JIANGSU_PROVINCE_CODE) -> pd.Series:
+            province_code: int | pd.Series = JIANGSU_PROVINCE_CODE,
+            missing: str = "raise") -> pd.Series:
     """Express nominal ``values`` in ``base_year`` prices with the provincial CPI.
 
-    CPI is a consumer price index, not a GDP deflator: real GDP figures made this
-    way measure purchasing power over consumer goods (city deflators are not
-    published in the shipped data).
+    ``province_code`` is one code or a Series aligned with ``values`` (each row
+    deflated by its own province's CPI).  CPI is a consumer price index, not a GDP
+    deflator: real GDP figures made this way measure purchasing power over consumer
+    goods (city deflators are not published in the shipped data).  A year without
+    CPI raises (``missing="raise"``) or gives NaN (``missing="nan"``).
     """
-    index = cpi_index(base_year, province_code)
-    factor = years.map(index)
-    if factor.isna().any():
-        bad = sorted(set(years[factor.isna()]))
-        raise ValueError(f"deflate: no CPI for years {bad}")
+    provinces = (province_code if isinstance(province_code, pd.Series)
+                 else pd.Series(province_code, index=values.index))
+    factor = pd.Series(np.nan, index=values.index)
+    for code in provinces.unique():
+        rows = provinces == code
+        factor[rows] = years[rows].map(cpi_index(base_year, int(code))).to_numpy()
+    if factor.isna().any() and missing == "raise":
+        bad = sorted(set(zip(provinces[factor.isna()], years[factor.isna()])))[:5]
+        raise ValueError(f"deflate: no CPI for (province_code, year) {bad}")
     return values * 100 / factor.to_numpy()
+
+
+def per_capita_panel(panel: pd.DataFrame, basis: str = "registered", prices: str = "nominal",
+                     base_year: int = 2000) -> pd.DataFrame:
+    """Long table of GDP per capita on a declared basis, ready for the convergence tools.
+
+    Columns: city_code, city_zh, city_en, province_code, region, year, gdp_pc (yuan,
+    nominal or in ``base_year`` prices deflated by each city's provincial CPI) and
+    population (10k persons on the same basis, the natural weight).  Rows where
+    either is missing are dropped; ``attrs["dropped"]`` counts them, and
+    ``attrs["dropped_no_cpi"]`` the rows without a provincial CPI for real prices.
+    """
+    if prices not in ("nominal", "real"):
+        raise ValueError(f"prices must be 'nominal' or 'real', got {prices!r}")
+    keep = ["city_code", "city_zh", "city_en", "province_code", "region", "year"]
+    out = panel[keep].copy()
+    out["gdp_pc"] = per_capita(panel, basis)
+    out["population"] = _population(panel, basis)
+    complete = out["gdp_pc"].notna() & out["population"].notna()
+    out = out[complete].reset_index(drop=True)
+    no_cpi = 0
+    if prices == "real":
+        out["gdp_pc"] = deflate(out["gdp_pc"], out["year"], base_year, out["province_code"],
+                                missing="nan")
+        no_cpi = int(out["gdp_pc"].isna().sum())
+        out = out[out["gdp_pc"].notna()].reset_index(drop=True)
+    out.attrs.update(basis=basis, prices=prices, base_year=base_year,
+                     dropped=int((~complete).sum()), dropped_no_cpi=no_cpi)
+    return out
 
 
 # ---------------------------------------------------------------------- parks, maps

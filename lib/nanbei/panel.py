@@ -106,3 +106,20 @@ def check_panel(
                 f"units {short.index[:5].tolist()} have only {short.iloc[:5].tolist()} periods"
             )
     return out.sort_values([unit, time]).reset_index(drop=True)
+
+
+def complete_units(
+    df: pd.DataFrame, *, unit: str, time: str, value: str, start, end
+) -> tuple[pd.DataFrame, list]:
+    """Keep the units observed with a non-missing ``value`` in every period from start to end.
+
+    Returns the balanced subset (rows between start and end only) and the list of
+    units left out, so that a caller can say which units were dropped instead of
+    dropping them silently.
+    """
+    window = df[(df[time] >= start) & (df[time] <= end) & df[value].notna()]
+    periods = df.loc[(df[time] >= start) & (df[time] <= end), time].nunique()
+    counts = window.groupby(unit)[time].nunique()
+    keep = counts.index[counts == periods]
+    dropped = sorted(set(df[unit]) - set(keep))
+    return window[window[unit].isin(keep)].reset_index(drop=True), dropped

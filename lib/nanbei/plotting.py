@@ -65,3 +65,11 @@ def region_map(ax=None, level: str = "city", label: str | None = "zh", legend: b
 
 
 use_cjk_font()
+
+
+def year_axis(*axes) -> None:
+    """Whole-number ticks on the x axis of each Axes (years, not 2002.5)."""
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
