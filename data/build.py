@@ -185,9 +185,34 @@ def build_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["cpi_prev_year_100"]).sort_values(["province_code", "year"])
 
 
+# Classification stated in the compilation's SOURCE.md ("Completeness" section), keyed by a
+# unique substring of park_zh.  Parks whose founding, agreement or provincial-approval year
+# is stated directly (the other years are "existing as of", pairing, upgrade or inferred):
+PARKS_YEAR_STATED = ["苏州宿迁工业园区", "张家港宿豫", "吴江泗阳", "无锡徐州工业园区", "贾汪工业园",
+                     "宁淮智能制造", "常州盐城工业园区", "镇江连云港", "无锡连云港工业园区", "黄桥工业园",
+                     "江阴—靖江", "灌南工业园", "惠榆"]
+# Membership of the provincial "45": uncertain members and the precursor.
+PARKS_UNCERTAIN = ["雨花经济开发区盱眙", "国信淮安", "苏州盐城沿海", "灌南工业园", "江阴灌云", "惠榆"]
+PARKS_PRECURSOR = ["江阴—靖江"]
+
+
+def _flag(names: pd.Series, keys: list[str]) -> pd.Series:
+    hits = pd.Series(False, index=names.index)
+    for key in keys:
+        match = names.str.contains(key, regex=False)
+        if match.sum() != 1:
+            raise SystemExit(f"parks_roster.csv: key {key!r} matches {int(match.sum())} parks, expected 1")
+        hits |= match
+    return hits
+
+
 def build_parks() -> dict[str, pd.DataFrame]:
     roster = _read(RAW / "cobuilt_parks" / "parks_roster.csv", dtype=str)
     roster["year"] = pd.to_numeric(roster["year"], errors="coerce").astype("Int64")
+    roster["year_stated"] = _flag(roster["park_zh"], PARKS_YEAR_STATED)
+    roster["membership"] = np.select(
+        [_flag(roster["park_zh"], PARKS_PRECURSOR), _flag(roster["park_zh"], PARKS_UNCERTAIN)],
+        ["precursor", "uncertain"], default="named co-built park")
     for col in ("host_city", "partner_city"):
         roster[f"{col}_code"] = roster[col].map(_city_code_from_label).astype("Int64")
     pairings = _read(RAW / "cobuilt_parks" / "city_pairings.csv", dtype=str)
