@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 COHORT_RULES = ("first_documented", "first_stated")
+ZONE_WORDS = ("功能区", "开发区", "高新区", "园区")
 
 
 def park_cohorts(roster: pd.DataFrame, rule: str = "first_documented",
@@ -56,7 +57,9 @@ def county_name(host_county: str | float) -> str | None:
     if not isinstance(host_county, str):
         return None
     match = re.match(r"^([\u4e00-\u9fff]+(?:区|县|市))", host_county.strip())
-    return match.group(1) if match else None
+    if not match or any(zone in match.group(1) for zone in ZONE_WORDS):
+        return None  # a development zone, not an administrative county
+    return match.group(1)
 
 
 def host_counties(roster: pd.DataFrame, counties) -> pd.DataFrame:
