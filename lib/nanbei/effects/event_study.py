@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from nanbei.effects.did import _unit_cohort
 from nanbei.panel import check_panel
@@ -378,8 +378,7 @@ def _twfe_ols(y, X, unit_codes, time_codes, clus_codes, what):
     beta = bread @ (Xd.T @ yd)
     resid = yd - Xd @ beta
     n_clusters = clus_codes.max() + 1
-    scores = np.zeros((n_clusters, Xd.shape[1]))
-    np.add.at(scores, clus_codes, Xd * resid[:, None])
+    scores = _indicator(clus_codes, n_clusters) @ (Xd * resid[:, None])
     n = len(y)
     k = Xd.shape[1] + n_times  # unit effects are nested in the clusters (fixest "nested")
     factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
@@ -395,11 +394,13 @@ def _demean_two_way(Z, unit_codes, time_codes, n_units, n_times, tol=1e-13, max_
     n = Z.shape[0]
     cnt_u = np.bincount(unit_codes, minlength=n_units).astype(float)
     cnt_t = np.bincount(time_codes, minlength=n_times).astype(float)
+    # group-membership matrices (groups x observations) give group sums as products
+    S_u = _indicator(unit_codes, n_units)
+    S_t = _indicator(time_codes, n_times)
 
     def means(codes, cnt, M):
-        out = np.zeros((len(cnt), M.shape[1]))
-        np.add.at(out, codes, M)
-        return out / cnt[:, None]
+        S = S_u if codes is unit_codes else S_t
+        return (S @ M) / cnt[:, None]
 
     if n == n_units * n_times and np.all(cnt_u == n_times):
         return (
@@ -422,6 +423,12 @@ def _demean_two_way(Z, unit_codes, time_codes, n_units, n_times, tol=1e-13, max_
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
+
+
+def _indicator(codes: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+    """Sparse (groups x observations) 0/1 matrix of group membership."""
+    n = len(codes)
+    return sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
 
 
 def _check_window(window, what) -> tuple[int, int]:
