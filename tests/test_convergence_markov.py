@@ -164,7 +164,7 @@ def panel():
         (lambda d: d.assign(y=d["y"].where(d.index != 4)), {}, "missing values"),
         (lambda d: d.assign(y=d["y"].where(d.index != 4, -1.0)), {"classes": "pooled"},
          "strictly positive"),
-        (lambda d: d.assign(y=d["y"].where(d["t"] != 2001, 1.0)), {}, "tied values in period 2001"),
+        (lambda d: d.assign(y=d["y"].where(d["t"] != 2001, 1.0)), {}, "tied values in period\\(s\\) \\[2001\\]"),
         (lambda d: d[d.t == 2000], {}, "at least 2 periods"),
     ],
 )

@@ -87,8 +87,11 @@ class MarkovResult:
 
 
 def _quantile_bounds(y: np.ndarray, k: int) -> np.ndarray:
-    """Upper class bounds at the j/k quantiles (linear interpolation), j = 1..k."""
-    return np.percentile(y, 100.0 * np.arange(1, k + 1) / k)
+    """Upper class bounds at the j/k quantiles (linear interpolation), j = 1..k.
+
+    For a 2-d array the quantiles of each column, shape (k, n_columns).
+    """
+    return np.percentile(y, 100.0 * np.arange(1, k + 1) / k, axis=0)
 
 
 def _assign(y: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -178,14 +181,14 @@ def markov(
     notes: list[str] = []
     C = np.empty((n, T), dtype=np.int64)
     if classes == "per_period":
-        bounds = np.empty((T, k))
+        bounds = _quantile_bounds(Y, k).T  # (T, k), quantiles of each column
+        tied = np.flatnonzero(np.any(np.diff(bounds, axis=1) <= 0, axis=1))
+        if len(tied):
+            raise ValueError(f"{what}: too many tied values in period(s) "
+                             f"{periods[tied][:5].tolist()} to form {k} distinct quantile "
+                             "classes; use a smaller k")
         for t in range(T):
-            b = _quantile_bounds(Y[:, t], k)
-            if np.any(np.diff(b) <= 0):
-                raise ValueError(f"{what}: too many tied values in period {periods[t]} to form "
-                                 f"{k} distinct quantile classes; use a smaller k")
-            bounds[t] = b
-            C[:, t] = _assign(Y[:, t], b)
+            C[:, t] = _assign(Y[:, t], bounds[t])
         rel = None
     else:
         mean = Y.mean(axis=0)

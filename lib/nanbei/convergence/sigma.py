@@ -24,51 +24,70 @@ from nanbei.panel import check_panel
 __all__ = ["sigma"]
 
 
-def _gini(y: np.ndarray, p: np.ndarray) -> float:
-    """Gini with weight shares ``p`` (summing to 1): sum_ij p_i p_j |y_i - y_j| / (2 mu).
+def _period_sums(tc: np.ndarray, x: np.ndarray, n_periods: int) -> np.ndarray:
+    """Sum of ``x`` within each period code ``tc``."""
+    return np.bincount(tc, weights=x, minlength=n_periods)
 
-    With equal shares this is the mean absolute difference over twice the mean
-    (no n/(n-1) correction).  Uses the sorted form
-    sum_ij p_i p_j |y_i - y_j| = 2 sum_i p_i y_i (P_below_i - P_above_i), where
-    P_below_i / P_above_i are the weight shares sorted strictly before / after i
-    (ties contribute zero whichever way they are ordered).
+
+def _indices(tc: np.ndarray, y: np.ndarray, p: np.ndarray, n_periods: int) -> dict:
+    """CV, Gini and Theil T of every period at once, with weight shares ``p``.
+
+    The arrays must be sorted by (period, value) and ``p`` must sum to one
+    within each period.  With mu = sum_i p_i y_i:
+
+    * cv    = sqrt(sum_i p_i (y_i - mu)^2) / mu;
+    * gini  = sum_ij p_i p_j |y_i - y_j| / (2 mu), computed in sorted form
+      sum_ij p_i p_j |y_i - y_j| = 2 sum_i p_i y_i (P_below_i - P_above_i), with
+      P_below_i / P_above_i the weight shares sorted strictly before / after i
+      in the same period (ties contribute zero whichever way they are ordered);
+    * theil = sum_i p_i r_i ln r_i with r_i = y_i / mu.
+
+    Equal shares p_i = 1/n give the unweighted indices (Gini without the
+    n/(n-1) correction).
     """
-    order = np.argsort(y, kind="stable")
-    ys, ps = y[order], p[order]
-    cum = np.cumsum(ps)
-    below = cum - ps
-    above = cum[-1] - cum
-    mu = np.dot(ps, ys)
-    return float(np.dot(ps * ys, below - above) / mu)
+    mu = _period_sums(tc, p * y, n_periods)
+    r = y / mu[tc]
+    cv = np.sqrt(_period_sums(tc, p * (r - 1.0) ** 2, n_periods))
+    # running weight share within the period (including i), taken as differences
+    # of one global cumulative sum so that rounding does not add a constant
+    # offset to every term of a period
+    cg = np.cumsum(p)
+    ends = np.cumsum(np.bincount(tc, minlength=n_periods)) - 1
+    before = np.r_[0.0, cg[ends[:-1]]]
+    cum = cg - before[tc]
+    below = cum - p
+    above = (cg[ends] - before)[tc] - cum
+    gini = _period_sums(tc, p * r * (below - above), n_periods)
+    theil = _period_sums(tc, p * r * np.log(r), n_periods)
+    return {"cv": cv, "gini": gini, "theil": theil}
 
 
-def _theil(y: np.ndarray, p: np.ndarray) -> float:
-    """Theil T with weight shares ``p``: sum_i p_i (y_i/mu) ln(y_i/mu), mu = sum_i p_i y_i."""
-    r = y / np.dot(p, y)
-    return float(np.dot(p, r * np.log(r)))
+def _theil_split(tc: np.ndarray, gc: np.ndarray, n_groups: int, y: np.ndarray, p: np.ndarray,
+                 n_periods: int) -> tuple[np.ndarray, np.ndarray]:
+    """Between- and within-group parts of Theil T per period, weight shares ``p``.
 
-
-def _theil_split(y: np.ndarray, p: np.ndarray, codes: np.ndarray) -> tuple[float, float]:
-    """Between- and within-group parts of Theil T with weight shares ``p``.
-
-    With S_g the group's share of the (weighted) total and P_g its weight share,
-    between = sum_g S_g ln(S_g / P_g) and within = sum_g S_g T_g, where T_g is the
-    Theil T inside group g with weights renormalised to the group.  Both are
-    computed directly (not one as the residual of the other), so their sum
-    equalling the total is a real check of the arithmetic.
+    With S_g the group's share of the period's (weighted) total and P_g its
+    weight share, between = sum_g S_g ln(S_g / P_g) and within = sum_g S_g T_g,
+    T_g being Theil's T inside group g with weights renormalised to the group.
+    Both are computed directly (neither as the residual of the other), so their
+    sum equalling the total is a real check of the arithmetic.
     """
-    py = p * y
-    total = py.sum()
-    n_groups = int(codes.max()) + 1
-    pg = np.bincount(codes, weights=p, minlength=n_groups)
-    sg = np.bincount(codes, weights=py, minlength=n_groups) / total
+    cell = tc * n_groups + gc
+    size = n_periods * n_groups
+    pg = np.bincount(cell, weights=p, minlength=size)
+    yg = np.bincount(cell, weights=p * y, minlength=size)
+    total = _period_sums(tc, p * y, n_periods)
+    sg = yg / np.repeat(total, n_groups)
     keep = pg > 0
-    between = float(np.sum(sg[keep] * np.log(sg[keep] / pg[keep])))
-    within = 0.0
-    for g in np.flatnonzero(keep):
-        m = codes == g
-        within += sg[g] * _theil(y[m], p[m] / pg[g])
-    return between, float(within)
+    terms = np.zeros(size)
+    terms[keep] = sg[keep] * np.log(sg[keep] / pg[keep])
+    between = terms.reshape(n_periods, n_groups).sum(axis=1)
+    mu_g = np.divide(yg, pg, out=np.ones(size), where=keep)
+    r = y / mu_g[cell]
+    t_g = np.divide(np.bincount(cell, weights=p * r * np.log(r), minlength=size), pg,
+                    out=np.zeros(size), where=keep)
+    within = (sg * t_g).reshape(n_periods, n_groups).sum(axis=1)
+    return between, within
 
 
 def sigma(
@@ -124,27 +143,30 @@ def sigma(
     fewer than two units.
     """
     cols = [value] + ([weight] if weight is not None else [])
-    data = check_panel(
-        df, unit=unit, time=time, columns=cols, positive=cols, min_units=2, what="sigma"
-    )
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"sigma: expected a pandas DataFrame, got {type(df).__name__}")
+    src = df
+    gcol = "__nanbei_group_code__"
     if group is not None:
         if group not in df.columns:
             raise ValueError(
                 f"sigma: group column '{group}' not found; available columns are {list(df.columns)}"
             )
-        if group in (unit, time):
-            data[group + "__group"] = data[group]
-            group_col = group + "__group"
-        else:
-            keys = df[[unit, time, group]]
-            data = data.merge(keys, on=[unit, time], how="left", validate="one_to_one")
-            group_col = group
-        if data[group_col].isna().any():
-            rows = data.loc[data[group_col].isna(), [unit, time]].head(5).to_records(index=False)
+        codes, levels = pd.factorize(df[group], sort=True)  # NaN -> -1
+        if (codes < 0).any():
+            bad = df.loc[codes < 0, [c for c in (unit, time) if c in df.columns]].head(5)
             raise ValueError(
                 f"sigma: group column '{group}' is missing at ({unit}, {time}) "
-                f"{[tuple(r) for r in rows]}"
+                f"{[tuple(r) for r in bad.to_records(index=False)]}"
             )
+        # carry integer group codes through the validation (which keeps only the
+        # named columns and sorts them) instead of merging the group back later
+        keep = list(dict.fromkeys(c for c in (unit, time, *cols) if c in df.columns))
+        src = df[keep].assign(**{gcol: codes})
+    data = check_panel(
+        src, unit=unit, time=time, columns=cols + ([gcol] if group is not None else []),
+        positive=cols, min_units=2, what="sigma",
+    )
     counts = data.groupby(time)[unit].size()
     thin = counts[counts < 2]
     if len(thin):
@@ -153,41 +175,33 @@ def sigma(
             "dispersion is undefined there - drop them first"
         )
 
-    data = data.sort_values([time, unit], kind="stable")
+    tcodes, periods = pd.factorize(data[time], sort=True)
+    y = data[value].to_numpy(dtype=float)
+    order = np.lexsort((y, tcodes))  # by period, then value (needed by the Gini)
+    tc, y = tcodes[order], y[order]
+    T = len(periods)
+    n = np.bincount(tc, minlength=T)
+    eq = 1.0 / n[tc]
+    out = pd.DataFrame(index=pd.Index(periods, name=time))
+    out["n"] = n.astype(int)
+    ind = _indices(tc, y, eq, T)
+    out["cv"] = ind["cv"]
+    logy = np.log(y)
+    mlog = _period_sums(tc, eq * logy, T)
+    out["sd_log"] = np.sqrt(_period_sums(tc, eq * (logy - mlog[tc]) ** 2, T))
+    out["gini"] = ind["gini"]
+    out["theil"] = ind["theil"]
+    first = np.r_[0, np.cumsum(n)[:-1]]
+    out["max_min"] = y[first + n - 1] / y[first]
+    if weight is not None:
+        w = data[weight].to_numpy(dtype=float)[order]
+        p = w / _period_sums(tc, w, T)[tc]
+        ind_w = _indices(tc, y, p, T)
+        out["cv_w"], out["gini_w"], out["theil_w"] = ind_w["cv"], ind_w["gini"], ind_w["theil"]
     if group is not None:
-        codes_all = pd.factorize(data[group_col], sort=True)[0]
-    times = data[time].to_numpy()
-    y_all = data[value].to_numpy(dtype=float)
-    w_all = data[weight].to_numpy(dtype=float) if weight is not None else None
-    bounds = np.flatnonzero(np.r_[True, times[1:] != times[:-1], True])
-
-    rows = []
-    for a, b in zip(bounds[:-1], bounds[1:], strict=False):
-        y = y_all[a:b]
-        n = b - a
-        eq = np.full(n, 1.0 / n)
-        mu = y.mean()
-        logy = np.log(y)
-        rec = {
-            "n": n,
-            "cv": float(y.std() / mu),
-            "sd_log": float(logy.std()),
-            "gini": _gini(y, eq),
-            "theil": _theil(y, eq),
-            "max_min": float(y.max() / y.min()),
-        }
-        if w_all is not None:
-            p = w_all[a:b] / w_all[a:b].sum()
-            mu_w = np.dot(p, y)
-            rec["cv_w"] = float(np.sqrt(np.dot(p, (y - mu_w) ** 2)) / mu_w)
-            rec["gini_w"] = _gini(y, p)
-            rec["theil_w"] = _theil(y, p)
-        if group is not None:
-            codes = codes_all[a:b]
-            rec["theil_between"], rec["theil_within"] = _theil_split(y, eq, codes)
-            if w_all is not None:
-                rec["theil_between_w"], rec["theil_within_w"] = _theil_split(y, p, codes)
-        rows.append(rec)
-    out = pd.DataFrame(rows, index=pd.Index(times[bounds[:-1]], name=time))
-    out["n"] = out["n"].astype(int)
+        gc = data[gcol].to_numpy(dtype=np.int64)[order]
+        out["theil_between"], out["theil_within"] = _theil_split(tc, gc, len(levels), y, eq, T)
+        if weight is not None:
+            out["theil_between_w"], out["theil_within_w"] = _theil_split(
+                tc, gc, len(levels), y, p, T)
     return out
