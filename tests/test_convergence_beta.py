@@ -314,3 +314,12 @@ def test_beta_panel_bad_input_raises(few_clusters, mutate, kwargs, match):
     args = {"unit": "u", "time": "t", "value": "y", **kwargs}
     with pytest.raises(ValueError, match=match):
         beta_panel(mutate(few_clusters), **args)
+
+
+def test_beta_panel_very_few_clusters_enumerates_and_warns():
+    df = simulate(4, range(2000, 2011), 0.05, mu_sd=0.3, dev_sd=0.4, noise=0.03, seed=2)
+    res = beta_panel(df, unit="u", time="t", value="y", window=5)
+    assert res.enumerated and res.n_boot == 16
+    # with all 16 sign vectors, p is a multiple of 1/16
+    assert res.pvalue_wild * 16 == pytest.approx(round(res.pvalue_wild * 16))
+    assert any("coarse" in n for n in res.notes)

@@ -50,7 +50,7 @@ def speed_half_life(slope: float, horizon: float) -> tuple[float, float, str | N
             f"slope*T = {bt:.3g} <= -1: implied speed undefined (the fit overshoots, "
             "poorer units overtake richer ones within the interval)",
         )
-    lam = -np.log1p(bt) / horizon
+    lam = -np.log1p(bt) / horizon + 0.0  # + 0.0 turns -0.0 into 0.0
     if slope >= 0:
         return (
             float(lam),
@@ -495,6 +495,12 @@ def beta_panel(
     if G < 30:
         notes.append(f"only {G} clusters: prefer the wild bootstrap p-value to the "
                      "clustered one")
+    if G <= 5:
+        notes.append(f"with {G} clusters there are only {2**G} Rademacher sign vectors "
+                     "(half of them mirror images), so the wild bootstrap p-value is coarse "
+                     "(Webb 2014); interpret it with care")
+    if p_wild == 0 and not enumerated:
+        notes.append(f"no bootstrap |t*| exceeded |t|: p-value < 1/{n_used}")
     return BetaPanelResult(
         slope=slope,
         se_cluster=float(fit.std_errors["log_start"]),
