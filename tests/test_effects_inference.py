@@ -22,7 +22,6 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
-
 from nanbei.effects.inference import randomization_inference, wild_cluster_bootstrap
 
 
@@ -88,7 +87,7 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
     order, so every bootstrap t must coincide.  wildboottest counts |t*| > |t|
     strictly while we count ties (the v = +-1 draws reproduce +-t exactly under
     WCR) as extreme: p_ours - ties/B must equal its p-value."""
-    from wildboottest.wildboottest import wildboottest, WildboottestCL
+    from wildboottest.wildboottest import WildboottestCL, wildboottest
 
     ours = wild_cluster_bootstrap(
         panel, formula=FORMULA, param="d", cluster="city", n_boot=9999, impose_null=impose_null
@@ -98,8 +97,15 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
     model = smf.ols(FORMULA, panel)
     R = np.zeros(len(model.exog_names))
     R[model.exog_names.index("d")] = 1.0
-    wb = WildboottestCL(X=model.exog, Y=model.endog, cluster=panel["city"].to_numpy(), R=R, B=9999,
-                        seed=1, parallel=False)
+    wb = WildboottestCL(
+        X=model.exog,
+        Y=model.endog,
+        cluster=panel["city"].to_numpy(),
+        R=R,
+        B=9999,
+        seed=1,
+        parallel=False,
+    )
     wb.get_scores(bootstrap_type="11", impose_null=impose_null)
     wb.get_weights(weights_type="rademacher")
     wb.get_numer()
@@ -118,8 +124,15 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
     if impose_null:  # the package's user-facing function gives the same answer
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            table = wildboottest(model, B=9999, cluster=panel["city"].to_numpy(), param="d",
-                                 show=False, seed=3, parallel=False)
+            table = wildboottest(
+                model,
+                B=9999,
+                cluster=panel["city"].to_numpy(),
+                param="d",
+                show=False,
+                seed=3,
+                parallel=False,
+            )
         assert float(table["p-value"].iloc[0]) == pytest.approx(wb.pvalue, abs=1e-12)
 
 
@@ -130,8 +143,15 @@ def test_matches_wildboottest_webb_random_draws(panel):
     model = smf.ols(FORMULA, panel)
     R = np.zeros(len(model.exog_names))
     R[model.exog_names.index("d")] = 1.0
-    wb = WildboottestCL(X=model.exog, Y=model.endog, cluster=panel["city"].to_numpy(), R=R, B=999,
-                        seed=7, parallel=False)
+    wb = WildboottestCL(
+        X=model.exog,
+        Y=model.endog,
+        cluster=panel["city"].to_numpy(),
+        R=R,
+        B=999,
+        seed=7,
+        parallel=False,
+    )
     wb.get_scores(bootstrap_type="11", impose_null=True)
     wb.get_weights(weights_type="webb")
     wb.get_numer()
@@ -149,7 +169,13 @@ def test_matches_wildboottest_webb_random_draws(panel):
 def test_matches_naive_refit_loop(panel, impose_null):
     v = np.random.default_rng(11).choice([-1.0, 1.0], size=(40, 10))
     ours = wild_cluster_bootstrap(
-        panel, formula=FORMULA, param="d", cluster="city", weights=v, impose_null=impose_null, h0=0.2
+        panel,
+        formula=FORMULA,
+        param="d",
+        cluster="city",
+        weights=v,
+        impose_null=impose_null,
+        h0=0.2,
     )
     ref = naive_wild_bootstrap(panel, FORMULA, "d", "city", v, impose_null, h0=0.2)
     np.testing.assert_allclose(ours.t_boot, ref, rtol=1e-8, atol=1e-10)
@@ -160,8 +186,9 @@ def test_matches_naive_refit_loop(panel, impose_null):
 def test_subcluster_bootstrap_matches_naive_loop(panel):
     """Weights at the county level, CR1 by city (MacKinnon & Webb 2018)."""
     v = np.random.default_rng(5).choice([-1.0, 1.0], size=(25, 20))
-    ours = wild_cluster_bootstrap(panel, formula=FORMULA, param="d", cluster="city",
-                                  bootcluster="unit", weights=v)
+    ours = wild_cluster_bootstrap(
+        panel, formula=FORMULA, param="d", cluster="city", bootcluster="unit", weights=v
+    )
     ref = naive_wild_bootstrap(panel, FORMULA, "d", "city", v, True, bootcluster="unit")
     np.testing.assert_allclose(ours.t_boot, ref, rtol=1e-8, atol=1e-10)
     assert ours.n_bootclusters == 20 and ours.n_clusters == 10
@@ -184,15 +211,25 @@ def test_absorbed_fe_equal_dummy_model(panel, cluster):
 
 
 def test_standard_errors_match_statsmodels_and_pyfixest(panel):
-    res = wild_cluster_bootstrap(panel, formula=FORMULA, param="d", cluster="city", n_boot=99, seed=0)
+    res = wild_cluster_bootstrap(
+        panel, formula=FORMULA, param="d", cluster="city", n_boot=99, seed=0
+    )
     fit = smf.ols(FORMULA, panel).fit(cov_type="cluster", cov_kwds={"groups": panel["city"]})
     assert res.se == pytest.approx(fit.bse["d"], rel=1e-10)
     assert res.estimate == pytest.approx(fit.params["d"], rel=1e-10)
 
     import pyfixest as pf
 
-    absorbed = wild_cluster_bootstrap(panel, y="y", x=["d", "x2"], fe=["unit", "year"],
-                                      param="d", cluster="city", n_boot=99, seed=0)
+    absorbed = wild_cluster_bootstrap(
+        panel,
+        y="y",
+        x=["d", "x2"],
+        fe=["unit", "year"],
+        param="d",
+        cluster="city",
+        n_boot=99,
+        seed=0,
+    )
     feols = pf.feols("y ~ d + x2 | unit + year", panel, vcov={"CRV1": "city"})
     assert absorbed.se == pytest.approx(feols.se()["d"], rel=1e-8)
     assert absorbed.t_stat == pytest.approx(feols.tstat()["d"], rel=1e-8)
@@ -208,15 +245,24 @@ def test_few_clusters_closed_form_bounds():
     assert r.enumerated and r.n_boot == 32
     assert r.p_value >= 2 / 32 - 1e-12
     assert r.ci == (-math.inf, math.inf)
-    w = wild_cluster_bootstrap(df, formula="y ~ d", fe=["unit", "year"], param="d", cluster="city",
-                               weights="webb")
+    w = wild_cluster_bootstrap(
+        df, formula="y ~ d", fe=["unit", "year"], param="d", cluster="city", weights="webb"
+    )
     assert w.enumerated and w.n_boot == 6**5
     assert 2 / 6**5 - 1e-12 <= w.p_value <= 1
 
 
 def test_ci_inverts_the_test(panel):
-    r = wild_cluster_bootstrap(panel, formula="y ~ d + x2", fe=["unit", "year"], param="d",
-                               cluster="city", n_boot=999, seed=4, weights="webb")
+    r = wild_cluster_bootstrap(
+        panel,
+        formula="y ~ d + x2",
+        fe=["unit", "year"],
+        param="d",
+        cluster="city",
+        n_boot=999,
+        seed=4,
+        weights="webb",
+    )
     lo, hi = r.ci
     assert lo < r.estimate < hi
     eps = 1e-6 * r.se
@@ -224,15 +270,33 @@ def test_ci_inverts_the_test(panel):
     assert r.p_value_at(hi + eps) <= 0.05 < r.p_value_at(hi - eps)
     assert r.p_value_at(0.0) == pytest.approx(r.p_value)
     # the p-value function must reproduce a fresh run with that null imposed
-    again = wild_cluster_bootstrap(panel, formula="y ~ d + x2", fe=["unit", "year"], param="d",
-                                   cluster="city", n_boot=999, seed=4, weights="webb", h0=0.3,
-                                   conf_level=None)
+    again = wild_cluster_bootstrap(
+        panel,
+        formula="y ~ d + x2",
+        fe=["unit", "year"],
+        param="d",
+        cluster="city",
+        n_boot=999,
+        seed=4,
+        weights="webb",
+        h0=0.3,
+        conf_level=None,
+    )
     assert r.p_value_at(0.3) == pytest.approx(again.p_value)
 
 
 def test_wcu_interval_is_percentile_t(panel):
-    r = wild_cluster_bootstrap(panel, formula="y ~ d + x2", fe=["unit", "year"], param="d",
-                               cluster="city", n_boot=999, seed=8, weights="webb", impose_null=False)
+    r = wild_cluster_bootstrap(
+        panel,
+        formula="y ~ d + x2",
+        fe=["unit", "year"],
+        param="d",
+        cluster="city",
+        n_boot=999,
+        seed=8,
+        weights="webb",
+        impose_null=False,
+    )
     # {b0 : #(|t*| >= |bhat - b0|/se) > 0.05 B} = bhat +- se * (m-th largest |t*|)
     m = math.floor(0.05 * r.n_boot) + 1
     q = np.sort(np.abs(r.t_boot))[::-1][m - 1]
@@ -240,12 +304,16 @@ def test_wcu_interval_is_percentile_t(panel):
 
 
 def test_pvalue_variants(panel):
-    base = dict(formula="y ~ d + x2", fe=["unit", "year"], param="d", cluster="city", n_boot=999, seed=6)
+    base = dict(
+        formula="y ~ d + x2", fe=["unit", "year"], param="d", cluster="city", n_boot=999, seed=6
+    )
     two = wild_cluster_bootstrap(panel, **base)
     t, tb = two.t_stat, two.t_boot
     eq = wild_cluster_bootstrap(panel, symmetric=False, **base)
     tol = 1e-9 * max(1, abs(t))  # draws equal to v = +-1 reproduce t: ties count as extreme
-    assert eq.p_value == pytest.approx(min(1, 2 * min(np.mean(tb <= t + tol), np.mean(tb >= t - tol))))
+    assert eq.p_value == pytest.approx(
+        min(1, 2 * min(np.mean(tb <= t + tol), np.mean(tb >= t - tol)))
+    )
     gt = wild_cluster_bootstrap(panel, alternative="greater", **base)
     assert gt.p_value == pytest.approx(np.mean(tb >= t - 1e-9))
     lt = wild_cluster_bootstrap(panel, alternative="less", **base)
@@ -255,12 +323,16 @@ def test_pvalue_variants(panel):
 
 
 def test_result_reporting(panel):
-    r = wild_cluster_bootstrap(panel, formula="y ~ d", fe=["unit", "year"], param="d", cluster="city")
+    r = wild_cluster_bootstrap(
+        panel, formula="y ~ d", fe=["unit", "year"], param="d", cluster="city"
+    )
     assert "WCR" in repr(r) and "enumerated" in repr(r)
     s = r.summary()
     assert "1024 weight vectors enumerated" in s and "CR1" in s
     f = r.to_frame()
-    assert list(f.index) == ["d"] and f.loc["d", "n_clusters"] == 10 and bool(f.loc["d", "enumerated"])
+    assert (
+        list(f.index) == ["d"] and f.loc["d", "n_clusters"] == 10 and bool(f.loc["d", "enumerated"])
+    )
 
 
 def _mc_dataset(rng, effect, n_city=13, per_city=3, n_treated=3, n_year=10):
@@ -275,8 +347,13 @@ def _mc_dataset(rng, effect, n_city=13, per_city=3, n_treated=3, n_year=10):
     e[:, 0] = rng.normal(size=n_unit)
     for t in range(1, n_year):
         e[:, t] = 0.5 * e[:, t - 1] + rng.normal(size=n_unit) * math.sqrt(0.75)
-    y = (rng.normal(size=n_unit)[unit] + 0.05 * year + effect * d + e.ravel()
-         + rng.normal(size=(n_city, n_year))[city, year])
+    y = (
+        rng.normal(size=n_unit)[unit]
+        + 0.05 * year
+        + effect * d
+        + e.ravel()
+        + rng.normal(size=(n_city, n_year))[city, year]
+    )
     return pd.DataFrame({"y": y, "d": d, "unit": unit, "year": year, "city": city})
 
 
@@ -293,8 +370,17 @@ def test_monte_carlo_size_and_coverage():
     rej, rej_cr1, cover = [], [], []
     for s in range(200):
         df = _mc_dataset(rng, effect=0.5)
-        r = wild_cluster_bootstrap(df, y="y", x="d", fe=["unit", "year"], param="d", cluster="city",
-                                   h0=0.5, n_boot=399, seed=s)
+        r = wild_cluster_bootstrap(
+            df,
+            y="y",
+            x="d",
+            fe=["unit", "year"],
+            param="d",
+            cluster="city",
+            h0=0.5,
+            n_boot=399,
+            seed=s,
+        )
         rej.append(r.p_value <= 0.05)
         rej_cr1.append(r.p_value_cr1 <= 0.05)
         inside = r.ci[0] < 0.5 < r.ci[1]
@@ -350,24 +436,40 @@ def test_ri_hand_worked_example():
     A: 5-2 = 3, B: 1-10/3 = -7/3, C: 2-3 = -1, D: 3-8/3 = 1/3.  Only A's |3| is
     >= 3, so p = 1/4 (two-sided and 'greater'); 'less': all 4 are <= 3, p = 1."""
     df = two_period({"A": 5, "B": 1, "C": 2, "D": 3}, treated={"A"})
-    r = randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
-                                statistic="coef")
+    r = randomization_inference(
+        df, unit="unit", time="year", treatment="d", outcome="y", statistic="coef"
+    )
     assert r.exact and r.n_assignments == 4
     assert r.observed == pytest.approx(3.0)
     np.testing.assert_allclose(np.sort(r.distribution), np.sort([3, -7 / 3, -1, 1 / 3]))
     assert r.p_value == pytest.approx(0.25)
-    assert randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
-                                   statistic="coef", alternative="greater").p_value == pytest.approx(0.25)
-    assert randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
-                                   statistic="coef", alternative="less").p_value == pytest.approx(1.0)
+    assert randomization_inference(
+        df,
+        unit="unit",
+        time="year",
+        treatment="d",
+        outcome="y",
+        statistic="coef",
+        alternative="greater",
+    ).p_value == pytest.approx(0.25)
+    assert randomization_inference(
+        df,
+        unit="unit",
+        time="year",
+        treatment="d",
+        outcome="y",
+        statistic="coef",
+        alternative="less",
+    ).p_value == pytest.approx(1.0)
 
 
 def test_ri_two_treated_closed_form():
     """6 units, 2 treated: C(6,2) = 15 assignments; coefficient = mean dy(T) - mean dy(C)."""
     dy = {"a": 4.0, "b": 3.5, "c": 0.2, "d": -1.0, "e": 0.7, "f": 1.1}
     df = two_period(dy, treated={"a", "b"})
-    r = randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
-                                statistic="coef")
+    r = randomization_inference(
+        df, unit="unit", time="year", treatment="d", outcome="y", statistic="coef"
+    )
     vals = np.array(list(dy.values()))
     ref = []
     for combo in itertools.combinations(range(6), 2):
@@ -388,8 +490,9 @@ def test_ri_t_statistic_matches_refits():
     small-sample factor, hence the same p-value."""
     rng = np.random.default_rng(3)
     units, years = 7, 6
-    df = pd.DataFrame({"unit": np.repeat(np.arange(units), years),
-                       "year": np.tile(np.arange(years), units)})
+    df = pd.DataFrame(
+        {"unit": np.repeat(np.arange(units), years), "year": np.tile(np.arange(years), units)}
+    )
     df["d"] = ((df["unit"] < 2) & (df["year"] >= 3)).astype(int)
     df["y"] = rng.normal(size=len(df)) + 0.8 * df["d"] + 0.1 * df["unit"]
     r = randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y")
@@ -404,7 +507,8 @@ def test_ri_t_statistic_matches_refits():
     for combo in itertools.combinations(range(units), 2):
         dd = (df["unit"].isin(combo) & (df["year"] >= 3)).astype(float)
         fit = smf.ols("y ~ dd + C(unit) + C(year)", df.assign(dd=dd)).fit(
-            cov_type="cluster", cov_kwds={"groups": df["unit"]})
+            cov_type="cluster", cov_kwds={"groups": df["unit"]}
+        )
         ref.append(fit.tvalues["dd"])
     ref = np.array(ref)
     ratio = np.sort(r.distribution) / np.sort(ref)
@@ -421,7 +525,9 @@ def test_ri_staggered_keeps_adoption_dates_and_callable():
     rng = np.random.default_rng(9)
     df = pd.DataFrame({"unit": np.repeat(list("ABCDEF"), 6), "year": np.tile(range(2001, 2007), 6)})
     adopt = {"A": 2003, "B": 2005}
-    df["d"] = [int(u in adopt and t >= adopt[u]) for u, t in zip(df["unit"], df["year"])]
+    df["d"] = [
+        int(u in adopt and t >= adopt[u]) for u, t in zip(df["unit"], df["year"], strict=True)
+    ]
     df["y"] = rng.normal(size=len(df))
     seen = []
 
@@ -449,16 +555,19 @@ def test_ri_random_draws_pool_and_reporting():
     df = pd.DataFrame({"city": np.repeat(np.arange(13), 8), "year": np.tile(np.arange(8), 13)})
     df["d"] = ((df["city"] < 5) & (df["year"] >= 4)).astype(int)
     df["y"] = rng.normal(size=len(df)) + 1.0 * df["d"]
-    r = randomization_inference(df, unit="city", time="year", treatment="d", outcome="y",
-                                n_perm=300, seed=1)
+    r = randomization_inference(
+        df, unit="city", time="year", treatment="d", outcome="y", n_perm=300, seed=1
+    )
     assert not r.exact and r.n_assignments == 1287 and r.n_perm == 300
     hits = np.sum(np.abs(r.distribution) >= abs(r.observed) * (1 - 1e-9))
     assert r.p_value == pytest.approx((1 + hits) / 301)
-    r2 = randomization_inference(df, unit="city", time="year", treatment="d", outcome="y",
-                                 n_perm=300, seed=1)
+    r2 = randomization_inference(
+        df, unit="city", time="year", treatment="d", outcome="y", n_perm=300, seed=1
+    )
     np.testing.assert_array_equal(r.distribution, r2.distribution)
-    pooled = randomization_inference(df, unit="city", time="year", treatment="d", outcome="y",
-                                     pool=range(8))
+    pooled = randomization_inference(
+        df, unit="city", time="year", treatment="d", outcome="y", pool=range(8)
+    )
     assert pooled.exact and pooled.n_assignments == math.comb(8, 5) and pooled.n_pool == 8
     assert "1287 possible assignments" in repr(r)
     assert "p = (1 + hits)" in r.summary()
@@ -469,7 +578,11 @@ def test_ri_random_draws_pool_and_reporting():
     "mutate, kwargs, match",
     [
         (lambda d: d.assign(d=d["d"] * 2), {}, "0/1"),
-        (lambda d: d.assign(d=np.where((d.unit == "A") & (d.year == 2003), 0, d["d"])), {}, "switches off"),
+        (
+            lambda d: d.assign(d=np.where((d.unit == "A") & (d.year == 2003), 0, d["d"])),
+            {},
+            "switches off",
+        ),
         (lambda d: d.assign(d=0), {}, "never 1"),
         (lambda d: d, {"outcome": "nosuch"}, "nosuch"),
         (lambda d: d, {"n_perm": 0}, "n_perm"),

@@ -89,9 +89,7 @@ __all__ = [
 # Webb (2023, Canadian J. Econ.) six-point distribution: +-sqrt(1/2), +-1, +-sqrt(3/2).
 _WEIGHT_SUPPORT = {
     "rademacher": np.array([-1.0, 1.0]),
-    "webb": np.array(
-        [-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)]
-    ),
+    "webb": np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)]),
 }
 _ALTERNATIVES = ("two-sided", "greater", "less")
 _TIE_RTOL = 1e-9  # relative tolerance under which two t statistics count as tied
@@ -103,9 +101,7 @@ _TIE_RTOL = 1e-9  # relative tolerance under which two t statistics count as tie
 def _indicator(codes: np.ndarray, n_levels: int) -> sp.csr_matrix:
     """Sparse L x N matrix with a one where observation i belongs to level codes[i]."""
     n = codes.shape[0]
-    return sp.csr_matrix(
-        (np.ones(n), (codes, np.arange(n))), shape=(n_levels, n)
-    )
+    return sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_levels, n))
 
 
 class _Demeaner:
@@ -343,10 +339,14 @@ def _design(df, formula, y, x, fe):
 
 def _codes(df: pd.DataFrame, col: str, rows: pd.Index, what: str) -> tuple[np.ndarray, np.ndarray]:
     if col not in df.columns:
-        raise ValueError(f"{what} column '{col}' not found; available columns are {list(df.columns)}")
+        raise ValueError(
+            f"{what} column '{col}' not found; available columns are {list(df.columns)}"
+        )
     s = pd.Series(df[col].to_numpy()[np.asarray(rows)], index=rows)  # df has a RangeIndex
     if s.isna().any():
-        raise ValueError(f"{what} column '{col}' has missing values in rows {list(s.index[s.isna()][:5])}")
+        raise ValueError(
+            f"{what} column '{col}' has missing values in rows {list(s.index[s.isna()][:5])}"
+        )
     codes, labels = pd.factorize(s, sort=True)
     return codes.astype(np.int64), np.asarray(labels)
 
@@ -462,7 +462,9 @@ def wild_cluster_bootstrap(
     the bootstrap p-value and the interval; it only scales ``se``.
     """
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"wild_cluster_bootstrap: expected a pandas DataFrame, got {type(df).__name__}")
+        raise ValueError(
+            f"wild_cluster_bootstrap: expected a pandas DataFrame, got {type(df).__name__}"
+        )
     if not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
     _check_alternative(alternative)
@@ -472,11 +474,15 @@ def wild_cluster_bootstrap(
     data = df.reset_index(drop=True)
     for col in [cluster, *fe_cols, *([bootcluster] if bootcluster else [])]:
         if col not in data.columns:
-            raise ValueError(f"column '{col}' not found; available columns are {list(data.columns)}")
+            raise ValueError(
+                f"column '{col}' not found; available columns are {list(data.columns)}"
+            )
 
     yv, xm, names, rows = _design(data, formula, y, x, fe_cols)
     if param not in names:
-        raise ValueError(f"param {param!r} is not a coefficient of the model; coefficients are {names}")
+        raise ValueError(
+            f"param {param!r} is not a coefficient of the model; coefficients are {names}"
+        )
     cl, cl_labels = _codes(data, cluster, rows, "cluster")
     bcol = bootcluster or cluster
     bc, bc_labels = _codes(data, bcol, rows, "bootcluster")
@@ -484,7 +490,9 @@ def wild_cluster_bootstrap(
     if n_cl < 2:
         raise ValueError(f"cluster column '{cluster}' has {n_cl} cluster(s); at least 2 are needed")
     if n_bc < 2:
-        raise ValueError(f"bootcluster column '{bcol}' has {n_bc} cluster(s); at least 2 are needed")
+        raise ValueError(
+            f"bootcluster column '{bcol}' has {n_bc} cluster(s); at least 2 are needed"
+        )
     fe_codes = [_codes(data, f, rows, "fixed-effect")[0] for f in fe_cols]
     n = len(yv)
 
@@ -499,7 +507,7 @@ def wild_cluster_bootstrap(
         if param in names and not keep[names.index(param)]:
             raise ValueError(f"param {param!r} is collinear with the fixed effects {fe_cols}")
         xt = xt[:, keep]
-        names = [nm for nm, k in zip(names, keep) if k]
+        names = [nm for nm, k in zip(names, keep, strict=True) if k]
     else:
         yt, xt = yv, xm
     k = xt.shape[1]
@@ -523,7 +531,7 @@ def wild_cluster_bootstrap(
     if fe_codes:
         levels = [int(c.max()) + 1 for c in fe_codes]
         k_df += sum(levels) - (len(levels) - 1)
-        k_df -= sum(lv - 1 for lv, c in zip(levels, fe_codes) if _nested(c, cl))
+        k_df -= sum(lv - 1 for lv, c in zip(levels, fe_codes, strict=True) if _nested(c, cl))
     if n - k_df <= 0:
         raise ValueError(f"not enough observations ({n}) for {k_df} parameters")
     ssc = (n_cl / (n_cl - 1)) * ((n - 1) / (n - k_df))
@@ -644,8 +652,14 @@ def _cr1_pvalue(t: float, dof: int, alternative: str) -> float:
     return float(2 * stats.t.sf(abs(t), dof))
 
 
-def _invert(pfun: Callable[[float], float], bhat: float, se: float, alpha: float,
-            max_doublings: int = 17, n_bisect: int = 100) -> tuple[float, float]:
+def _invert(
+    pfun: Callable[[float], float],
+    bhat: float,
+    se: float,
+    alpha: float,
+    max_doublings: int = 17,
+    n_bisect: int = 100,
+) -> tuple[float, float]:
     """Confidence set {beta0 : p(beta0) > alpha} found outward from the estimate.
 
     The p-value is a step function of beta0; starting at the estimate (where
@@ -739,8 +753,11 @@ class RandomizationResult:
                 f"treated units      {self.n_treated} of {self.n_pool} in the pool; "
                 f"adoption dates {{{dates}}}",
                 f"assignments        {self.n_assignments} possible; "
-                + ("all enumerated (exact p-value)" if self.exact
-                   else f"{self.n_perm} drawn at random (p = (1 + hits) / (1 + draws))"),
+                + (
+                    "all enumerated (exact p-value)"
+                    if self.exact
+                    else f"{self.n_perm} drawn at random (p = (1 + hits) / (1 + draws))"
+                ),
                 f"permutation dist.  2.5% {q[0]:.4g}   median {q[1]:.4g}   97.5% {q[2]:.4g}",
                 f"smallest attainable p-value {self._min_p():.4g}",
             ]
@@ -939,7 +956,9 @@ def randomization_inference(
     if not isinstance(n_perm, (int, np.integer)) or n_perm < 1:
         raise ValueError(f"n_perm must be a positive integer, got {n_perm!r}")
     _check_alternative(alternative)
-    controls = [] if controls is None else ([controls] if isinstance(controls, str) else list(controls))
+    controls = (
+        [] if controls is None else ([controls] if isinstance(controls, str) else list(controls))
+    )
     builtin = isinstance(statistic, str)
     if builtin and statistic not in ("t", "coef"):
         raise ValueError(f"statistic must be 't', 'coef' or a callable, got {statistic!r}")
@@ -950,7 +969,12 @@ def randomization_inference(
     cols = [treatment, *([outcome] if outcome is not None else []), *controls]
     extra = [cluster] if cluster is not None and cluster not in (unit, time) else []
     panel = check_panel(
-        df, unit=unit, time=time, columns=cols, min_units=2, min_periods=2,
+        df,
+        unit=unit,
+        time=time,
+        columns=cols,
+        min_units=2,
+        min_periods=2,
         what="randomization_inference",
     )
     if extra:
@@ -985,7 +1009,9 @@ def randomization_inference(
         pool_idx = np.flatnonzero(np.isin(ulabels, pool_list))
     labels = adopt_arr[pool_idx]
     if (labels >= 0).all():
-        raise ValueError("every unit in the pool is treated; there is no comparison unit to permute with")
+        raise ValueError(
+            "every unit in the pool is treated; there is no comparison unit to permute with"
+        )
     n_assign = _n_assignments(labels)
     exact = n_assign <= n_perm
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -1012,8 +1038,8 @@ def randomization_inference(
         obs = float(twfe(panel[treatment].to_numpy(dtype=float)[:, None])[which][0])
         dist = np.empty(len(assignments))
         for s0 in range(0, len(assignments), batch_size):
-            rows = assignments[s0:s0 + batch_size]
-            dist[s0:s0 + len(rows)] = twfe(treat_matrix(full_adopt(rows)))[which]
+            rows = assignments[s0 : s0 + batch_size]
+            dist[s0 : s0 + len(rows)] = twfe(treat_matrix(full_adopt(rows)))[which]
         name = statistic
     else:
         name = getattr(statistic, "__name__", "statistic")
@@ -1031,8 +1057,10 @@ def randomization_inference(
     hits = _tail_share(dist, obs, alternative, symmetric=True) * len(dist)
     p = hits / len(dist) if exact else (1.0 + hits) / (1.0 + len(dist))
     counts = pd.Series(labels[labels >= 0]).value_counts().sort_index()
-    adoption = {tlabels[int(k)].item() if hasattr(tlabels[int(k)], "item") else tlabels[int(k)]: int(v)
-                for k, v in counts.items()}
+    adoption = {
+        tlabels[int(k)].item() if hasattr(tlabels[int(k)], "item") else tlabels[int(k)]: int(v)
+        for k, v in counts.items()
+    }
     return RandomizationResult(
         statistic=name,
         observed=obs,
