@@ -239,3 +239,12 @@ def test_cluster_must_contain_whole_units(panel):
 def test_no_treated_units(panel):
     with pytest.raises(ValueError, match="no treated unit"):
         event_study(panel.assign(cohort=0), **KW)
+
+
+def test_unidentified_twfe_raises():
+    # all units eventually treated and a window wide enough that nothing is binned:
+    # relative time, calendar time and cohort are collinear
+    df = simulate_staggered_panel(200, 8, cohorts=[3, 5, 7], never_share=0.0, seed=0)
+    with pytest.raises(ValueError, match="collinear"):
+        event_study(df, **KW, window=(-6, 5))
+    assert len(event_study(df, **KW, window=(-2, 2)).coefficients) == 5

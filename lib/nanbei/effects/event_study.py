@@ -267,18 +267,19 @@ def event_study(
     if np.any(np.mod(rel[g > 0], 1) != 0):
         raise ValueError(f"{what}: time and cohort must be on an integer grid (event time t - g)")
 
+    # The design is "one-hot": every observation has at most one event-time dummy
+    # switched on.  ``col`` holds its column (-1: none, i.e. never treated or e = -1).
+    col = np.full(len(y), -1)
     if estimator == "twfe":
         relb = np.clip(rel, lo, hi)
-        labels = [e for e in range(lo, hi + 1) if e != -1]
-        cols, names = [], []
-        for e in labels:
-            d = (relb == e).astype(float)
-            if d.any():
-                cols.append(d)
+        names = []
+        for e in (e for e in range(lo, hi + 1) if e != -1):
+            hit = relb == e
+            if hit.any():
+                col[hit] = len(names)
                 names.append(e)
             else:
                 dropped.append((f"event time {e}", "no observations"))
-        X = np.column_stack(cols)
     else:
         cells = (
             pd.DataFrame({"cohort": g, "event_time": rel})[g > 0]
@@ -288,11 +289,10 @@ def event_study(
         )
         cells = cells[cells.event_time != -1].sort_values(["cohort", "event_time"])
         cells = cells.reset_index(drop=True)
-        X = np.zeros((len(y), len(cells)))
         index = pd.MultiIndex.from_arrays([cells.cohort, cells.event_time])
         rows = np.flatnonzero(g > 0)
-        j = index.get_indexer(pd.MultiIndex.from_arrays([g[rows], rel[rows]]))
-        X[rows[j >= 0], j[j >= 0]] = 1.0  # j = -1: the omitted e = -1 of each cohort
+        col[rows] = index.get_indexer(pd.MultiIndex.from_arrays([g[rows], rel[rows]]))
+        names = list(range(len(cells)))
 
     unit_codes, unit_index = pd.factorize(units)
     time_codes, _ = pd.factorize(t)
@@ -300,7 +300,7 @@ def event_study(
         clus_codes = unit_codes
     else:
         clus_codes = pd.factorize(pd.Series(unit_index).map(clus_unit).to_numpy())[0][unit_codes]
-    beta, V, n_clusters = _twfe_ols(y, X, unit_codes, time_codes, clus_codes, what)
+    beta, V, n_clusters = _twfe_ols(y, col, len(names), unit_codes, time_codes, clus_codes, what)
 
     dof = n_clusters - 1
     if estimator == "twfe":
@@ -360,30 +360,100 @@ def event_study(
 # --------------------------------------------------------------------------
 
 
-def _twfe_ols(y, X, unit_codes, time_codes, clus_codes, what):
-    """OLS of y on X with unit and period effects; CR1 covariance clustered on clus_codes."""
+def _twfe_ols(y, col, k, unit_codes, time_codes, clus_codes, what):
+    """OLS of y on one-hot dummies with unit and period effects; CR1 clustered covariance.
+
+    ``col[i]`` is the dummy switched on for observation i (-1: none); ``k`` the
+    number of dummies.  Returns coefficients, covariance and number of clusters.
+    """
+    n = len(y)
     n_units = unit_codes.max() + 1
     n_times = time_codes.max() + 1
-    Z = np.column_stack([y, X])
-    Zd = _demean_two_way(Z, unit_codes, time_codes, n_units, n_times)
-    yd, Xd = Zd[:, 0], Zd[:, 1:]
-    xtx = Xd.T @ Xd
-    if Xd.shape[1] == 0 or np.linalg.cond(xtx) > 1e10:
+    n_clusters = clus_codes.max() + 1
+    balanced = n == n_units * n_times and np.all(
+        np.bincount(unit_codes, minlength=n_units) == n_times
+    )
+    if balanced:
+        xtx, xty, resid_fn, score_fn = _onehot_balanced(y, col, k, unit_codes, time_codes)
+    else:
+        xtx, xty, resid_fn, score_fn = _dense(y, col, k, unit_codes, time_codes)
+    eig = np.linalg.eigvalsh(xtx) if k else np.zeros(1)  # xtx is symmetric PSD
+    if k == 0 or eig[0] <= 1e-10 * eig[-1]:
         raise ValueError(
             f"{what}: the event-time dummies are collinear with the unit and period effects "
             "(e.g. no never-treated units and an unbinned or too wide window); narrow the "
             "window or add never-treated units"
         )
     bread = np.linalg.inv(xtx)
-    beta = bread @ (Xd.T @ yd)
-    resid = yd - Xd @ beta
-    n_clusters = clus_codes.max() + 1
-    scores = _indicator(clus_codes, n_clusters) @ (Xd * resid[:, None])
-    n = len(y)
-    k = Xd.shape[1] + n_times  # unit effects are nested in the clusters (fixest "nested")
-    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - k)
+    beta = bread @ xty
+    resid = resid_fn(beta)
+    scores = score_fn(resid, clus_codes, n_clusters)
+    n_par = k + n_times  # unit effects are nested in the clusters (fixest "nested")
+    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - n_par)
     V = factor * bread @ (scores.T @ scores) @ bread
     return beta, V, n_clusters
+
+
+def _onehot_balanced(y, col, k, unit_codes, time_codes):
+    """Normal equations of the two-way within regression, from group counts only.
+
+    On a balanced panel the within transformation is M = I - P_unit - P_time + P_1,
+    so with one-hot dummies X: X'MX = diag(counts) - A'A / T - B'B / N + counts
+    counts' / (N T), where A (units x dummies) and B (periods x dummies) count
+    the observations of each dummy by unit and by period.  No dense demeaned
+    design matrix is ever formed.
+    """
+    n = len(y)
+    n_units, n_times = unit_codes.max() + 1, time_codes.max() + 1
+    on = col >= 0
+    cnt = np.bincount(col[on], minlength=k).astype(float)
+    A = sparse.csr_matrix((np.ones(on.sum()), (unit_codes[on], col[on])), shape=(n_units, k))
+    B = np.zeros((n_times, k))
+    np.add.at(B, (time_codes[on], col[on]), 1.0)
+
+    def within(v):
+        u = np.bincount(unit_codes, weights=v, minlength=n_units) / n_times
+        t = np.bincount(time_codes, weights=v, minlength=n_times) / n_units
+        return v - u[unit_codes] - t[time_codes] + v.mean()
+
+    xtx = np.diag(cnt) - (A.T @ A).toarray() / n_times - B.T @ B / n_units
+    xtx += np.outer(cnt, cnt) / n
+    y_w = within(y)
+    xty = np.bincount(col[on], weights=y_w[on], minlength=k)
+
+    def resid_fn(beta):
+        fitted = np.where(on, beta[np.maximum(col, 0)], 0.0)
+        return y_w - within(fitted)
+
+    def score_fn(resid, clus, n_clus):
+        # sum over a cluster's observations of (within-transformed X) * residual;
+        # unit means drop out because residuals sum to zero within each unit.
+        s1 = np.bincount(clus[on] * k + col[on], weights=resid[on], minlength=n_clus * k)
+        e_ct = np.bincount(
+            clus * n_times + time_codes, weights=resid, minlength=n_clus * n_times
+        ).reshape(n_clus, n_times)
+        return s1.reshape(n_clus, k) - e_ct @ (B / n_units) + np.outer(e_ct.sum(axis=1), cnt / n)
+
+    return xtx, xty, resid_fn, score_fn
+
+
+def _dense(y, col, k, unit_codes, time_codes):
+    """Normal equations with an explicitly demeaned design (unbalanced panels)."""
+    n = len(y)
+    n_units, n_times = unit_codes.max() + 1, time_codes.max() + 1
+    X = np.zeros((n, k))
+    on = col >= 0
+    X[np.flatnonzero(on), col[on]] = 1.0
+    Zd = _demean_two_way(np.column_stack([y, X]), unit_codes, time_codes, n_units, n_times)
+    yd, Xd = Zd[:, 0], Zd[:, 1:]
+
+    def resid_fn(beta):
+        return yd - Xd @ beta
+
+    def score_fn(resid, clus, n_clus):
+        return _indicator(clus, n_clus) @ (Xd * resid[:, None])
+
+    return Xd.T @ Xd, Xd.T @ yd, resid_fn, score_fn
 
 
 def _demean_two_way(Z, unit_codes, time_codes, n_units, n_times, tol=1e-13, max_iter=10_000):
