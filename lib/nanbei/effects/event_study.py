@@ -27,15 +27,17 @@ regressors and the time effects but not the unit effects nested in the
 clusters (the ``fixest``/``pyfixest`` default); p-values and intervals use a
 t distribution with G-1 degrees of freedom.
 
-Why numpy rather than linearmodels/pyfixest: the regression is a plain
-two-way within transformation followed by OLS.  On a balanced panel the
-within transformation is closed-form (subtract unit and period means, add the
-grand mean); on an unbalanced one it is done by alternating projections.
-Writing it out keeps the small-sample conventions explicit, avoids the large
-per-call overhead of those packages and the dense dummy matrices they build,
-and works for any number of cohort x event-time interactions.  The tests check
-coefficients and standard errors against ``pyfixest.feols`` with the same
-dummies.
+Why numpy rather than linearmodels/pyfixest: the regression is a two-way
+within transformation followed by OLS on dummies of which at most one is
+switched on per observation.  On a balanced panel the normal equations and the
+clustered scores then follow from counts of observations by unit, period and
+dummy, so no dense (observations x dummies) design is built: the saturated
+Sun-Abraham regression on a 3,000 x 30 panel with 11 cohorts (319 dummies)
+takes about a second instead of minutes and gigabytes.  Unbalanced panels use
+an explicitly demeaned design (alternating projections).  Writing it out also
+keeps the small-sample conventions explicit.  The tests check coefficients,
+standard errors, p-values and intervals against ``pyfixest.feols`` with the
+same dummies, on balanced and unbalanced panels.
 
 References
 ----------
