@@ -322,3 +322,23 @@ def test_complete_units_reports_what_it_drops():
     df = pd.DataFrame({"u": [1, 1, 2, 2, 3], "t": [1, 2, 1, 2, 1], "v": [1.0, 2.0, 3.0, np.nan, 5.0]})
     kept, dropped = complete_units(df, unit="u", time="t", value="v", start=1, end=2)
     assert kept["u"].unique().tolist() == [1] and dropped == [2, 3]
+
+
+def test_log_jumps_annualises_and_flags_breaks():
+    from nanbei.panel import log_jumps
+
+    df = pd.DataFrame({"u": ["a"] * 4 + ["b"] * 3, "t": [1, 2, 4, 5, 1, 2, 3],
+                       "v": [100.0, 110.0, 133.1, 400.0, 50.0, 50.0, 25.0]})
+    got = log_jumps(df, unit="u", time="t", value="v", max_log_change=0.3)
+    # a: 2->4 is 10%/year (kept), 4->5 is log(400/133.1) = 1.10 (flagged); b: 3 halves (0.69).
+    assert list(zip(got["u"], got["t"])) == [("a", 5), ("b", 3)]
+    assert got["log_change"].iloc[0] == pytest.approx(np.log(400 / 133.1))
+
+
+def test_series_breaks_finds_coverage_switches_but_not_in_jiangsu(jiangsu):
+    china = data.load_city_panel("china")
+    breaks = data.series_breaks(china, "registered", 2001, 2021)
+    # Zhengzhou's registered population jumps from 207 (city proper) to 760 (prefecture), 2012-14.
+    zz = breaks[(breaks["city_code"] == 410100) & (breaks["column"] == "pop_registered")]
+    assert not zz.empty and zz["log_change"].max() > 0.5
+    assert data.series_breaks(jiangsu, "registered", 1996, 2021).empty

@@ -383,6 +383,82 @@ def per_capita_panel(panel: pd.DataFrame, basis: str = "registered", prices: str
     return out
 
 
+def series_breaks(panel: pd.DataFrame, basis: str = "registered", start: int | None = None,
+                  end: int | None = None, gdp_threshold: float = 0.5,
+                  population_threshold: float = 0.2) -> pd.DataFrame:
+    """City-years whose GDP or population (on ``basis``) jumps implausibly in one year.
+
+    The China-wide yearbook series switch coverage between the city proper (市辖区) and
+    the whole prefecture (全市), or units, in some years (e.g. registered population of
+    Henan's cities between 2012 and 2014, Guangxi's GDP in 2000); a jump of more than
+    ``gdp_threshold`` in log nominal GDP or ``population_threshold`` in log population
+    per year is flagged.  For basis "official" the population is not screened, since
+    its 2009 switch is known and expected.  Returns city_code, year, column, previous,
+    value and log_change for breaks dated in (start, end]; callers leave the flagged
+    cities out and report them.  Nothing is edited.
+    """
+    from nanbei.panel import log_jumps
+
+    checks = [("gdp", gdp_threshold)]
+    if basis != "official":
+        checks.append(("pop_registered" if basis == "registered" else "pop_resident",
+                       population_threshold))
+    rows = []
+    for column, threshold in checks:
+        jumps = log_jumps(panel, unit="city_code", time="year", value=column,
+                          max_log_change=threshold)
+        rows.append(jumps.rename(columns={column: "value"}).assign(column=column))
+    out = pd.concat(rows, ignore_index=True)
+    if start is not None:
+        out = out[out["year"] > start]
+    if end is not None:
+        out = out[out["year"] <= end]
+    return out[["city_code", "year", "column", "previous", "value", "log_change"]].reset_index(drop=True)
+
+
+OUTCOMES = {
+    "log_gdp_pc": "log GDP per capita (yuan; declared basis and prices)",
+    "gdp_growth": "growth of GDP, 100 x log difference (declared prices)",
+    "secondary_share": "secondary industry share of GDP (%)",
+    "log_fdi": "log FDI actually utilised (10k USD; 2004-2012)",
+}
+
+
+def outcome_panel(panel: pd.DataFrame, outcome: str, basis: str = "registered",
+                  prices: str = "real", base_year: int = 2000) -> pd.DataFrame:
+    """Long table with one policy-evaluation outcome ``y`` per city-year, missing rows dropped.
+
+    outcome: one of :data:`OUTCOMES`.  Identifier columns are kept (city_code,
+    city_zh, city_en, province_code, province_en, region, year).
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {list(OUTCOMES)}, got {outcome!r}")
+    ids = ["city_code", "city_zh", "city_en", "province_code", "province_en", "region", "year"]
+    if outcome == "log_gdp_pc":
+        pc = per_capita_panel(panel, basis, prices, base_year)
+        out = pc[[c for c in ids if c in pc]].assign(y=np.log(pc["gdp_pc"]))
+        out["province_en"] = out["city_code"].map(
+            panel.drop_duplicates("city_code").set_index("city_code")["province_en"])
+        out = out[ids + ["y"]]
+    else:
+        out = panel[ids].copy()
+        if outcome == "secondary_share":
+            out["y"] = 100 * panel["gdp_secondary"] / panel["gdp"]
+        elif outcome == "log_fdi":
+            out["y"] = np.log(panel["fdi"])
+        else:
+            gdp = panel["gdp"]
+            if prices == "real":
+                gdp = deflate(gdp, panel["year"], base_year, panel["province_code"], missing="nan")
+            log_gdp = np.log(gdp).groupby(panel["city_code"])
+            # Growth only between consecutive years, never across a gap in the series.
+            consecutive = panel.groupby("city_code")["year"].diff() == 1
+            out["y"] = (100 * log_gdp.diff()).where(consecutive)
+    out = out[out["y"].notna()].reset_index(drop=True)
+    out.attrs.update(outcome=outcome, label=OUTCOMES[outcome], basis=basis, prices=prices)
+    return out
+
+
 # ---------------------------------------------------------------------- parks, maps
 def load_parks() -> pd.DataFrame:
     """Sourced, incomplete roster of south-north co-built parks (see data/README.md)."""

@@ -123,3 +123,23 @@ def complete_units(
     keep = counts.index[counts == periods]
     dropped = sorted(set(df[unit]) - set(keep))
     return window[window[unit].isin(keep)].reset_index(drop=True), dropped
+
+
+def log_jumps(
+    df: pd.DataFrame, *, unit: str, time: str, value: str, max_log_change: float
+) -> pd.DataFrame:
+    """Unit-periods where ``value`` changes by more than ``max_log_change`` in log per
+    period since the previous observed period (a change over a gap is annualised).
+
+    Yearbook series switch coverage (e.g. city proper 市辖区 vs whole prefecture 全市)
+    or units from one year to the next; such breaks look like growth or convergence.
+    This screen lists them (unit, time, value before and after, log change) so that a
+    caller can leave the affected units out and say so; it never edits values.
+    """
+    d = df[[unit, time, value]].dropna().sort_values([unit, time])
+    d = d[d[value] > 0]
+    step = d.groupby(unit)[time].diff()
+    change = np.log(d[value]).groupby(d[unit]).diff() / step
+    previous = d.groupby(unit)[value].shift()
+    out = d.assign(previous=previous, log_change=change)
+    return out[out["log_change"].abs() > max_log_change].reset_index(drop=True)
