@@ -163,8 +163,10 @@ def test_twfe_biased_sunab_recovers_heterogeneous_dynamic_effects():
 
     tw = event_study(df, **KW, window=(-3, 3)).coefficients
     sa = event_study(df, **KW, window=(-3, 3), estimator="sunab").coefficients
+    cs = staggered_did(df, **KW).aggregate("dynamic").table
     for e in (0, 1, 2):
         assert abs(sa.loc[e, "estimate"] - truth(e)) < 4 * sa.loc[e, "se"]
+        assert abs(cs.loc[e, "att"] - truth(e)) < 4 * cs.loc[e, "se"]
         assert abs(tw.loc[e, "estimate"] - truth(e)) > 10 * tw.loc[e, "se"]
     assert abs(sa.loc[-2, "estimate"]) < 4 * sa.loc[-2, "se"]
 
