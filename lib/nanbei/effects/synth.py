@@ -61,7 +61,6 @@ __all__ = [
 ]
 
 
-
 # --------------------------------------------------------------------------
 # Inner problem: least squares on the simplex, solved exactly as an NNLS
 # --------------------------------------------------------------------------
@@ -81,8 +80,7 @@ def _simplex_lsq(P: np.ndarray) -> np.ndarray:
     far faster and more accurate than a generic SLSQP/interior-point QP.
     """
     k, J = P.shape
-    norms = np.einsum("ij,ij->j", P, P)
-    c = np.sqrt(norms.mean())
+    c = np.sqrt(np.einsum("ij,ij->", P, P) / J)
     if not np.isfinite(c) or c <= 0:  # every donor identical to the treated unit
         return np.full(J, 1.0 / J)
     E = np.empty((k + 1, J))
@@ -115,6 +113,9 @@ class _Problem:
     Z0: np.ndarray  # T0 x J pre-period donor outcomes
     z1: np.ndarray  # T0 pre-period treated outcomes
 
+    def __post_init__(self):
+        self.d2 = (self.D**2).mean(axis=1)  # for the degeneracy check
+
     def loss(self, w):
         r = self.z1 - self.Z0 @ w
         return float(r @ r) / len(r)
@@ -146,6 +147,32 @@ class _Problem:
         except np.linalg.LinAlgError:  # non-unique inner solution: least-squares direction
             a = np.linalg.lstsq(K, rhs, rcond=1e-12)[0][:m]
         return L, -(DS @ a) * e
+
+
+def _tie_break(P: _Problem, v: np.ndarray, w: np.ndarray):
+    """Resolve a non-unique inner solution.
+
+    When the treated unit's predictors lie inside the convex hull of the
+    donors' (predictor discrepancy 0), every W in a whole polytope matches the
+    predictors exactly and the inner problem does not pin W down (nor does V
+    matter).  Among those W we return the one with the best pre-treatment
+    outcome fit (the "optimistic" solution of the bilevel problem), found by
+    the same exact NNLS reduction on the stacked system
+    [1e4 * V^(1/2) D; (Z0 - z1) / T0^(1/2)], whose first block dominates.
+    Returns (w, degenerate?).
+    """
+    e = P.D @ w
+    ref = float(v @ P.d2)
+    if not (e @ (v * e) <= 1e-10 * ref):
+        return w, False
+    A = np.sqrt(v)[:, None] * P.D
+    Zc = (P.Z0 - P.z1[:, None]) / np.sqrt(len(P.z1))
+    scale = np.sqrt(np.einsum("ij,ij->j", Zc, Zc).mean()) / np.sqrt(max(ref, 1e-300))
+    w2 = _simplex_lsq(np.vstack([1e4 * scale * A, Zc]))
+    e2 = A @ w2
+    if e2 @ e2 <= 1e-8 * ref and P.loss(w2) <= P.loss(w):
+        return w2, True
+    return w, True
 
 
 def _regression_v(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
@@ -186,13 +213,23 @@ def _lp_v(P: _Problem, w_target: np.ndarray) -> np.ndarray | None:
     b_ub = np.zeros(N.sum())
     bounds = [(1e-6, None)] * k + [(None, None), (None, 1.0)]
     try:
-        res = linprog(c, A_ub=A_ub if N.any() else None, b_ub=b_ub if N.any() else None,
-                      A_eq=A_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        res = linprog(
+            c,
+            A_ub=A_ub if N.any() else None,
+            b_ub=b_ub if N.any() else None,
+            A_eq=A_eq,
+            b_eq=b_eq,
+            bounds=bounds,
+            method="highs",
+        )
     except ValueError:
         return None
     if res.status != 0 or res.x[-1] < 0:
         return None
     return res.x[:k]
+
+
+_V_FLOOR = 1e-6
 
 
 def _optimise_v(P: _Problem, n_starts: int = 12, seed: int = 0):
@@ -221,24 +258,40 @@ def _optimise_v(P: _Problem, n_starts: int = 12, seed: int = 0):
         i += 1
         starts.append((f"random {i}", rng.dirichlet(np.ones(k))))
 
+    def solve(v):
+        # every predictor keeps a weight of at least _V_FLOOR (relative), so
+        # that none is ignored outright: otherwise V could switch predictors
+        # off until the rest are matched exactly by many W, making W
+        # undetermined by the predictors (see _tie_break).
+        v = np.maximum(v, _V_FLOOR * v.max()) if v.max() > 0 else np.ones_like(v)
+        return _tie_break(P, v, _inner(P.D, v))
+
     def fun_grad(v):
-        w = _inner(P.D, v)
+        w, degenerate = solve(v)
+        if degenerate:  # W does not depend on V here
+            return P.loss(w), np.zeros_like(v)
         return P.loss_grad_v(v, w)
 
     def fun(x):
-        return P.loss(_inner(P.D, np.abs(x)))
+        return P.loss(solve(np.abs(x))[0])
 
     rows = []
     found = []
     for name, v0 in starts:
-        v0 = v0 / v0.max()
+        v0 = np.maximum(v0 / v0.max(), _V_FLOOR)
         L0 = fun(v0)
         v, L = v0, L0
         if k > 1:
             # SLSQP with box bounds: in trials on the ADH data it reached better
             # local optima than L-BFGS-B/TNC/BFGS at a lower cost per step.
-            res = minimize(fun_grad, v0, jac=True, method="SLSQP", bounds=[(0.0, 1.0)] * k,
-                           options={"maxiter": 100, "ftol": 1e-9})
+            res = minimize(
+                fun_grad,
+                v0,
+                jac=True,
+                method="SLSQP",
+                bounds=[(_V_FLOOR, 1.0)] * k,
+                options={"maxiter": 100, "ftol": 1e-9},
+            )
             if res.fun < L:
                 v, L = res.x, float(res.fun)
         rows.append({"start": name, "start_mspe": L0, "mspe": L})
@@ -254,14 +307,19 @@ def _optimise_v(P: _Problem, n_starts: int = 12, seed: int = 0):
                 continue
             seen.append(L)
             polished += 1
-            res = minimize(fun, v / max(v.max(), 1e-300), method="Nelder-Mead",
-                           options={"maxiter": 100 * k, "xatol": 1e-6, "fatol": 1e-12})
+            res = minimize(
+                fun,
+                v / max(v.max(), 1e-300),
+                method="Nelder-Mead",
+                options={"maxiter": 40 * k, "xatol": 1e-6, "fatol": 1e-12},
+            )
             Lp = float(res.fun)
             rows.append({"start": f"Nelder-Mead from {name}", "start_mspe": L, "mspe": min(L, Lp)})
             if Lp < best[0]:
                 best = (Lp, f"Nelder-Mead from {name}", np.abs(res.x))
-    v = best[2] / best[2].sum()
-    w = _inner(P.D, v)
+    v = np.maximum(best[2], _V_FLOOR * best[2].max())
+    v = v / v.sum()
+    w = solve(v)[0]
     table = pd.DataFrame(rows)
     return w, v, P.loss(w), bound, table, best[1]
 
@@ -308,7 +366,10 @@ def _prepare(spec: _Spec, treated, treatment_time, donors: list):
         pre_bad = bad[pre].any()
         which = pre_bad[pre_bad].index.tolist()
         if which:
-            detail = {_fmt(u): [_fmt(t) for t in times[pre][bad[pre][u].to_numpy()]][:5] for u in which[:5]}
+            detail = {
+                _fmt(u): [_fmt(t) for t in times[pre][bad[pre][u].to_numpy()]][:5]
+                for u in which[:5]
+            }
             raise ValueError(
                 f"synthetic_control: outcome '{outcome}' is missing in the pre-treatment period "
                 f"for unit(s) {which} (periods, first 5: {detail}); a synthetic control needs "
@@ -316,7 +377,9 @@ def _prepare(spec: _Spec, treated, treatment_time, donors: list):
             )
         post_bad = bad[~pre].any()
         which = post_bad[post_bad].index.tolist()
-        detail = {_fmt(u): [_fmt(t) for t in times[~pre][bad[~pre][u].to_numpy()]][:5] for u in which[:5]}
+        detail = {
+            _fmt(u): [_fmt(t) for t in times[~pre][bad[~pre][u].to_numpy()]][:5] for u in which[:5]
+        }
         raise ValueError(
             f"synthetic_control: outcome '{outcome}' is missing after the treatment for unit(s) "
             f"{which} (periods, first 5: {detail}); drop these units or fill the values"
@@ -380,7 +443,9 @@ def _resolve_v(v, labels):
                 f"predictors {labels}"
             )
     if not np.all(np.isfinite(arr)) or (arr < 0).any() or arr.sum() <= 0:
-        raise ValueError(f"synthetic_control: fixed v must be finite, non-negative and not all zero; got {arr}")
+        raise ValueError(
+            f"synthetic_control: fixed v must be finite, non-negative and not all zero; got {arr}"
+        )
     return arr / arr.sum()
 
 
@@ -391,21 +456,30 @@ def _estimate(spec: _Spec, treated, treatment_time, donors: list):
     Yv = Y.to_numpy()
     P = _Problem(D=X[:, 1:] - X[:, [0]], X0=X[:, 1:], X1=X[:, 0], Z0=Yv[pre, 1:], z1=Yv[pre, 0])
     vfix = _resolve_v(spec.v, labels)
+    if vfix is None and len(labels) == 1:
+        vfix = np.ones(1)
     if vfix is None:
         w, vv, mspe, bound, table, best = _optimise_v(P, n_starts=spec.n_starts, seed=spec.seed)
-        if mspe <= bound * (1 + 1e-6) + 1e-12:
-            notes.append(
-                "pre-treatment fit reaches the lower bound (best convex combination of donor "
-                "outcomes): the nested V optimisation is globally optimal"
-            )
     else:
         vv = vfix
         w = _inner(P.D, vv)
         mspe = P.loss(w)
         bound = P.loss(_simplex_lsq(P.Z0 - P.z1[:, None]))
         table = pd.DataFrame([{"start": "fixed v", "start_mspe": mspe, "mspe": mspe}])
+    w, degenerate = _tie_break(P, vv, w)
+    if degenerate:
+        notes.append(
+            "the donors match the treated unit's predictors exactly in many ways (its predictors lie "
+            "inside the donors' convex hull), so the predictors do not determine W; among the exact "
+            "matches the one with the best pre-treatment outcome fit is reported"
+        )
     w = np.where(w < 1e-10, 0.0, w)
     w = w / w.sum()
+    if vfix is None and P.loss(w) <= bound * (1 + 1e-6) + 1e-12 * max(1.0, float(P.z1 @ P.z1)):
+        notes.append(
+            "pre-treatment fit reaches the lower bound (best convex combination of donor "
+            "outcomes): the nested V optimisation is globally optimal"
+        )
     synth_path = Yv[:, 1:] @ w
     idx = Y.index
     actual = pd.Series(Yv[:, 0], index=idx, name=treated)
@@ -535,9 +609,16 @@ class SyntheticControlResult:
         """
         ax = _ax(ax)
         if kind == "paths":
-            ax.plot(self.actual.index, self.actual.to_numpy(), color="black", label=str(self.treated))
-            ax.plot(self.synthetic.index, self.synthetic.to_numpy(), color="tab:blue", ls="--",
-                    label=f"synthetic {self.treated}")
+            ax.plot(
+                self.actual.index, self.actual.to_numpy(), color="black", label=str(self.treated)
+            )
+            ax.plot(
+                self.synthetic.index,
+                self.synthetic.to_numpy(),
+                color="tab:blue",
+                ls="--",
+                label=f"synthetic {self.treated}",
+            )
             ax.set_ylabel(self.outcome)
             ax.legend()
         elif kind == "gap":
@@ -628,8 +709,16 @@ class SyntheticControlResult:
                 + ", ".join(_label(v, _fmt(a), _fmt(b)) for v, a, b in new)
             )
             preds = new
-        new_spec = _Spec(long=long, unit=spec.unit, time=spec.time, outcome=spec.outcome,
-                         predictors=preds, v=spec.v, n_starts=spec.n_starts, seed=spec.seed)
+        new_spec = _Spec(
+            long=long,
+            unit=spec.unit,
+            time=spec.time,
+            outcome=spec.outcome,
+            predictors=preds,
+            v=spec.v,
+            n_starts=spec.n_starts,
+            seed=spec.seed,
+        )
         if preds is not None and spec.v is not None and not isinstance(spec.v, str):
             new_spec.v = np.asarray(self.v.to_numpy())  # same fixed weights, in predictor order
         r = _estimate(new_spec, self.treated, fake_treatment_time, self._donors)
@@ -704,7 +793,13 @@ class PlaceboSpaceResult:
             keep = [c for c in keep if self.pre_rmspe[c] ** 2 <= lim]
         for c in keep:
             ax.plot(self.gaps.index, self.gaps[c].to_numpy(), color="grey", alpha=0.4, lw=0.8)
-        ax.plot(self.gaps.index, self.gaps[self.treated].to_numpy(), color="black", lw=2, label=str(self.treated))
+        ax.plot(
+            self.gaps.index,
+            self.gaps[self.treated].to_numpy(),
+            color="black",
+            lw=2,
+            label=str(self.treated),
+        )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(self.treatment_time, color="grey", ls=":")
         ax.set_ylabel("gap")
@@ -740,15 +835,25 @@ class LeaveOneOutResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per dropped donor: pre-treatment RMSPE and mean post gap."""
         post = self.gaps[self.gaps.index >= self.treatment_time].mean()
-        return pd.DataFrame({"pre_rmspe": self.pre_rmspe, "mean_post_gap": post}).rename_axis("dropped")
+        return pd.DataFrame({"pre_rmspe": self.pre_rmspe, "mean_post_gap": post}).rename_axis(
+            "dropped"
+        )
 
     def plot(self, ax=None):
         """Actual, baseline synthetic and the leave-one-out synthetic paths."""
         ax = _ax(ax)
         for c in self.synthetic.columns:
-            ax.plot(self.synthetic.index, self.synthetic[c].to_numpy(), color="grey", alpha=0.6, lw=0.8)
+            ax.plot(
+                self.synthetic.index, self.synthetic[c].to_numpy(), color="grey", alpha=0.6, lw=0.8
+            )
         ax.plot(self.actual.index, self.actual.to_numpy(), color="black", label=str(self.treated))
-        ax.plot(self.baseline.index, self.baseline.to_numpy(), color="tab:blue", ls="--", label="synthetic")
+        ax.plot(
+            self.baseline.index,
+            self.baseline.to_numpy(),
+            color="tab:blue",
+            ls="--",
+            label="synthetic",
+        )
         ax.axvline(self.treatment_time, color="grey", ls=":")
         ax.legend()
         return ax
@@ -810,10 +915,19 @@ def synthetic_control(
         predictors = list(predictors)
         for p in predictors:
             if not (isinstance(p, (tuple, list)) and len(p) == 3):
-                raise ValueError(f"{what}: each predictor must be a (variable, first, last) triple, got {p!r}")
+                raise ValueError(
+                    f"{what}: each predictor must be a (variable, first, last) triple, got {p!r}"
+                )
     pvars = [] if predictors is None else list(dict.fromkeys(p[0] for p in predictors))
-    long = check_panel(df, unit=unit, time=time, columns=[outcome, *pvars], allow_missing=True,
-                       min_periods=2, what=what)
+    long = check_panel(
+        df,
+        unit=unit,
+        time=time,
+        columns=[outcome, *pvars],
+        allow_missing=True,
+        min_periods=2,
+        what=what,
+    )
     all_units = pd.unique(long[unit]).tolist()
     if treated not in all_units:
         raise ValueError(f"{what}: treated unit {treated!r} not found in column '{unit}'")
@@ -839,7 +953,9 @@ def synthetic_control(
     try:
         inside = times[0] < treatment_time <= times[-1]
     except TypeError as err:
-        raise ValueError(f"{what}: treatment_time {treatment_time!r} is not comparable with column '{time}'") from err
+        raise ValueError(
+            f"{what}: treatment_time {treatment_time!r} is not comparable with column '{time}'"
+        ) from err
     if not inside:
         raise ValueError(
             f"{what}: treatment_time {treatment_time!r} is outside the data: it must be after the first "
@@ -849,16 +965,28 @@ def synthetic_control(
     if predictors is not None:
         for var, first, last in predictors:
             if first > last:
-                raise ValueError(f"{what}: predictor window for '{var}' has first {first} > last {last}")
+                raise ValueError(
+                    f"{what}: predictor window for '{var}' has first {first} > last {last}"
+                )
             if last >= treatment_time:
                 raise ValueError(
                     f"{what}: predictor window {_label(var, first, last)} reaches the treatment time "
                     f"{_fmt(treatment_time)}; predictors must be pre-treatment"
                 )
             if not ((times >= first) & (times <= last)).any():
-                raise ValueError(f"{what}: predictor window {_label(var, first, last)} contains no period of the data")
-    spec = _Spec(long=long, unit=unit, time=time, outcome=outcome, predictors=predictors, v=v,
-                 n_starts=int(n_starts), seed=int(seed))
+                raise ValueError(
+                    f"{what}: predictor window {_label(var, first, last)} contains no period of the data"
+                )
+    spec = _Spec(
+        long=long,
+        unit=unit,
+        time=time,
+        outcome=outcome,
+        predictors=predictors,
+        v=v,
+        n_starts=int(n_starts),
+        seed=int(seed),
+    )
     res = _estimate(spec, treated, treatment_time, donors)
     res.notes = notes + res.notes
     return res
