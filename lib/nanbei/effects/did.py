@@ -16,7 +16,9 @@ with cohort-size weights (``aggregate``).
 The numbers reproduce the R package ``did`` (``att_gt`` with ``bstrap=FALSE``
 and ``aggte``) and, through it, the Python port ``csdid``: the 2x2 estimators
 are those of ``DRDID`` (``drdid_panel``, ``std_ipw_did_panel``,
-``reg_did_panel``), standard errors come from the influence functions,
+``reg_did_panel``; ``method="dr_imp"`` adds ``drdid_imp_panel``, the improved
+DR estimator that R ``did`` does not offer), standard errors come from the
+influence functions,
 including the estimation error of the propensity score / outcome regression
 and, for aggregates, of the cohort-share weights.
 
