@@ -81,8 +81,9 @@ def _read(path: Path, **kw) -> pd.DataFrame:
 
 
 def _clean_name(name: pd.Series) -> pd.Series:
-    return (name.astype("string").str.replace(r"\s*\((city|City)\)\s*$", "", regex=True)
-            .str.replace(r"\s*\(city\)", "", regex=True).str.strip())
+    """'Karamay(city) ' -> 'Karamay', 'Anhui (province)' -> 'Anhui'."""
+    return (name.astype("string").str.replace(r"\s*\((city|City|province)\)", "", regex=True)
+            .str.strip())
 
 
 def _most_common(s: pd.Series):

@@ -53,5 +53,7 @@ def test_shipped_roster_cohorts_and_counties():
     matched = parks.host_counties(roster, data.load_boundaries("county"))
     siyang = matched[matched["park_zh"].str.startswith("吴江泗阳")]
     assert siyang["adcode"].item() == 321323
+    counties = data.load_boundaries("county")
+    assert counties["adcode"].isin(matched["adcode"].dropna()).sum() == matched["adcode"].nunique()
     # The Suzhou-Suqian park is a city-level zone, not a county: no polygon, not guessed.
     assert not matched.loc[matched["park_zh"].str.startswith("苏州宿迁"), "matched"].item()

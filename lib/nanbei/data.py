@@ -484,7 +484,9 @@ def load_boundaries(level: str = "city"):
     if level not in files:
         raise ValueError(f"load_boundaries: level must be one of {list(files)}, got {level!r}")
     path = verify_checksum(f"tidy/{files[level]}")
-    return gpd.read_file(path)
+    gdf = gpd.read_file(path)
+    gdf["adcode"] = gdf["adcode"].astype("int64")  # GB/T 2260 codes, as city_code in the panel
+    return gdf
 
 
 def coverage(panel: pd.DataFrame, columns: list[str] | None = None,

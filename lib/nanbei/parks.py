@@ -72,7 +72,7 @@ def host_counties(roster: pd.DataFrame, counties) -> pd.DataFrame:
     out = roster[["park_zh", "host_city", "host_county", "host_city_code", "year",
                   "membership"]].copy()
     names = out["host_county"].map(county_name)
-    county_city = counties["adcode"].astype(int) // 100 * 100
+    county_city = counties["adcode"] // 100 * 100
     lookup = {(n, c): a for n, c, a in zip(counties["name"], county_city, counties["adcode"])}
     out["adcode"] = [lookup.get((n, c)) if n else None
                      for n, c in zip(names, out["host_city_code"])]
