@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import json
 import sys
 from pathlib import Path
 
@@ -145,7 +144,7 @@ def build_panel(gdp, emp, census, ccsy, cities) -> tuple[pd.DataFrame, list[str]
     panel = panel.merge(res, on=["city_code", "year"], how="left")
 
     # FDI actually utilised, CCSY 2004-2012, matched on Chinese city names.
-    name_to_code = dict(zip(census["city"], census["city_code"].replace(CENSUS_CODE_TO_PANEL)))
+    name_to_code = dict(zip(census["city"], census["city_code"].replace(CENSUS_CODE_TO_PANEL), strict=False))
     name_to_code.update(CCSY_NAME_TO_CODE)
     fdi = ccsy.assign(city_code=ccsy["city_zh"].map(name_to_code))
     missing_names = sorted(fdi.loc[fdi["city_code"].isna(), "city_zh"].unique())

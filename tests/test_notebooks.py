@@ -7,7 +7,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from nanbei import reports
 
 ROOT = Path(__file__).resolve().parents[1]

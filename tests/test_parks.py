@@ -2,7 +2,6 @@
 
 import pandas as pd
 import pytest
-
 from nanbei import data, parks
 
 

@@ -71,7 +71,6 @@ def test_chinese_labels_render_without_missing_glyphs(tmp_path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
     from nanbei.plotting import CJK_FONT_FAMILY, region_map
 
     with warnings.catch_warnings():

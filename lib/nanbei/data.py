@@ -296,7 +296,7 @@ def region_ratio(panel: pd.DataFrame, numerator: str = "Sunan", denominator: str
     miss = reg[reg["region"].isin([numerator, denominator]) & (reg["missing_cities"] != "")]
     ratio.attrs["basis"] = basis
     ratio.attrs["missing_cities"] = {
-        int(y): {r: m.split(", ") for r, m in zip(g["region"], g["missing_cities"])}
+        int(y): {r: m.split(", ") for r, m in zip(g["region"], g["missing_cities"], strict=False)}
         for y, g in miss.groupby("year")}
     return ratio
 
@@ -349,7 +349,7 @@ def deflate(values: pd.Series, years: pd.Series, base_year: int = 2000,
         rows = provinces == code
         factor[rows] = years[rows].map(cpi_index(base_year, int(code))).to_numpy()
     if factor.isna().any() and missing == "raise":
-        bad = sorted(set(zip(provinces[factor.isna()], years[factor.isna()])))[:5]
+        bad = sorted(set(zip(provinces[factor.isna()], years[factor.isna()], strict=False)))[:5]
         raise ValueError(f"deflate: no CPI for (province_code, year) {bad}")
     return values * 100 / factor.to_numpy()
 

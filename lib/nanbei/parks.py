@@ -73,9 +73,9 @@ def host_counties(roster: pd.DataFrame, counties) -> pd.DataFrame:
                   "membership"]].copy()
     names = out["host_county"].map(county_name)
     county_city = counties["adcode"] // 100 * 100
-    lookup = {(n, c): a for n, c, a in zip(counties["name"], county_city, counties["adcode"])}
+    lookup = {(n, c): a for n, c, a in zip(counties["name"], county_city, counties["adcode"], strict=False)}
     out["adcode"] = [lookup.get((n, c)) if n else None
-                     for n, c in zip(names, out["host_city_code"])]
+                     for n, c in zip(names, out["host_city_code"], strict=False)]
     out["adcode"] = out["adcode"].astype("Int64")
     out["matched"] = out["adcode"].notna()
     return out
