@@ -486,3 +486,62 @@ def test_bad_input_raises_clear_errors(smoking):
 def test_skipped_missing_predictor_values_are_reported(smoking):
     r = _call(smoking, predictors=[("beer", 1980, 1988), ("retprice", 1980, 1988)], v=[1, 1])
     assert any("beer (1980-1988)" in n and "skipped" in n for n in r.notes)
+
+
+def test_placebo_space_with_fixed_v_matches_pysyncon_placebo():
+    """With a fixed V every placebo is a pure inner-QP problem, so the placebo
+    gaps must agree with pysyncon's PlaceboTest (which refits its Synth with
+    each donor as the treated unit and the other donors as controls)."""
+    pysyncon = pytest.importorskip("pysyncon")
+    from pysyncon.utils import PlaceboTest
+
+    rng = np.random.default_rng(7)
+    J, T, T0 = 6, 24, 16
+    f = np.linspace(0, 2, T)
+    lam = rng.normal(1, 0.4, size=J + 1)
+    Y = 5 + rng.normal(size=J + 1) + f[:, None] * lam + rng.normal(scale=0.2, size=(T, J + 1))
+    Y[T0:, 0] += 2.0
+    names = ["treated"] + [f"d{j}" for j in range(J)]
+    df = _long(Y, names)
+    df["x"] = np.repeat(lam + rng.normal(scale=0.1, size=J + 1), T)
+    v = np.array([0.2, 0.5, 0.3])
+    r = synthetic_control(
+        df,
+        unit="unit",
+        time="t",
+        outcome="y",
+        treated="treated",
+        treatment_time=T0,
+        predictors=[("x", 0, T0 - 1), ("y", 0, 7), ("y", 8, T0 - 1)],
+        v=v,
+    )
+    pl = r.placebo_space()
+    dp = pysyncon.Dataprep(
+        foo=df,
+        predictors=["x"],
+        predictors_op="mean",
+        time_predictors_prior=range(0, T0),
+        special_predictors=[("y", range(0, 8), "mean"), ("y", range(8, T0), "mean")],
+        dependent="y",
+        unit_variable="unit",
+        time_variable="t",
+        treatment_identifier="treated",
+        controls_identifier=names[1:],
+        time_optimize_ssr=range(0, T0),
+    )
+    theirs = PlaceboTest()
+    theirs.fit(
+        dataprep=dp,
+        scm=pysyncon.Synth(),
+        scm_options={"custom_V": v},
+        max_workers=1,
+        verbose=False,
+    )
+    their_gaps = pd.concat([theirs.treated_gap, theirs.gaps], axis=1)
+    their_gaps.columns = [str(c) for c in their_gaps.columns]
+    for u in names:
+        assert np.abs(pl.gaps[u].to_numpy() - their_gaps[u].to_numpy()).max() < 5e-3, u
+    # ADH rank p-value computed from pysyncon's gaps
+    g = their_gaps
+    ratio = np.sqrt((g[g.index >= T0] ** 2).mean()) / np.sqrt((g[g.index < T0] ** 2).mean())
+    assert pl.p_value == pytest.approx((ratio >= ratio["treated"]).sum() / len(ratio))
