@@ -242,9 +242,10 @@ _V_FLOOR = 1e-6
 def _optimise_v(P: _Problem, n_starts: int = 12, seed: int = 0):
     """Nested optimisation over V.
 
-    Every start is refined by SLSQP on v in the box [0, 1]^k (the loss is
-    invariant to the scale of v, so the box loses nothing) with the analytic
-    gradient; the best local optimum is then polished by Nelder-Mead,
+    ``n_starts`` is the total number of starts (equal weights, regression V,
+    the LP V when it exists, then seeded Dirichlet draws).  Every start is
+    refined by SLSQP on v in the box [_V_FLOOR, 1]^k (the loss is invariant to
+    the scale of v, so the box loses nothing) with the analytic gradient; the best local optimum is then polished by Nelder-Mead,
     because the loss has kinks where the inner support changes and a gradient
     method can stall there.  Returns (w, v, mspe, mspe_bound, table, best_start).
     """
@@ -261,7 +262,7 @@ def _optimise_v(P: _Problem, n_starts: int = 12, seed: int = 0):
         starts.append(("outcome-fit LP", vlp))
     rng = np.random.default_rng(seed)
     i = 0
-    while len(starts) < max(n_starts, len(starts)) and k > 1:
+    while len(starts) < n_starts and k > 1:
         i += 1
         starts.append((f"random {i}", rng.dirichlet(np.ones(k))))
 
@@ -303,27 +304,19 @@ def _optimise_v(P: _Problem, n_starts: int = 12, seed: int = 0):
                 v, L = res.x, float(res.fun)
         rows.append({"start": name, "start_mspe": L0, "mspe": L})
         found.append((L, name, v))
-    found.sort(key=lambda t: t[0])
-    best = found[0]
+    best = min(found, key=lambda t: t[0])
     if k > 1:
-        polished, seen = 0, []
-        for L, name, v in found:
-            if polished == 1:
-                break
-            if any(abs(L - s) <= 1e-9 * max(1.0, L) for s in seen):
-                continue
-            seen.append(L)
-            polished += 1
-            res = minimize(
-                fun,
-                v / max(v.max(), 1e-300),
-                method="Nelder-Mead",
-                options={"maxiter": 40 * k, "xatol": 1e-6, "fatol": 1e-12},
-            )
-            Lp = float(res.fun)
-            rows.append({"start": f"Nelder-Mead from {name}", "start_mspe": L, "mspe": min(L, Lp)})
-            if Lp < best[0]:
-                best = (Lp, f"Nelder-Mead from {name}", np.abs(res.x))
+        L, name, v = best
+        res = minimize(
+            fun,
+            v / max(v.max(), 1e-300),
+            method="Nelder-Mead",
+            options={"maxiter": 40 * k, "xatol": 1e-6, "fatol": 1e-12},
+        )
+        Lp = float(res.fun)
+        rows.append({"start": f"Nelder-Mead from {name}", "start_mspe": L, "mspe": min(L, Lp)})
+        if Lp < L:
+            best = (Lp, f"Nelder-Mead from {name}", np.abs(res.x))
     v = np.maximum(best[2], _V_FLOOR * best[2].max())
     v = v / v.sum()
     w = solve(v)[0]
