@@ -15,13 +15,13 @@ interval in time units.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from nanbei.effects.inference import wild_cluster_bootstrap
 from nanbei.panel import check_panel
 
 __all__ = ["BetaResult", "BetaPanelResult", "beta", "beta_panel", "speed_half_life"]
@@ -320,68 +320,6 @@ class BetaPanelResult:
                 f"n_clusters={self.n_clusters}, effects={self.effects!r})")
 
 
-def _wild_cluster_pvalue(
-    x: np.ndarray, y: np.ndarray, n_units: int, n_windows: int, effects: str,
-    n_boot: int, seed, enumerate_max: int = 12,
-) -> tuple[float, int, bool]:
-    """Restricted wild cluster bootstrap (WCR) p-value for the slope = 0, clusters = units.
-
-    Hand-written rather than calling ``wildboottest``: that package needs the
-    fixed effects as explicit dummy columns and loops in Python over clusters
-    and draws, whereas with the fixed effects partialled out (Frisch-Waugh-Lovell)
-    every bootstrap t-statistic has a closed form in G x G matrices.  The test
-    suite checks this function against ``wildboottest`` on the dummy-variable
-    regression.
-
-    ``x`` and ``y`` are (n_units, n_windows) arrays of a balanced window panel.
-    The null b = 0 is imposed: restricted residuals u are y net of the fixed
-    effects; bootstrap samples are y* = fitted_restricted + v_g u with
-    Rademacher v_g per unit.  With D the fixed effects, M_D the residual maker,
-    x~ = M_D x and scores s_g = x~_g' u_g, each draw gives
-    b* = v's / x~'x~ and cluster scores (C v)_h - b* x~_h'x~_h, where
-    C[h, g] = x~_h' (M_D u^(g))_h; C has a closed form for each kind of effects
-    (balanced panel).  The t-statistic uses the CRV1 variance; its scalar
-    small-sample factor cancels in the p-value.  The two-sided p-value is the
-    share of |t*| strictly greater than |t| (ties, e.g. the identity sign vector,
-    are not counted; a relative tolerance of 1e-9 absorbs rounding).
-    """
-    if effects == "unit":
-        xt = x - x.mean(axis=1, keepdims=True)
-        ut = y - y.mean(axis=1, keepdims=True)
-    elif effects == "twoway":
-        xt = x - x.mean(axis=1, keepdims=True) - x.mean(axis=0, keepdims=True) + x.mean()
-        ut = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + y.mean()
-    else:
-        xt = x - x.mean()
-        ut = y - y.mean()
-    G = n_units
-    s = (xt * ut).sum(axis=1)
-    q_h = (xt**2).sum(axis=1)
-    q = q_h.sum()
-    C = np.diag(s)
-    if effects == "twoway":
-        C = C - xt @ ut.T / G
-    elif effects == "none":
-        C = C - np.outer(xt.sum(axis=1), ut.sum(axis=1)) / (G * n_windows)
-
-    def tstats(V: np.ndarray) -> np.ndarray:
-        b = s @ V / q
-        scores = C @ V - np.outer(q_h, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return b * q / np.sqrt((scores**2).sum(axis=0))
-
-    t0 = tstats(np.ones((G, 1)))[0]
-    enumerated = G <= enumerate_max or 2**G <= n_boot
-    if enumerated:
-        V = np.array(list(itertools.product([-1.0, 1.0], repeat=G))).T
-    else:
-        rng = np.random.default_rng(seed)
-        V = rng.choice(np.array([-1.0, 1.0]), size=(G, n_boot))
-    tb = tstats(V)
-    p = float(np.mean(np.abs(tb) > np.abs(t0) * (1 + 1e-9)))
-    return p, V.shape[1], enumerated
-
-
 def beta_panel(
     df: pd.DataFrame,
     *,
@@ -410,11 +348,22 @@ def beta_panel(
     group_debias=True``; its p-value uses a t distribution with the residual
     degrees of freedom).  With absorbed effects its degrees-of-freedom factor
     differs slightly from Stata's / pyfixest's CRV1 (which do not count effects
-    nested in the clusters); the two coincide for ``effects="none"``.  Because clustered t-tests over-reject with few
-    clusters (Cameron, Gelbach and Miller 2008), ``pvalue_wild`` adds the
-    restricted wild cluster bootstrap (WCR, Rademacher weights) for slope = 0;
-    with at most 12 clusters (or 2^G <= n_boot) all 2^G sign vectors are
-    enumerated, so the p-value is exact and ``seed`` is irrelevant.
+    nested in the clusters); the two coincide for ``effects="none"``.
+
+    Because clustered t-tests over-reject with few clusters (Cameron, Gelbach
+    and Miller 2008), ``pvalue_wild`` adds the restricted wild cluster
+    bootstrap (WCR, Rademacher weights, clusters = units) for slope = 0,
+    computed by :func:`nanbei.effects.inference.wild_cluster_bootstrap` on the
+    window-level regression (``data``) with the same fixed effects absorbed;
+    its bootstrap is exactly that of the model with the effects as dummies,
+    also for the window effects that cut across the unit clusters.  With at
+    most 12 clusters (or 2^G <= n_boot) all 2^G sign vectors are enumerated,
+    so the p-value is exact and ``seed`` is irrelevant.  The p-value is the
+    share of bootstrap |t*| at least as large as |t|, ties (within a relative
+    1e-9) counted as extreme.  Under enumeration the sign vectors +1 and -1
+    reproduce +-t exactly, so the smallest attainable p-value is 2 / 2^G;
+    the ``wildboottest`` package counts only strictly larger |t*| and so
+    reports p-values up to 2 / 2^G smaller.
 
     Note that with unit effects and few windows the slope is biased towards
     faster convergence (Nickell 1981); compare with ``effects="none"``.
@@ -484,8 +433,17 @@ def beta_panel(
                      time_effects=effects == "twoway")
     fit = model.fit(cov_type="clustered", cluster_entity=True, group_debias=True)
     slope = float(fit.params["log_start"])
-    p_wild, n_used, enumerated = _wild_cluster_pvalue(level, growth, G, n_windows, effects,
-                                                      int(n_boot), seed)
+    # One implementation of the wild cluster bootstrap for the whole project:
+    # nanbei.effects.inference (exact with window FE that cut across the unit
+    # clusters; tested against wildboottest).  With <= 12 clusters ask for at
+    # least 2^G draws so that all sign vectors are always enumerated.
+    fe_cols = {"unit": [unit], "twoway": [unit, "window_start"], "none": None}[effects]
+    boot = wild_cluster_bootstrap(
+        long, y="growth", x="log_start", fe=fe_cols, param="log_start", cluster=unit,
+        n_boot=max(int(n_boot), 2**G) if G <= 12 else int(n_boot), weights="rademacher",
+        impose_null=True, conf_level=None, seed=seed,
+    )
+    p_wild, n_used, enumerated = boot.p_value, boot.n_boot, boot.enumerated
     horizon = float(spans.mean())
     speed, half, note = speed_half_life(slope, horizon)
     notes = [note] if note else []
@@ -500,7 +458,7 @@ def beta_panel(
                      "(half of them mirror images), so the wild bootstrap p-value is coarse "
                      "(Webb 2014); interpret it with care")
     if p_wild == 0 and not enumerated:
-        notes.append(f"no bootstrap |t*| exceeded |t|: p-value < 1/{n_used}")
+        notes.append(f"no bootstrap |t*| reached |t|: p-value < 1/{n_used}")
     return BetaPanelResult(
         slope=slope,
         se_cluster=float(fit.std_errors["log_start"]),
