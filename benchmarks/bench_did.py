@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from nanbei.effects.did import simulate_staggered_panel, staggered_did
 
 N_UNITS, N_PERIODS, SEED = 3000, 30, 20240601

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from nanbei.effects.inference import wild_cluster_bootstrap
 
 B = 9999

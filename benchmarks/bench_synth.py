@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from nanbei.effects.synth import synthetic_control
 
 N_DONORS, T, T0 = 100, 30, 20

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+
 from nanbei.convergence import beta, beta_panel
 from nanbei.convergence.beta import speed_half_life
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from nanbei.convergence.clubs import clubs, log_t_test
 
 DATA = Path(__file__).parent / "data" / "clubs"

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from giddy.markov import Markov
 from giddy.mobility import markov_mobility
+
 from nanbei.convergence import markov
 
 

@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 from inequality.gini import Gini
 from inequality.theil import Theil, TheilD
-from nanbei.convergence import sigma
 from scipy.stats import variation
+
+from nanbei.convergence import sigma
 
 YEARS = list(range(1940, 2010, 10))
 

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nanbei
 import numpy as np
 import pandas as pd
 import pytest
+
+import nanbei
 from nanbei import data
 
 ROOT = Path(__file__).resolve().parents[1]

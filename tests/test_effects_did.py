@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from nanbei.effects.did import simulate_staggered_panel, staggered_did
 
 DATA = Path(__file__).parent / "data" / "did"

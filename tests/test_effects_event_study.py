@@ -25,6 +25,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+
 from nanbei.effects.did import simulate_staggered_panel, staggered_did  # noqa: E402
 from nanbei.effects.event_study import event_study  # noqa: E402
 

@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+
 from nanbei.effects.inference import randomization_inference, wild_cluster_bootstrap
 
 

@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from nanbei.effects.synth import synthetic_control
 from scipy.optimize import minimize
+
+from nanbei.effects.synth import synthetic_control
 
 DATA = Path(__file__).parent / "data" / "synth"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from nanbei import reports
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -71,6 +71,7 @@ def test_chinese_labels_render_without_missing_glyphs(tmp_path):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from nanbei.plotting import CJK_FONT_FAMILY, region_map
 
     with warnings.catch_warnings():
@@ -82,3 +83,11 @@ def test_chinese_labels_render_without_missing_glyphs(tmp_path):
     plt.close(fig)
     assert plt.rcParams["font.sans-serif"][0] == CJK_FONT_FAMILY
     assert (tmp_path / "map.png").stat().st_size > 20_000
+
+
+def test_code_and_notebooks_pass_the_linter():
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", str(ROOT)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
