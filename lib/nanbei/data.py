@@ -138,7 +138,9 @@ def validate_panel(df: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
 
     for col, kind in PANEL_SCHEMA.items():
         if kind == "text":
-            out[col] = out[col].astype("string")
+            # pandas' default str dtype: missing stays NaN and compares False (no <NA> surprises
+            # in masks such as panel["region"] == "Subei").
+            out[col] = out[col].astype("str")
             continue
         values = pd.to_numeric(out[col], errors="coerce")
         bad = values.isna() & out[col].notna()
