@@ -55,6 +55,31 @@ def test_notebook_executes_and_renders(path, tmp_path):
     assert report.stat().st_size > 10_000 and "<html" in html.lower()
 
 
+# Other settings a user is likely to try: each must run end to end too.
+VARIANTS = [
+    ("01_convergence", {"fast": True, "basis": "official", "scope": "china", "grouping": "province_code"}),
+    ("01_convergence", {"fast": True, "prices": "nominal", "start_year": 2005, "end_year": 2015}),
+    ("02_cobuilt_parks", {"fast": True, "outcome": "secondary_share", "estimator": "twfe",
+                          "inference": "wild"}),
+    ("02_cobuilt_parks", {"fast": True, "outcome": "log_fdi", "start_year": 2004, "end_year": 2012,
+                          "treated_city": 320300}),
+]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("name,params", VARIANTS, ids=lambda v: str(v))
+def test_notebook_variants_execute(name, params, tmp_path):
+    report = reports.run_notebook(ROOT / "notebooks" / f"{name}.ipynb", tmp_path, params)
+    assert report.exists()
+
+
+def test_resident_basis_is_refused_with_a_clear_message(tmp_path):
+    with pytest.raises(Exception, match="basis='resident' exists only in the census years"):
+        reports.run_notebook(ROOT / "notebooks" / "01_convergence.ipynb", tmp_path,
+                             {"basis": "resident", "fast": True})
+    assert not (tmp_path / "reports").exists()
+
+
 def test_unknown_parameter_is_refused(tmp_path):
     with pytest.raises(SystemExit, match="unknown parameter"):
         reports.run_notebook(NOTEBOOKS[0], tmp_path, {"no_such_parameter": 1})
