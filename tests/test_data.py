@@ -342,3 +342,52 @@ def test_series_breaks_finds_coverage_switches_but_not_in_jiangsu(jiangsu):
     zz = breaks[(breaks["city_code"] == 410100) & (breaks["column"] == "pop_registered")]
     assert not zz.empty and zz["log_change"].max() > 0.5
     assert data.series_breaks(jiangsu, "registered", 1996, 2021).empty
+
+
+def test_regional_aggregate_by_hand():
+    toy = _toy_panel().assign(employment=[10.0, 30.0, 5.0, 10.0, 30.0, np.nan],
+                              wage=[100.0, 200.0, 50.0, 110.0, 220.0, 60.0])
+    total = data.regional_aggregate(toy, "employment").set_index(["year", "region"])["value"]
+    assert total[(2000, "Sunan")] == 40 and total[(2000, "Subei")] == 5
+    assert np.isnan(total[(2001, "Subei")])  # its only city lacks employment
+    mean = data.regional_aggregate(toy, "wage", weight="employment").set_index(["year", "region"])
+    # Sunan 2000: (100*10 + 200*30) / 40 = 175.
+    assert mean.loc[(2000, "Sunan"), "value"] == pytest.approx(175)
+    assert mean.loc[(2001, "Subei"), "missing_cities"] == "C"
+    with pytest.raises(ValueError, match="not in the panel"):
+        data.regional_aggregate(toy, "jobs")
+
+
+def test_break_years_flags_common_jumps_only():
+    from nanbei.panel import break_years
+
+    years = list(range(2000, 2006))
+    rows = []
+    for unit in range(5):
+        level = 100.0
+        for t in years:
+            level *= 1.05
+            if t == 2003:
+                level *= 2.5  # a change of definition hits everyone
+            if unit == 0 and t == 2001:
+                level *= 2.0  # one city's own jump is not a common break
+            rows.append({"u": unit, "t": t, "v": level})
+    got = break_years(pd.DataFrame(rows), unit="u", time="t", value="v", max_log_change=0.3)
+    assert got.to_dict() == {2003: 1.0}
+
+
+def test_unit_employment_changes_definition_in_jiangsu(jiangsu):
+    from nanbei.panel import break_years
+
+    got = break_years(jiangsu, unit="city_code", time="year", value="employment", max_log_change=0.3)
+    # The 2013 jump (e.g. Nantong 68 -> 184 万) hits most cities at once.
+    assert 2013 in got.index
+
+
+def test_wage_and_employment_outcomes(jiangsu):
+    w = data.outcome_panel(jiangsu, "log_wage", prices="nominal")
+    row = jiangsu[(jiangsu["city_code"] == 320500) & (jiangsu["year"] == 2010)]
+    got = w[(w["city_code"] == 320500) & (w["year"] == 2010)]["y"].item()
+    assert got == pytest.approx(np.log(row["wage_avg"].item()))
+    share = data.outcome_panel(jiangsu, "emp_secondary_share")
+    assert share["y"].between(0, 100).all()

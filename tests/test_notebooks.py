@@ -17,6 +17,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 FAST_PARAMETERS: dict[str, dict] = {
     "01_convergence": {"fast": True},
     "02_cobuilt_parks": {"fast": True},
+    "03_employment": {"fast": True},
 }
 
 

@@ -423,6 +423,8 @@ OUTCOMES = {
     "gdp_growth": "growth of GDP, 100 x log difference (declared prices)",
     "secondary_share": "secondary industry share of GDP (%)",
     "log_fdi": "log FDI actually utilised (10k USD; 2004-2012)",
+    "log_wage": "log average wage of employees (yuan/year; declared prices)",
+    "emp_secondary_share": "secondary industry share of unit employment (%)",
 }
 
 
@@ -446,6 +448,13 @@ def outcome_panel(panel: pd.DataFrame, outcome: str, basis: str = "registered",
         out = panel[ids].copy()
         if outcome == "secondary_share":
             out["y"] = 100 * panel["gdp_secondary"] / panel["gdp"]
+        elif outcome == "emp_secondary_share":
+            out["y"] = panel["emp_share_secondary"]
+        elif outcome == "log_wage":
+            wage = panel["wage_avg"]
+            if prices == "real":
+                wage = deflate(wage, panel["year"], base_year, panel["province_code"], missing="nan")
+            out["y"] = np.log(wage)
         elif outcome == "log_fdi":
             out["y"] = np.log(panel["fdi"])
         else:
@@ -459,6 +468,39 @@ def outcome_panel(panel: pd.DataFrame, outcome: str, basis: str = "registered",
     out = out[out["y"].notna()].reset_index(drop=True)
     out.attrs.update(outcome=outcome, label=OUTCOMES[outcome], basis=basis, prices=prices)
     return out
+
+
+def regional_aggregate(panel: pd.DataFrame, value: str, weight: str | None = None,
+                       allow_incomplete: bool = False) -> pd.DataFrame:
+    """Each region's total (``weight=None``) or ``weight``-weighted mean of ``value``, by year.
+
+    E.g. total unit employment (``value="employment"``) or the employment-weighted
+    average wage (``value="wage_avg", weight="employment"``).  As in
+    :func:`regional_per_capita`, a region-year missing a member city is NaN unless
+    ``allow_incomplete``; ``missing_cities`` lists who is left out.  Returns a long
+    DataFrame: year, region, value, n_cities, missing_cities.
+    """
+    if "region" not in panel.columns:
+        raise ValueError("regional_aggregate: the panel needs a 'region' column")
+    for col in [value] + ([weight] if weight else []):
+        if col not in panel.columns:
+            raise ValueError(f"regional_aggregate: column {col!r} not in the panel")
+    df = panel[panel["region"].notna()]
+    members = df.groupby("region")["city_en"].unique()
+    rows = []
+    for (year, region), grp in df.groupby(["year", "region"], sort=True):
+        ok = grp[value].notna() & (grp[weight].notna() if weight else True)
+        missing = sorted(set(members[region]) - set(grp.loc[ok, "city_en"]))
+        usable = ok.any() and (not missing or allow_incomplete)
+        if not usable:
+            result = np.nan
+        elif weight:
+            result = (grp.loc[ok, value] * grp.loc[ok, weight]).sum() / grp.loc[ok, weight].sum()
+        else:
+            result = grp.loc[ok, value].sum()
+        rows.append({"year": year, "region": region, "value": result,
+                     "n_cities": int(ok.sum()), "missing_cities": ", ".join(missing)})
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------- parks, maps

@@ -143,3 +143,19 @@ def log_jumps(
     previous = d.groupby(unit)[value].shift()
     out = d.assign(previous=previous, log_change=change)
     return out[out["log_change"].abs() > max_log_change].reset_index(drop=True)
+
+
+def break_years(
+    df: pd.DataFrame, *, unit: str, time: str, value: str, max_log_change: float,
+    min_share: float = 0.3,
+) -> pd.Series:
+    """Periods in which at least ``min_share`` of the units jump by more than ``max_log_change``.
+
+    Many units breaking in the same period points to a change of definition or coverage
+    in the statistics (not to growth): levels before and after such a period should not
+    be compared.  Returns the share of units jumping, for the flagged periods only.
+    """
+    jumps = log_jumps(df, unit=unit, time=time, value=value, max_log_change=max_log_change)
+    observed = df.dropna(subset=[value]).groupby(time)[unit].nunique()
+    share = (jumps.groupby(time)[unit].nunique() / observed).dropna()
+    return share[share >= min_share].rename("share_of_units")
