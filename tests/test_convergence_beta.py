@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from reference import wildboottest_cl
 
 from nanbei.convergence import beta, beta_panel
 from nanbei.convergence.beta import speed_half_life
@@ -212,8 +213,6 @@ def _wildboottest_reference(data, effects, B, seed):
     extreme), the number of such ties, the bootstrap t's and the number of draws.
     wildboottest enumerates all 2^G sign vectors when 2^G < B.
     """
-    from wildboottest.wildboottest import WildboottestCL
-
     X = pd.DataFrame({"log_start": data["log_start"]})
     if effects in ("unit", "twoway"):
         X = X.join(pd.get_dummies(data["u"], prefix="u", drop_first=True, dtype=float))
@@ -222,18 +221,8 @@ def _wildboottest_reference(data, effects, B, seed):
                                   dtype=float))
     X = sm.add_constant(X, has_constant="add")
     model = sm.OLS(data["growth"], X)
-    R = np.zeros(X.shape[1])
-    R[list(X.columns).index("log_start")] = 1
-    boot = WildboottestCL(X=model.exog, Y=model.endog, cluster=data["u"].to_numpy(), R=R,
-                          B=B, seed=seed, parallel=False)
-    boot.get_scores(bootstrap_type="11", impose_null=True)
-    boot.get_weights(weights_type="rademacher")
-    boot.get_numer()
-    boot.get_denom()
-    boot.get_tboot()
-    boot.get_vcov()
-    boot.get_tstat()
-    boot.get_pvalue(pval_type="two-tailed")
+    boot = wildboottest_cl(model.exog, model.endog, data["u"], list(X.columns).index("log_start"),
+                           B=B, seed=seed)
     t0 = abs(float(np.ravel(boot.t_stat)[0]))
     tb = np.abs(np.ravel(boot.t_boot))
     ties = int(np.sum(np.isclose(tb, t0, rtol=1e-9, atol=0)))

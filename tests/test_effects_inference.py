@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from reference import wildboottest_cl
 
 from nanbei.effects.inference import randomization_inference, wild_cluster_bootstrap
 
@@ -88,7 +89,7 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
     order, so every bootstrap t must coincide.  wildboottest counts |t*| > |t|
     strictly while we count ties (the v = +-1 draws reproduce +-t exactly under
     WCR) as extreme: p_ours - ties/B must equal its p-value."""
-    from wildboottest.wildboottest import WildboottestCL, wildboottest
+    from wildboottest.wildboottest import wildboottest
 
     ours = wild_cluster_bootstrap(
         panel, formula=FORMULA, param="d", cluster="city", n_boot=9999, impose_null=impose_null
@@ -96,25 +97,8 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
     assert ours.enumerated and ours.n_boot == 2**10
 
     model = smf.ols(FORMULA, panel)
-    R = np.zeros(len(model.exog_names))
-    R[model.exog_names.index("d")] = 1.0
-    wb = WildboottestCL(
-        X=model.exog,
-        Y=model.endog,
-        cluster=panel["city"].to_numpy(),
-        R=R,
-        B=9999,
-        seed=1,
-        parallel=False,
-    )
-    wb.get_scores(bootstrap_type="11", impose_null=impose_null)
-    wb.get_weights(weights_type="rademacher")
-    wb.get_numer()
-    wb.get_denom()
-    wb.get_tboot()
-    wb.get_vcov()
-    wb.get_tstat()
-    wb.get_pvalue(pval_type="two-tailed")
+    wb = wildboottest_cl(model.exog, model.endog, panel["city"], model.exog_names.index("d"),
+                         B=9999, seed=1, impose_null=impose_null)
     np.testing.assert_allclose(ours.t_boot, wb.t_boot, rtol=1e-9, atol=1e-12)
     assert ours.t_stat == pytest.approx(float(np.ravel(wb.t_stat)[0]), rel=1e-10)
 
@@ -139,28 +123,9 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
 
 def test_matches_wildboottest_webb_random_draws(panel):
     """Same Webb draws (taken from wildboottest's own generator) -> same t* and p."""
-    from wildboottest.wildboottest import WildboottestCL
-
     model = smf.ols(FORMULA, panel)
-    R = np.zeros(len(model.exog_names))
-    R[model.exog_names.index("d")] = 1.0
-    wb = WildboottestCL(
-        X=model.exog,
-        Y=model.endog,
-        cluster=panel["city"].to_numpy(),
-        R=R,
-        B=999,
-        seed=7,
-        parallel=False,
-    )
-    wb.get_scores(bootstrap_type="11", impose_null=True)
-    wb.get_weights(weights_type="webb")
-    wb.get_numer()
-    wb.get_denom()
-    wb.get_tboot()
-    wb.get_vcov()
-    wb.get_tstat()
-    wb.get_pvalue(pval_type="two-tailed")
+    wb = wildboottest_cl(model.exog, model.endog, panel["city"], model.exog_names.index("d"),
+                         B=999, seed=7, weights_type="webb")
     ours = wild_cluster_bootstrap(panel, formula=FORMULA, param="d", cluster="city", weights=wb.v.T)
     np.testing.assert_allclose(ours.t_boot, wb.t_boot, rtol=1e-9)
     assert ours.p_value == pytest.approx(wb.pvalue, abs=1e-12)  # continuous t*: no ties
