@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from reference import wildboottest_cl
+from reference import symmetric_p_with_ties, wildboottest_cl
 
 from nanbei.convergence import beta, beta_panel
 from nanbei.convergence.beta import speed_half_life
@@ -223,10 +223,8 @@ def _wildboottest_reference(data, effects, B, seed):
     model = sm.OLS(data["growth"], X)
     boot = wildboottest_cl(model.exog, model.endog, data["u"], list(X.columns).index("log_start"),
                            B=B, seed=seed)
-    t0 = abs(float(np.ravel(boot.t_stat)[0]))
     tb = np.abs(np.ravel(boot.t_boot))
-    ties = int(np.sum(np.isclose(tb, t0, rtol=1e-9, atol=0)))
-    p_incl = float(np.mean(tb >= t0 * (1 - 1e-9)))
+    p_incl, ties = symmetric_p_with_ties(boot.t_boot, boot.t_stat)
     return float(boot.pvalue), p_incl, ties, tb, boot.B
 
 

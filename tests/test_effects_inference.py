@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
-from reference import wildboottest_cl
+from reference import symmetric_p_with_ties, wildboottest_cl
 
 from nanbei.effects.inference import randomization_inference, wild_cluster_bootstrap
 
@@ -102,10 +102,13 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
     np.testing.assert_allclose(ours.t_boot, wb.t_boot, rtol=1e-9, atol=1e-12)
     assert ours.t_stat == pytest.approx(float(np.ravel(wb.t_stat)[0]), rel=1e-10)
 
-    ties = np.sum(np.isclose(np.abs(ours.t_boot), abs(ours.t_stat), rtol=1e-9, atol=0))
+    p_ref, ties = symmetric_p_with_ties(wb.t_boot, wb.t_stat)
     if impose_null:
         assert ties >= 2
-    assert wb.pvalue == pytest.approx(ours.p_value - ties / ours.n_boot, abs=1e-12)
+    assert ours.p_value == pytest.approx(p_ref, abs=1e-12)
+    # wildboottest's own strict comparison counts each tie or not depending on the last bit
+    # of the BLAS kernel: its p-value lies between ours minus the ties and ours.
+    assert ours.p_value - ties / ours.n_boot - 1e-12 <= wb.pvalue <= ours.p_value + 1e-12
     if impose_null:  # the package's user-facing function gives the same answer
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -118,7 +121,7 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
                 seed=3,
                 parallel=False,
             )
-        assert float(table["p-value"].iloc[0]) == pytest.approx(wb.pvalue, abs=1e-12)
+        assert ours.p_value - ties / ours.n_boot - 1e-12 <= float(table["p-value"].iloc[0]) <= ours.p_value + 1e-12
 
 
 def test_matches_wildboottest_webb_random_draws(panel):
