@@ -34,9 +34,10 @@ lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra data --universal \
 		--python-version 3.11 -o requirements/lock.txt
 
-# Rebuild data/tidy and data/SHA256SUMS from data/raw.
+# Rebuild data/tidy and data/SHA256SUMS from data/raw (verified against SHA256SUMS first;
+# ACCEPT_RAW=1 when a change to data/raw is intended).
 data: $(STAMP)
-	$(PY) data/build.py
+	$(PY) data/build.py $(if $(ACCEPT_RAW),--accept-raw-changes)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

@@ -4,8 +4,13 @@ Raw to tidy is code, never hand edits.  Every rule that changes or drops a
 published value is written here, with its reason, and repeated in
 data/README.md.  Run from the repository root:
 
-    python data/build.py          # rebuild data/tidy/* and data/SHA256SUMS
-    python data/build.py --check  # rebuild in memory and fail if anything differs
+    make data                      # = python data/build.py: rebuild data/tidy/* and SHA256SUMS
+    python data/build.py --check   # rebuild in memory and fail if anything differs
+    make data ACCEPT_RAW=1         # = --accept-raw-changes: a change to data/raw/ is intended
+
+The raw files are verified against their recorded checksums before anything is built: a
+changed or new raw file is refused unless --accept-raw-changes says the change is intended,
+so that a corrupted raw file can never be re-signed by the rebuild.
 
 It also refreshes the checksum table in data/README.md.
 
@@ -22,6 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+from nanbei import screen  # noqa: E402  (the same screen the loaders run on user files)
 
 DATA = Path(__file__).resolve().parent
 RAW = DATA / "raw"
@@ -75,8 +83,36 @@ PANEL_COLUMNS = [
 ]
 
 
-def _read(path: Path, **kw) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8", **kw)
+def _read(path: Path, text_columns: tuple[str, ...] = (), **kw) -> pd.DataFrame:
+    """Read a raw CSV; every column not in ``text_columns`` must parse as numbers.
+
+    A cell that is not empty but not a number (a changed byte, a cut line) stops the build
+    with the file, line and column, instead of silently becoming missing.
+    """
+    df = pd.read_csv(path, encoding="utf-8", **kw)
+    if kw.get("dtype") is str:
+        return df
+    for col in df.columns:
+        if col in text_columns or pd.api.types.is_numeric_dtype(df[col]):
+            continue
+        values = pd.to_numeric(df[col], errors="coerce")
+        bad = values.isna() & df[col].notna()
+        if bad.any():
+            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            raise SystemExit(f"{path.relative_to(DATA.parent)}, line {line}, column {col!r}: "
+                             f"{df.loc[bad, col].iloc[0]!r} is not a number")
+        df[col] = values
+    return df
+
+
+CSMAR_TEXT = ("Ctnm_en", "Cttyp_en", "Prvcnm_en")
+
+# CSMAR's English class labels are swapped: the 15 sub-provincial cities (副省级城市: Shenyang,
+# Dalian, Changchun, Harbin, Nanjing, Hangzhou, Ningbo, Xiamen, Jinan, Qingdao, Wuhan,
+# Guangzhou, Shenzhen, Chengdu, Xi'an) carry "Prefectural level" and the other ~330
+# prefecture-level cities "Sub-provincial level".  The build swaps the two labels back.
+CITY_TYPE_SWAP = {"City (Prefectural level)": "City (Sub-provincial level)",
+                  "City (Sub-provincial level)": "City (Prefectural level)"}
 
 
 def _clean_name(name: pd.Series) -> pd.Series:
@@ -97,6 +133,7 @@ def build_cities(gdp: pd.DataFrame, emp: pd.DataFrame, census: pd.DataFrame) -> 
     cities = g.groupby("Ctnm_id").agg(
         city_en=("name", _most_common), province_code=("Prvcnm_id", "first"),
         province_en=("prov", _most_common), city_type=("Cttyp_en", _most_common))
+    cities["city_type"] = cities["city_type"].replace(CITY_TYPE_SWAP)
     cities.index.name = "city_code"
     zh = census.assign(code=census["city_code"].replace(CENSUS_CODE_TO_PANEL)).set_index("code")["city"]
     cities["city_zh"] = zh.reindex(cities.index)
@@ -108,7 +145,8 @@ def build_cities(gdp: pd.DataFrame, emp: pd.DataFrame, census: pd.DataFrame) -> 
                    "city_type", "region"]].sort_values("city_code")
 
 
-def build_panel(gdp, emp, census, ccsy, cities) -> tuple[pd.DataFrame, list[str]]:
+def build_panel(gdp, emp, census, ccsy, cities) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The city panel, the values the build removed (as findings) and a log."""
     log = []
     g = gdp.rename(columns={"Sgnyea": "year", "Ctnm_id": "city_code"})
     g = pd.DataFrame({
@@ -150,31 +188,43 @@ def build_panel(gdp, emp, census, ccsy, cities) -> tuple[pd.DataFrame, list[str]
     missing_names = sorted(fdi.loc[fdi["city_code"].isna(), "city_zh"].unique())
     if missing_names:
         raise SystemExit(f"data/raw/ccsy/ccsy_2004_2012.csv: city names without a code: {missing_names}")
-    zeros = int((fdi["fdi_actual_10k_usd"] == 0).sum())
+    zero_rows = fdi.loc[fdi["fdi_actual_10k_usd"] == 0, ["city_code", "year"]]
+    zeros = len(zero_rows)
     # A reported 0 for a whole prefecture's utilised FDI is a blank cell in the yearbook
     # extract, not a measured zero: it becomes missing.
     fdi["fdi"] = fdi["fdi_actual_10k_usd"].where(fdi["fdi_actual_10k_usd"] != 0)
     log.append(f"ccsy: {zeros} FDI values of exactly 0 treated as missing")
+    zero_flags = [(int(c), int(y), "fdi", "zero_is_blank", 0.0, "removed",
+                   "a reported 0 for a prefecture's utilised FDI is a blank yearbook cell: missing")
+                  for c, y in zero_rows.itertuples(index=False)]
     panel = panel.merge(fdi[["city_code", "year", "fdi"]].astype({"city_code": "int64"}),
                         on=["city_code", "year"], how="left")
 
     # Values the schema declares impossible (a share above 100 or below 0, a zero or
     # negative population, GDP or wage) are recording errors in the source: missing.
+    flags = []
     for col, ok in IMPOSSIBLE_RULES.items():
         bad = panel[col].notna() & ~ok(panel[col])
         for _, row in panel.loc[bad, ["city_code", "year", col]].iterrows():
             log.append(f"impossible {col} = {row[col]} for {int(row['city_code'])} in "
                        f"{int(row['year'])}: set to missing")
+            flags.append((int(row["city_code"]), int(row["year"]), col, "impossible", row[col],
+                          "removed", "outside the schema's possible values (share 0-100, "
+                          "positive levels): removed from the tidy panel by the build"))
         panel.loc[bad, col] = np.nan
 
     for code, year, col, reason in EXCLUDED_VALUES:
         hit = (panel["city_code"] == code) & (panel["year"] == year)
         log.append(f"excluded {col} for {code} in {year}: {reason}")
+        flags.append((code, year, col, "not_the_prefecture", float(panel.loc[hit, col].iloc[0]),
+                      "removed", reason))
         panel.loc[hit, col] = np.nan
 
     panel = panel.merge(cities, on="city_code", how="left")
     panel = panel[PANEL_COLUMNS].sort_values(["city_code", "year"]).reset_index(drop=True)
-    return panel, log
+    flags = pd.DataFrame(zero_flags + flags, columns=["city_code", "year", "variable", "rule",
+                                                      "value", "action", "reason"])
+    return panel, flags.assign(table="city_panel"), log
 
 
 def build_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
@@ -241,16 +291,23 @@ def _csv_bytes(df: pd.DataFrame) -> bytes:
 
 def build_all() -> tuple[dict[str, bytes], list[str]]:
     """Return {relative path under data/: file bytes} for every tidy file, and the log."""
-    gdp = _read(RAW / "csmar_cre" / "CRE_Gdpct_extract.csv")
-    emp = _read(RAW / "csmar_cre" / "CRE_Eplwagct_extract.csv")
-    cpi = _read(RAW / "csmar_cre" / "CRE_Pi01_extract.csv")
-    census = _read(RAW / "census" / "census_city_2010_2020.csv")
-    ccsy = _read(RAW / "ccsy" / "ccsy_2004_2012.csv")
+    gdp = _read(RAW / "csmar_cre" / "CRE_Gdpct_extract.csv", CSMAR_TEXT)
+    emp = _read(RAW / "csmar_cre" / "CRE_Eplwagct_extract.csv", CSMAR_TEXT)
+    cpi = _read(RAW / "csmar_cre" / "CRE_Pi01_extract.csv", ("Prvcnm_en",))
+    census = _read(RAW / "census" / "census_city_2010_2020.csv", ("city", "province"))
+    ccsy = _read(RAW / "ccsy" / "ccsy_2004_2012.csv", ("city_zh",))
     cities = build_cities(gdp, emp, census)
-    panel, log = build_panel(gdp, emp, census, ccsy, cities)
+    panel, removed, log = build_panel(gdp, emp, census, ccsy, cities)
+    found = screen.screen_panel(panel)
+    flags = pd.concat([removed, found], ignore_index=True)
+    flags = flags.sort_values(["city_code", "year", "variable", "rule"], kind="mergesort")
+    flags = flags[screen.FLAG_COLUMNS].reset_index(drop=True)
+    log.append("screen: " + ", ".join(f"{n} {rule} ({action})" for (rule, action), n in
+                                      flags.groupby(["rule", "action"]).size().items()))
     files = {
         "tidy/cities.csv": _csv_bytes(cities),
         "tidy/city_panel.csv": _csv_bytes(panel),
+        "tidy/flags.csv": _csv_bytes(flags),
         "tidy/province_cpi.csv": _csv_bytes(build_cpi(cpi)),
     }
     for name, df in build_parks().items():
@@ -285,11 +342,36 @@ def readme_with_manifest(manifest: str) -> str:
     return f"{head}{MANIFEST_START}{table}{MANIFEST_END}{tail}"
 
 
+def changed_raw_files() -> list[str]:
+    """Raw files whose sha256 differs from SHA256SUMS, or that it does not list (or lists but
+    are gone)."""
+    recorded = {}
+    if MANIFEST.exists():
+        for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            if name.startswith("raw/"):
+                recorded[name] = digest
+    present = {str(p.relative_to(DATA)): hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in sorted(RAW.rglob("*")) if p.is_file()}
+    changed = [n for n, d in present.items() if recorded.get(n) != d]
+    return changed + [n for n in recorded if n not in present]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="rebuild in memory and compare with the committed files")
+    parser.add_argument("--accept-raw-changes", action="store_true",
+                        help="the listed changes to data/raw/ are intended: re-sign them")
     args = parser.parse_args()
+    changed = changed_raw_files()
+    if changed and not args.accept_raw_changes:
+        print("data/raw differs from data/SHA256SUMS: " + ", ".join(changed) + "\n"
+              "A raw file was changed, added or removed.  If this is corruption or an accident, "
+              "restore the shipped files with `git checkout -- data` (nothing is rebuilt).  "
+              "If the change is intended (a new extract), rebuild with "
+              "`make data ACCEPT_RAW=1`.", file=sys.stderr)
+        return 2
     files, log = build_all()
     manifest = manifest_text(files)
     if args.check:
@@ -300,7 +382,7 @@ def main() -> int:
         if README.read_text(encoding="utf-8") != readme_with_manifest(manifest):
             stale.append("README.md manifest")
         if stale:
-            print("out of date (run python data/build.py):", ", ".join(stale), file=sys.stderr)
+            print("out of date (run `make data`):", ", ".join(stale), file=sys.stderr)
             return 1
         print("data/tidy and data/SHA256SUMS are up to date")
         return 0

@@ -8,7 +8,7 @@ nanbei.effects      synthetic control, staggered DiD, event studies, few-cluster
 nanbei.plotting     matplotlib helpers with a bundled CJK font
 """
 
-from nanbei.errors import DataError
+from nanbei.errors import DataError, DataWarning
 
-__all__ = ["DataError"]
+__all__ = ["DataError", "DataWarning"]
 __version__ = "0.1.0"

@@ -26,15 +26,19 @@ explicit; :func:`region_ratio` computes regional ratios on a declared basis.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
+import warnings
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from nanbei.errors import DataError
+from nanbei import screen
+from nanbei.errors import DataError, DataWarning
 
 REGIONS = ("Sunan", "Suzhong", "Subei")
 JIANGSU_PROVINCE_CODE = 320000
@@ -49,10 +53,14 @@ PANEL_SCHEMA: dict[str, str] = {
     "gdp_tertiary": "nonnegative", "gdp_pc_official": "positive",
     "pop_registered": "positive", "pop_resident": "positive", "employment": "positive",
     "emp_share_primary": "share", "emp_share_secondary": "share",
-    "emp_share_tertiary": "share", "wage_avg": "positive", "fdi": "nonnegative",
+    "emp_share_tertiary": "share", "wage_avg": "positive", "fdi": "positive",
 }
 PANEL_COLUMNS = list(PANEL_SCHEMA)
 NUMERIC_COLUMNS = [c for c, k in PANEL_SCHEMA.items() if k in ("positive", "nonnegative", "share")]
+#: Years a city panel may hold: the People's Republic's statistics start in 1949.
+FIRST_POSSIBLE_YEAR = 1949
+REBUILD_ADVICE = ("restore the shipped files with `git checkout -- data`, or, if you changed "
+                  "data/raw on purpose, rebuild with `make data ACCEPT_RAW=1`")
 
 
 def data_dir() -> Path:
@@ -65,7 +73,7 @@ def data_dir() -> Path:
 def _manifest() -> dict[str, str]:
     path = data_dir() / "SHA256SUMS"
     if not path.exists():
-        raise DataError(f"{path}: checksum manifest not found; run `python data/build.py`")
+        raise DataError(f"{path}: checksum manifest not found; {REBUILD_ADVICE}")
     entries = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         digest, _, name = line.partition("  ")
@@ -77,7 +85,7 @@ def verify_checksum(relative: str) -> Path:
     """Check a shipped data file against data/SHA256SUMS and return its path."""
     path = data_dir() / relative
     if not path.exists():
-        raise DataError(f"{path}: shipped data file is missing; run `python data/build.py`")
+        raise DataError(f"{path}: shipped data file is missing; {REBUILD_ADVICE}")
     expected = _manifest().get(relative)
     if expected is None:
         raise DataError(f"{path}: not listed in {data_dir() / 'SHA256SUMS'}")
@@ -85,8 +93,7 @@ def verify_checksum(relative: str) -> Path:
     if actual != expected:
         raise DataError(
             f"{path}: checksum mismatch (expected sha256 {expected[:12]}..., got {actual[:12]}...). "
-            "The file was changed by hand or corrupted; restore it from git or rebuild it "
-            "from data/raw with `python data/build.py`."
+            f"The file was changed by hand or corrupted: {REBUILD_ADVICE}."
         )
     return path
 
@@ -115,14 +122,26 @@ def load_cities() -> pd.DataFrame:
 
 
 # -------------------------------------------------------------------------- validation
-def validate_panel(df: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
-    """Check a city panel against the schema; return it with proper dtypes.
+def _lines(mask) -> list[int]:
+    """File line numbers (header = line 1) of the first five rows where ``mask`` holds."""
+    return [int(i) + 2 for i in np.flatnonzero(np.asarray(mask, dtype=bool))[:5]]
+
+
+def validate_panel(df: pd.DataFrame, source: str = "panel", screen_errors: bool = True
+                   ) -> pd.DataFrame:
+    """Check a city panel against the data contract; return it with proper dtypes.
 
     Raises DataError naming ``source``, the column and the first offending rows
-    (as file line numbers, header = line 1) for: missing or extra columns,
-    non-integer identifiers, non-numeric or impossible (negative, zero where
-    impossible, share > 100) values, duplicate city-years, unknown city codes
-    and unknown region names.
+    (as file line numbers, header = line 1) for: missing or extra columns, no data
+    rows, non-integer identifiers, years outside 1949 to next year, non-numeric,
+    infinite or impossible values (negative, zero where a missing value must be an
+    empty cell, share > 100), duplicate city-years, city codes not in the registry,
+    a province or region that contradicts the registry (tidy/cities.csv), and the
+    screen's rules whose breach means a wrong unit or a broken identity
+    (:data:`nanbei.screen.RULES` with "error": per-capita GDP, wage, GDP per person and
+    population ranges, sector value added summing to GDP, employment shares to 100).
+    ``screen_errors=False`` skips the last group (the shipped file's published values,
+    whose breaches are recorded in tidy/flags.csv, when loaded with quarantine=False).
     """
     missing = [c for c in PANEL_COLUMNS if c not in df.columns]
     extra = [c for c in df.columns if c not in PANEL_SCHEMA]
@@ -131,10 +150,11 @@ def validate_panel(df: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
     if extra:
         raise DataError(f"{source}: unexpected column(s) {extra}; expected exactly {PANEL_COLUMNS} "
                         "(rename or drop the extra columns)")
+    if df.empty:
+        raise DataError(f"{source}: no data rows (only a header); expected one row per city "
+                        "and year")
     out = df[PANEL_COLUMNS].copy()
-
-    def lines(mask: pd.Series) -> list[int]:
-        return [int(i) + 2 for i in np.flatnonzero(mask.to_numpy())[:5]]
+    lines = _lines
 
     for col, kind in PANEL_SCHEMA.items():
         if kind == "text":
@@ -148,6 +168,11 @@ def validate_panel(df: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
             example = out.loc[bad, col].iloc[0]
             raise DataError(f"{source}: column '{col}' must be numeric; line(s) {lines(bad)} "
                             f"hold non-numeric values such as {example!r}")
+        infinite = np.isinf(values.to_numpy(dtype=float))
+        if infinite.any():
+            raise DataError(f"{source}: column '{col}' must hold finite numbers; line(s) "
+                            f"{lines(infinite)} hold infinite values (a missing value is an "
+                            "empty cell)")
         if kind == "id":
             if values.isna().any():
                 raise DataError(f"{source}: column '{col}' is empty on line(s) "
@@ -171,26 +196,117 @@ def validate_panel(df: pd.DataFrame, source: str = "panel") -> pd.DataFrame:
                     f"{values[impossible].head(3).tolist()}")
         out[col] = values
 
+    last_year = date.today().year + 1
+    bad_year = ~out["year"].between(FIRST_POSSIBLE_YEAR, last_year)
+    if bad_year.any():
+        raise DataError(f"{source}: column 'year' must lie between {FIRST_POSSIBLE_YEAR} and "
+                        f"{last_year}; line(s) {lines(bad_year)} hold "
+                        f"{out.loc[bad_year, 'year'].head(3).tolist()}")
     dup = out.duplicated(["city_code", "year"], keep=False)
     if dup.any():
         first = out.loc[dup, ["city_code", "year"]].iloc[0]
         raise DataError(f"{source}: duplicate city-year rows on lines {lines(dup)} "
                         f"(e.g. city_code {first['city_code']}, year {first['year']}); "
                         "expected one row per city and year")
-    known = set(load_cities()["city_code"])
-    unknown = ~out["city_code"].isin(known)
+    registry = load_cities().set_index("city_code")
+    registry_file = data_dir() / "tidy" / "cities.csv"
+    unknown = ~out["city_code"].isin(registry.index)
     if unknown.any():
         raise DataError(f"{source}: unknown city_code {sorted(set(out.loc[unknown, 'city_code']))[:5]} "
                         f"on line(s) {lines(unknown)}; expected GB/T 2260 codes listed in "
-                        f"{data_dir() / 'tidy' / 'cities.csv'}")
+                        f"{registry_file}")
     bad_region = out["region"].notna() & ~out["region"].isin(REGIONS)
     if bad_region.any():
         raise DataError(f"{source}: column 'region' must be one of {REGIONS} or empty; line(s) "
                         f"{lines(bad_region)} hold {out.loc[bad_region, 'region'].iloc[0]!r}")
+    for col in ("province_code", "region"):
+        expected = out["city_code"].map(registry[col])
+        both_missing = expected.isna() & out[col].isna()
+        contradicts = ~(out[col] == expected) & ~both_missing
+        if contradicts.any():
+            i = int(np.flatnonzero(contradicts.to_numpy())[0])
+            code, got, want = (v.item() if hasattr(v, "item") else v for v in
+                               (out["city_code"].iloc[i], out[col].iloc[i], expected.iloc[i]))
+            raise DataError(f"{source}: column '{col}' contradicts the city registry on line(s) "
+                            f"{lines(contradicts)}: city_code {code} has {col} {got!r}, expected "
+                            f"{want if pd.notna(want) else 'empty'!r} as in {registry_file}")
+    if not screen_errors:
+        return out
+    findings = screen.screen_panel(out, table=source)
+    errors = findings[findings["rule"].map(lambda r: screen.RULES[r][1]) == "error"]
+    if len(errors):
+        first = errors.iloc[0]
+        rows = out.index[(out["city_code"] == first["city_code"]) & (out["year"] == first["year"])]
+        n = len(errors.drop_duplicates(["city_code", "year", "rule"]))
+        raise DataError(
+            f"{source}: line {lines(out.index.isin(rows))[0]} (city_code {first['city_code']}, "
+            f"year {first['year']}), column '{first['variable']}' = {first['value']:.6g}: "
+            f"{screen.RULES[first['rule']][2]}; {n} row(s) in all break rule "
+            f"'{first['rule']}' or another unit/identity rule (nanbei.screen.screen_panel lists "
+            "them)")
     return out
 
 
-def load_city_panel(scope: str = "jiangsu", path: str | os.PathLike | None = None) -> pd.DataFrame:
+def _check_csv_shape(path: Path) -> None:
+    """Refuse a file cut off mid-line or with rows of the wrong length.
+
+    pandas fills a short row with missing values and reads a truncated last number as
+    a shorter one (8.29 -> 8.2) without complaint; a cut file must never load.
+    """
+    raw = path.read_bytes()
+    if raw and not raw.endswith(b"\n"):
+        n = raw.count(b"\n") + 1
+        raise DataError(f"{path}: the file ends in the middle of line {n} (no final line break); "
+                        "it looks cut off: copy or download it again")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: cannot be decoded as UTF-8 text (byte {exc.start}); "
+                        "expected a UTF-8 CSV file") from None
+    rows = csv.reader(text.splitlines())
+    header = next(rows, None)
+    if header is None:
+        raise DataError(f"{path}: the file is empty; expected a header and data rows")
+    for number, row in enumerate(rows, start=2):
+        if row and len(row) != len(header):
+            raise DataError(f"{path}: line {number} has {len(row)} fields, expected "
+                            f"{len(header)} as in the header; the file is cut or malformed")
+
+
+def clear_cache() -> None:
+    """Forget the shipped tables read so far (after changing ``$NANBEI_DATA_DIR``)."""
+    for cached in (_shipped_table, _shipped_flags, _shipped_panel):
+        cached.cache_clear()
+
+
+@cache
+def _shipped_flags() -> pd.DataFrame:
+    return _read_csv(verify_checksum("tidy/flags.csv"))
+
+
+def load_flags() -> pd.DataFrame:
+    """Findings of the plausibility screen on the shipped data (tidy/flags.csv).
+
+    One row per value: table, city_code, year, variable, rule, value (as published),
+    action ("masked": set to NaN by the loaders unless ``quarantine=False``; "kept": left
+    with its flag; "removed": already missing in the tidy file) and reason.
+    """
+    return _shipped_flags().copy()
+
+
+@cache
+def _shipped_panel(quarantine: bool) -> tuple[pd.DataFrame, int]:
+    relative = "tidy/city_panel.csv"
+    panel = _shipped_table(relative).copy()
+    n_masked = 0
+    if quarantine:
+        panel, applied = screen.apply_flags(panel, _shipped_flags())
+        n_masked = len(applied)
+    return validate_panel(panel, str(data_dir() / relative), screen_errors=quarantine), n_masked
+
+
+def load_city_panel(scope: str = "jiangsu", path: str | os.PathLike | None = None,
+                    quarantine: bool = True) -> pd.DataFrame:
     """Load the city panel: one row per city and year, columns as in data/README.md.
 
     Parameters
@@ -198,21 +314,51 @@ def load_city_panel(scope: str = "jiangsu", path: str | os.PathLike | None = Non
     scope : "jiangsu" (the 13 prefecture cities) or "china" (every prefecture-level
         unit in the CSMAR CRE tables, 1990-2021).
     path : a CSV file of your own in the same schema (e.g. a newer yearbook
-        extract).  It gets the same validation, but no checksum check.
+        extract).  It gets the same validation and plausibility screen, but no
+        checksum check: a broken unit or identity raises DataError; suspicious values
+        (a jump that reverses, FDI above a third of GDP) are masked with a DataWarning.
+    quarantine : mask the values the plausibility screen quarantines (shipped data:
+        ``action == "masked"`` in :func:`load_flags`) to NaN.  ``False`` returns the
+        published values.
 
-    Missing values are NaN, never 0.  ``gdp_pc_official`` changes population
-    basis around 2009: use :func:`per_capita` to choose a consistent basis.
+    ``attrs["n_masked"]`` counts the values masked (in the whole file, before the scope
+    is applied); for a user's file ``attrs["n_noted"]`` counts the findings kept with a
+    note, which warn only together with a masked value.  Missing values are NaN, never 0.  ``gdp_pc_official`` changes
+    population basis around 2009: use :func:`per_capita` to choose a consistent basis.
     """
     if scope not in ("jiangsu", "china"):
         raise DataError(f"load_city_panel: scope must be 'jiangsu' or 'china', got {scope!r}")
     if path is None:
-        relative = "tidy/city_panel.csv"
-        panel = validate_panel(_shipped_table(relative).copy(), str(data_dir() / relative))
+        panel, n_masked = _shipped_panel(bool(quarantine))
+        panel = panel.copy()
     else:
-        panel = validate_panel(_read_csv(Path(path)), str(path))
+        path = Path(path)
+        if not path.exists():
+            raise DataError(f"{path}: file not found")
+        _check_csv_shape(path)
+        panel = validate_panel(_read_csv(path), str(path))
+        n_masked = 0
+        findings = screen.screen_panel(panel, table=str(path))
+        to_mask = findings[findings["rule"].map(lambda r: screen.RULES[r][1]) == "mask"]
+        panel.attrs["n_noted"] = len(findings) - len(to_mask)
+        if len(to_mask):
+            if quarantine:
+                panel, applied = screen.apply_flags(panel, to_mask.assign(action="masked"))
+                n_masked = len(applied)
+            shown = "; ".join(f"{r.variable} of {r.city_code} in {r.year} = {r.value:.6g} ({r.rule})"
+                              for r in to_mask.head(5).itertuples())
+            notes = panel.attrs["n_noted"]
+            warnings.warn(
+                f"{path}: {len(to_mask)} suspicious value(s) "
+                f"{'masked to NaN' if quarantine else 'kept (quarantine=False)'}"
+                f"{': ' + shown if shown else ''}{' ...' if len(to_mask) > 5 else ''}; "
+                f"{notes} further finding(s) kept with a note. "
+                "nanbei.screen.screen_panel(panel) lists them all.", DataWarning, stacklevel=2)
     if scope == "jiangsu":
         panel = panel[panel["province_code"] == JIANGSU_PROVINCE_CODE]
-    return panel.sort_values(["city_code", "year"]).reset_index(drop=True)
+    panel = panel.sort_values(["city_code", "year"]).reset_index(drop=True)
+    panel.attrs["n_masked"] = int(n_masked)
+    return panel
 
 
 # ------------------------------------------------------------------------- per capita

@@ -8,3 +8,11 @@ class DataError(ValueError):
     what was expected, so that a user can fix the input without reading a
     pandas traceback.
     """
+
+
+class DataWarning(UserWarning):
+    """A value is suspicious but not impossible (e.g. a jump that reverses at once).
+
+    The message names the file, the values and what was done with them (masked to
+    NaN or kept); the loader's result lists them in full.
+    """
