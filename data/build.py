@@ -273,6 +273,51 @@ def build_parks() -> dict[str, pd.DataFrame]:
             "policy_timeline.csv": timeline}
 
 
+SUPPLEMENT_VARIABLES = {"gdp": "100 million yuan", "gdp_pc_resident": "yuan",
+                        "gdp_pc_registered": "yuan", "pop_resident": "10k persons",
+                        "pop_registered": "10k persons"}
+
+
+def build_supplements(panel: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Jiangsu yearbook figures beyond (and overlapping) the CSMAR years, and the crosswalk of
+    prefecture creations and renames.  The yearbook values must match CSMAR where both exist
+    (GDP to 0.1%, per-capita GDP to 0.1% against the published official figure): the build
+    stops otherwise, since a mismatch means a misread table."""
+    log = []
+    folder = RAW / "supplements"
+    yb = _read(folder / "jiangsu_yearbook_cities.csv",
+               ("city_zh", "variable", "unit", "population_basis", "source_title", "source_url",
+                "retrieved_via", "note"))
+    bad = ~yb["city_code"].isin(JIANGSU_REGIONS) | ~yb["variable"].isin(SUPPLEMENT_VARIABLES)
+    bad |= yb["unit"] != yb["variable"].map(SUPPLEMENT_VARIABLES)
+    if bad.any():
+        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raise SystemExit(f"data/raw/supplements/jiangsu_yearbook_cities.csv, line {line}: unknown "
+                         f"city, variable or unit (expected {SUPPLEMENT_VARIABLES})")
+    if yb.duplicated(["city_code", "year", "variable"]).any():
+        raise SystemExit("data/raw/supplements/jiangsu_yearbook_cities.csv: duplicate "
+                         "city-year-variable rows")
+    csmar = panel.set_index(["city_code", "year"])
+    for variable, column in (("gdp", "gdp"), ("gdp_pc_resident", "gdp_pc_official"),
+                             ("pop_resident", "pop_resident")):
+        rows = yb[yb["variable"] == variable]
+        keys = [k for k in zip(rows["city_code"], rows["year"], strict=True) if k in csmar.index]
+        both = rows.set_index(["city_code", "year"]).loc[keys, "value"]
+        theirs = csmar.loc[keys, column]
+        rel = (both / theirs - 1).abs().dropna()
+        if len(rel) and rel.max() > 1e-3:
+            worst = rel.idxmax()
+            raise SystemExit(f"jiangsu_yearbook_cities.csv: {variable} of {worst} differs from "
+                             f"CSMAR {column} by {rel.max():.2%}")
+        log.append(f"supplement: {variable} overlaps CSMAR {column} in {len(rel)} city-years, "
+                   f"max abs difference {rel.max() if len(rel) else float('nan'):.4%}")
+    events = _read(folder / "jiangsu_prefecture_events.csv", dtype=str)
+    events = events.drop_duplicates(subset=[c for c in events.columns if c != "source_file"])
+    roster = _read(folder / "jiangsu_prefecture_roster_2000_2024.csv", dtype=str)
+    return {"jiangsu_yearbook_cities.csv": yb.sort_values(["city_code", "year", "variable"]),
+            "prefecture_events.csv": events, "prefecture_roster.csv": roster}, log
+
+
 def _city_code_from_label(label) -> float:
     """'宿迁 Suqian' -> 321300, by the Chinese name; NaN when not a Jiangsu city."""
     if not isinstance(label, str):
@@ -311,6 +356,10 @@ def build_all() -> tuple[dict[str, bytes], list[str]]:
         "tidy/province_cpi.csv": _csv_bytes(build_cpi(cpi)),
     }
     for name, df in build_parks().items():
+        files[f"tidy/{name}"] = _csv_bytes(df)
+    supplements, supplement_log = build_supplements(panel)
+    log += supplement_log
+    for name, df in supplements.items():
         files[f"tidy/{name}"] = _csv_bytes(df)
     for name in ("jiangsu_cities_13.geojson", "jiangsu_counties_95.geojson",
                  "jiangsu_province.geojson"):

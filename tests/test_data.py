@@ -392,3 +392,58 @@ def test_wage_and_employment_outcomes(jiangsu):
     assert got == pytest.approx(np.log(row["wage_avg"].item()))
     share = data.outcome_panel(jiangsu, "emp_secondary_share")
     assert share["y"].between(0, 100).all()
+
+
+def test_ratio_break_decomposition_closed_form():
+    """Two regions of one city each; GDP per capita grows 10% a year in A and 20% in B, and in
+    2003 B's population is redefined (x 0.5, e.g. registered -> resident).  The break's effect
+    must be exactly log 2 of A/B's per-capita ratio, the rest the growth differential."""
+    years = np.arange(2000, 2006)
+    gdp_a, gdp_b = 100 * 1.1 ** (years - 2000), 100 * 1.2 ** (years - 2000)
+    pop_b = np.where(years >= 2003, 50.0, 100.0)
+    panel = pd.DataFrame({
+        "city_code": [1] * 6 + [2] * 6, "city_en": ["A"] * 6 + ["B"] * 6,
+        "region": ["Sunan"] * 6 + ["Subei"] * 6, "year": np.tile(years, 2),
+        "gdp": np.r_[gdp_a, gdp_b], "pop_registered": np.r_[[100.0] * 6, pop_b]})
+    dec = data.ratio_break_decomposition(panel, 2000, 2005, break_years=(2003, 2010),
+                                         basis="registered").set_index("component")
+    assert list(dec.index) == ["break 2003", "rest", "total"]  # 2010 lies outside the window
+    assert dec.loc["break 2003", "log_change"] == pytest.approx(np.log(0.5))
+    assert dec.loc["rest", "log_change"] == pytest.approx(5 * np.log(1.1 / 1.2))
+    assert dec.loc["total", "log_change"] == pytest.approx(np.log(0.5) + 5 * np.log(1.1 / 1.2))
+    assert dec["share_of_total"].iloc[:2].sum() == pytest.approx(1.0)
+    # The counterfactual end ratio is the ratio without the redefinition.
+    assert dec.loc["total", "counterfactual"] == pytest.approx((1.1 / 1.2) ** 5)
+
+
+def test_ratio_break_decomposition_reproduces_the_2020_rebenchmark(jiangsu):
+    # Independent arithmetic: Sunan/Subei 2020 on the official basis with 2019's implied
+    # populations, from the regional totals directly.
+    reg = data.regional_per_capita(jiangsu, "official")
+    w = reg[reg["year"].isin([2019, 2020])].pivot(index="year", columns="region")
+    by_hand = ((w.loc[2020, ("gdp", "Sunan")] / w.loc[2019, ("population", "Sunan")])
+               / (w.loc[2020, ("gdp", "Subei")] / w.loc[2019, ("population", "Subei")]))
+    dec = data.ratio_break_decomposition(jiangsu, 2001, 2021).set_index("component")
+    assert dec.loc["break 2020", "counterfactual"] == pytest.approx(by_hand, rel=1e-12)
+    assert dec.loc["break 2009", "log_change"] < 0 and dec.loc["break 2020", "log_change"] < 0
+    with pytest.raises(ValueError, match="no Sunan/Subei ratio on basis 'official' in 2000"):
+        data.ratio_break_decomposition(jiangsu, 2000, 2021)
+
+
+def test_yearbook_supplement_agrees_with_csmar_where_they_overlap(jiangsu):
+    yb = data.load_yearbook_supplement()
+    assert set(yb["city_code"]) <= set(jiangsu["city_code"])
+    assert yb["source_url"].str.startswith("https://").all()
+    assert set(yb.loc[yb["year"] == 2022, "variable"]) == {"gdp", "gdp_pc_resident",
+                                                           "gdp_pc_registered"}
+    assert yb[yb["year"] == 2022].groupby("variable")["city_code"].nunique().eq(13).all()
+    # Two sources, one arithmetic: the yearbook ratio must equal CSMAR's official-basis ratio
+    # (resident basis after 2009) in the overlap years where all 13 cities are present.
+    ratio = data.yearbook_region_ratio(basis="resident")
+    official = data.region_ratio(jiangsu, basis="official")
+    overlap = [y for y in ratio.index if y in official.index]
+    assert overlap, "no overlap years"
+    for year in overlap:
+        assert ratio[year] == pytest.approx(official[year], rel=1e-4)
+    # Registered basis above resident basis in 2022: Sunan hosts the migrants.
+    assert data.yearbook_region_ratio(basis="registered")[2022] > ratio[2022]

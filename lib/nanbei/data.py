@@ -449,6 +449,61 @@ def region_ratio(panel: pd.DataFrame, numerator: str = "Sunan", denominator: str
     return ratio
 
 
+def ratio_break_decomposition(panel: pd.DataFrame, start: int, end: int,
+                              break_years: tuple[int, ...] = (2009, 2020),
+                              numerator: str = "Sunan", denominator: str = "Subei",
+                              basis: str = "official",
+                              allow_incomplete: bool = False) -> pd.DataFrame:
+    """Split the change of a regional ratio into definitional breaks and the rest.
+
+    In a break year ``b`` (a new population basis, a census re-benchmark) the ratio
+    moves for two reasons: GDP grows, and the population it is divided by is
+    redefined.  The counterfactual ratio of year ``b`` divides each region's year-``b``
+    GDP by its year-``b-1`` population (population shares held, as if the definition
+    had not changed); the break's effect is ``log R(b) - log R_cf(b)``.  Whatever the
+    breaks do not explain is "rest" (growth, migration, genuine convergence).
+
+    Returns one row per break plus "rest" and "total": component, year, ratio (R(b) for
+    a break, R(end) for the total), counterfactual (R_cf(b); for the total the end ratio
+    with the breaks removed), log_change and share_of_total (of the total log change).
+    The log changes add up exactly.  Population-weighted: a region's per-capita GDP is
+    its GDP total over its population total (see :func:`regional_per_capita`).
+    """
+    if not start < end:
+        raise ValueError(f"ratio_break_decomposition: start ({start}) must be before end ({end})")
+    inside = [b for b in break_years if start < b <= end]
+    reg = regional_per_capita(panel, basis, allow_incomplete)
+    reg = reg[reg["region"].isin([numerator, denominator])]
+    gdp = reg.pivot(index="year", columns="region", values="gdp")
+    pop = reg.pivot(index="year", columns="region", values="population")
+    pc = reg.pivot(index="year", columns="region", values="gdp_pc")
+    ratio = pc[numerator] / pc[denominator]
+    for year in (start, end):
+        if year not in ratio.index or pd.isna(ratio.get(year)):
+            raise ValueError(f"ratio_break_decomposition: no {numerator}/{denominator} ratio on "
+                             f"basis {basis!r} in {year} (a member city lacks data; "
+                             "allow_incomplete=True uses the cities present)")
+    rows = []
+    for b in inside:
+        if b - 1 not in pop.index or pop.loc[[b - 1, b]].isna().any().any():
+            raise ValueError(f"ratio_break_decomposition: break year {b} needs both regions' "
+                             f"population in {b - 1} and {b}")
+        cf = ((gdp.loc[b, numerator] / pop.loc[b - 1, numerator])
+              / (gdp.loc[b, denominator] / pop.loc[b - 1, denominator]))
+        rows.append({"component": f"break {b}", "year": b, "ratio": ratio[b],
+                     "counterfactual": cf, "log_change": np.log(ratio[b] / cf)})
+    total = float(np.log(ratio[end] / ratio[start]))
+    breaks_sum = float(sum(r["log_change"] for r in rows))
+    rows.append({"component": "rest", "year": np.nan, "ratio": np.nan, "counterfactual": np.nan,
+                 "log_change": total - breaks_sum})
+    rows.append({"component": "total", "year": end, "ratio": ratio[end],
+                 "counterfactual": ratio[end] * np.exp(-breaks_sum), "log_change": total})
+    out = pd.DataFrame(rows)
+    out["share_of_total"] = out["log_change"] / total if total != 0 else np.nan
+    out.attrs.update(start=start, end=end, start_ratio=float(ratio[start]), basis=basis)
+    return out
+
+
 # --------------------------------------------------------------------------- prices
 def load_province_cpi() -> pd.DataFrame:
     """Provincial consumer price index, previous year = 100 (CSMAR CRE_Pi01)."""
@@ -663,6 +718,47 @@ def load_pairings() -> pd.DataFrame:
 def load_policy_timeline() -> pd.DataFrame:
     """Dated policy events of the south-north linkage, each with its source."""
     return _shipped_table("tidy/policy_timeline.csv").copy()
+
+
+def load_yearbook_supplement() -> pd.DataFrame:
+    """Jiangsu Statistical Yearbook figures for the 13 cities beyond the CSMAR years (2022),
+    with the overlap years used to check them, in long form: city_code, city_zh, year,
+    variable (gdp, gdp_pc_resident, gdp_pc_registered, pop_resident), value, unit,
+    population_basis and the source of every value (tidy/jiangsu_yearbook_cities.csv)."""
+    return _shipped_table("tidy/jiangsu_yearbook_cities.csv").copy()
+
+
+def yearbook_region_ratio(numerator: str = "Sunan", denominator: str = "Subei",
+                          basis: str = "resident") -> pd.Series:
+    """Ratio of regional per-capita GDP from the yearbook supplement, by year.
+
+    Each city's population on ``basis`` ("resident" or "registered") is the one implied
+    by its GDP and its per-capita GDP on that basis; a region's per-capita GDP is its
+    GDP total over that population total.  Years where a member city lacks either
+    figure are left out (never filled).
+    """
+    if basis not in ("resident", "registered"):
+        raise ValueError(f"yearbook_region_ratio: basis must be 'resident' or 'registered', "
+                         f"got {basis!r}")
+    yb = load_yearbook_supplement()
+    wide = yb.pivot_table(index=["city_code", "year"], columns="variable", values="value")
+    column = f"gdp_pc_{basis}"
+    if column not in wide:
+        return pd.Series(dtype=float, name=f"{numerator}/{denominator} ({basis}, yearbook)")
+    wide = wide.dropna(subset=["gdp", column]).reset_index()
+    wide["population"] = wide["gdp"] * 1e4 / wide[column]
+    regions = load_cities().set_index("city_code")["region"]
+    wide["region"] = wide["city_code"].map(regions)
+    members = regions[regions.isin([numerator, denominator])].groupby(regions).size()
+    sums = wide.groupby(["year", "region"]).agg(gdp=("gdp", "sum"), pop=("population", "sum"),
+                                                n=("city_code", "nunique"))
+    out = {}
+    for year, grp in sums.groupby(level="year"):
+        grp = grp.droplevel("year")
+        if all(r in grp.index and grp.loc[r, "n"] == members[r] for r in (numerator, denominator)):
+            pc = grp["gdp"] / grp["pop"]
+            out[int(year)] = pc[numerator] / pc[denominator]
+    return pd.Series(out, dtype=float, name=f"{numerator}/{denominator} ({basis}, yearbook)")
 
 
 def load_boundaries(level: str = "city"):
