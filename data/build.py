@@ -31,6 +31,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 from nanbei import screen  # noqa: E402  (the same screen the loaders run on user files)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ccsy_repair  # noqa: E402  (the 2008/2010 FDI row shift of the CCSY extract)
+
 DATA = Path(__file__).resolve().parent
 RAW = DATA / "raw"
 TIDY = DATA / "tidy"
@@ -57,15 +60,6 @@ EXCLUDED_VALUES = [
 
 # Census files use 2020 codes and the district code of the four municipalities.
 CENSUS_CODE_TO_PANEL = {110100: 110000, 120100: 120000, 310100: 310000, 500100: 500000}
-
-# CCSY city names that differ from the census names (typo or later renaming), mapped
-# to the GB/T 2260 codes used by the CSMAR panel.
-CCSY_NAME_TO_CODE = {
-    "莱芜市": 371200,  # merged into Jinan in 2019, absent from the 2020-boundary census file
-    "巢湖市": 341400,  # prefecture abolished in 2011
-    "思茅市": 530800,  # renamed Pu'er (普洱市) in 2007
-    "毫州市": 341600,  # typo for 亳州市 in the source spreadsheet
-}
 
 IMPOSSIBLE_RULES = {
     **{c: (lambda v: v > 0) for c in ("gdp", "gdp_pc_official", "pop_registered",
@@ -181,13 +175,25 @@ def build_panel(gdp, emp, census, ccsy, cities) -> tuple[pd.DataFrame, pd.DataFr
                f"(county-level cities and changed codes), left out: {unmatched}")
     panel = panel.merge(res, on=["city_code", "year"], how="left")
 
-    # FDI actually utilised, CCSY 2004-2012, matched on Chinese city names.
-    name_to_code = dict(zip(census["city"], census["city_code"].replace(CENSUS_CODE_TO_PANEL), strict=False))
-    name_to_code.update(CCSY_NAME_TO_CODE)
-    fdi = ccsy.assign(city_code=ccsy["city_zh"].map(name_to_code))
+    # FDI actually utilised, CCSY 2004-2012.  In 2008 and 2010 the source's FDI column sits one
+    # row too high (data/ccsy_repair.py proves it): moved back by rule, or removed where the
+    # city's own value was never in the file.  Codes come from the repair's name table, which
+    # fixes the source's row order; a test checks it against the census names.
+    ccsy, repair_flags = ccsy_repair.repair_ccsy(ccsy)
+    fdi = ccsy.assign(city_code=ccsy["city_zh"].map(ccsy_repair.CITY_CODES))
     missing_names = sorted(fdi.loc[fdi["city_code"].isna(), "city_zh"].unique())
     if missing_names:
         raise SystemExit(f"data/raw/ccsy/ccsy_2004_2012.csv: city names without a code: {missing_names}")
+    repair_flags = repair_flags.assign(
+        city_code=repair_flags["city_zh"].map(ccsy_repair.CITY_CODES),
+        variable=repair_flags["variable"].replace({"fdi_actual_10k_usd": "fdi",
+                                                   "pop_registered_10k": "ccsy_pop_registered"}),
+        # Masked by the repair = missing in the tidy file already; the population block is
+        # not shipped (the panel's population is CSMAR's), recorded for completeness.
+        action=repair_flags["action"].replace({"masked": "removed"}))
+    log.append("ccsy repair: " + ", ".join(
+        f"{n} {variable} {action}" for (variable, action), n in
+        repair_flags.groupby(["variable", "action"]).size().items()))
     zero_rows = fdi.loc[fdi["fdi_actual_10k_usd"] == 0, ["city_code", "year"]]
     zeros = len(zero_rows)
     # A reported 0 for a whole prefecture's utilised FDI is a blank cell in the yearbook
@@ -224,7 +230,9 @@ def build_panel(gdp, emp, census, ccsy, cities) -> tuple[pd.DataFrame, pd.DataFr
     panel = panel[PANEL_COLUMNS].sort_values(["city_code", "year"]).reset_index(drop=True)
     flags = pd.DataFrame(zero_flags + flags, columns=["city_code", "year", "variable", "rule",
                                                       "value", "action", "reason"])
-    return panel, flags.assign(table="city_panel"), log
+    flags = pd.concat([flags.assign(table="city_panel"),
+                       repair_flags[["table", *flags.columns]]], ignore_index=True)
+    return panel, flags, log
 
 
 def build_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
@@ -238,7 +246,7 @@ def build_cpi(cpi: pd.DataFrame) -> pd.DataFrame:
 # Classification stated in the compilation's SOURCE.md ("Completeness" section), keyed by a
 # unique substring of park_zh.  Parks whose founding, agreement or provincial-approval year
 # is stated directly (the other years are "existing as of", pairing, upgrade or inferred):
-PARKS_YEAR_STATED = ["苏州宿迁工业园区", "张家港宿豫", "吴江泗阳", "无锡徐州工业园区", "贾汪工业园",
+PARKS_YEAR_STATED = ["苏州宿迁工业园区", "张家港宿豫", "吴江泗阳", "吴中宿城", "无锡徐州工业园区", "贾汪工业园",
                      "宁淮智能制造", "常州盐城工业园区", "镇江连云港", "无锡连云港工业园区", "黄桥工业园",
                      "江阴—靖江", "灌南工业园", "惠榆"]
 # Membership of the provincial "45": uncertain members and the precursor.
@@ -318,6 +326,34 @@ def build_supplements(panel: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], lis
             "prefecture_events.csv": events, "prefecture_roster.csv": roster}, log
 
 
+KNOWN_BREAK_KINDS = ("definition", "revision", "rebenchmark", "coverage")
+
+
+def build_known_breaks(provinces: set[str]) -> pd.DataFrame:
+    """The statistical system's declared breaks, checked: panel variables, known provinces,
+    a kind, and a source address or the note that none was found."""
+    path = RAW / "known_breaks" / "known_breaks.csv"
+    kb = _read(path, dtype=str)
+    where = "data/raw/known_breaks/known_breaks.csv"
+    for i, row in kb.iterrows():
+        line = i + 2
+        unknown = set(row["variables"].split(";")) - set(PANEL_COLUMNS)
+        if unknown:
+            raise SystemExit(f"{where}, line {line}: unknown variables {sorted(unknown)}")
+        if row["scope_level"] == "province" and not set(row["scope"].split(";")) <= provinces:
+            raise SystemExit(f"{where}, line {line}: unknown province in scope {row['scope']!r}")
+        if row["scope_level"] == "national" and row["scope"] != "all":
+            raise SystemExit(f"{where}, line {line}: a national break has scope 'all'")
+        if row["kind"] not in KNOWN_BREAK_KINDS:
+            raise SystemExit(f"{where}, line {line}: kind must be one of {KNOWN_BREAK_KINDS}")
+        if pd.isna(row["source_url"]) and "no stored source" not in str(row["source_note"]):
+            raise SystemExit(f"{where}, line {line}: no source_url and no note saying none was found")
+    if kb["break_id"].duplicated().any():
+        raise SystemExit(f"{where}: duplicate break_id")
+    kb["first_year_affected"] = kb["first_year_affected"].astype(int)
+    return kb.sort_values(["first_year_affected", "break_id"], kind="mergesort")
+
+
 def _city_code_from_label(label) -> float:
     """'宿迁 Suqian' -> 321300, by the Chinese name; NaN when not a Jiangsu city."""
     if not isinstance(label, str):
@@ -357,6 +393,7 @@ def build_all() -> tuple[dict[str, bytes], list[str]]:
     }
     for name, df in build_parks().items():
         files[f"tidy/{name}"] = _csv_bytes(df)
+    files["tidy/known_breaks.csv"] = _csv_bytes(build_known_breaks(set(cities["province_en"])))
     supplements, supplement_log = build_supplements(panel)
     log += supplement_log
     for name, df in supplements.items():

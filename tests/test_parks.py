@@ -48,8 +48,14 @@ def test_county_name(text, expected):
 def test_shipped_roster_cohorts_and_counties():
     roster = data.load_parks()
     cohorts = parks.park_cohorts(roster).set_index("host_city_code")
-    # Suzhou-Suqian Industrial Park, 2006 (roster row 0, ce.cn 2021-01-08).
-    assert cohorts.loc[321300, "cohort"] == 2006
+    # Zhangjiagang built a park in Suyu in 2002 (SIPAC, 2006-10-30, "10 Development Zones Under
+    # Way in South-North Cooperation in Jiangsu"), before the provincial 2006 policy that the
+    # Suzhou-Suqian Industrial Park (2006) belongs to: the first documented park year is 2002.
+    assert cohorts.loc[321300, "cohort"] == 2002
+    assert cohorts.loc[321300, "park"].startswith("张家港宿豫")
+    suzhou_suqian = roster[roster["park_zh"].str.startswith("苏州宿迁")]
+    assert suzhou_suqian["year"].item() == 2006
+    assert set(roster["source_quality"]) <= {"primary", "press", "mirror"}
     matched = parks.host_counties(roster, data.load_boundaries("county"))
     siyang = matched[matched["park_zh"].str.startswith("吴江泗阳")]
     assert siyang["adcode"].item() == 321323

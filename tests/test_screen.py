@@ -243,9 +243,10 @@ def test_apply_flags_masks_only_masked_actions():
 def test_shipped_flags_are_masked_by_default():
     flags = data.load_flags()
     assert list(flags.columns) == screen.FLAG_COLUMNS
-    assert set(flags["action"]) <= {"masked", "kept", "removed"}
+    assert set(flags["action"]) <= {"masked", "kept", "removed", "repaired"}
     assert flags["reason"].notna().all()
     masked = flags[flags["action"] == "masked"]
+    assert set(masked["table"]) == {"city_panel"}  # the source repairs are applied in the build
     china = data.load_city_panel("china")
     published = data.load_city_panel("china", quarantine=False)
     assert china.attrs["n_masked"] > 0 and published.attrs["n_masked"] == 0
