@@ -447,3 +447,64 @@ def test_yearbook_supplement_agrees_with_csmar_where_they_overlap(jiangsu):
         assert ratio[year] == pytest.approx(official[year], rel=1e-4)
     # Registered basis above resident basis in 2022: Sunan hosts the migrants.
     assert data.yearbook_region_ratio(basis="registered")[2022] > ratio[2022]
+
+
+# ------------------------------------------------------------------ known breaks
+def test_known_breaks_table_declares_the_systems_breaks():
+    kb = data.load_known_breaks()
+    assert kb["break_id"].is_unique
+    assert set(kb["kind"]) <= {"definition", "revision", "rebenchmark", "coverage"}
+    # Every row has a source address or says that none was found and how it was detected.
+    no_source = kb["source_url"].isna()
+    assert kb.loc[no_source, "source_note"].str.contains("no stored source found").all()
+    for variables in kb["variables"]:
+        assert set(variables.split(";")) <= set(data.PANEL_COLUMNS)
+    by_id = kb.set_index("break_id")
+    required = {  # what the data-integrity issue asks to be declared, by year and variable
+        (2009, "gdp_pc_official", "Jiangsu"), (1998, "employment", "all"),
+        (2013, "employment", "Jiangsu"), (2019, "gdp", "Shandong"), (2019, "gdp", "Anhui"),
+        (2019, "gdp", "Henan"), (2020, "pop_resident", "all")}
+    for year, variable, scope in required:
+        hits = by_id[(by_id["first_year_affected"] == year)
+                     & by_id["variables"].str.split(";").map(lambda v, x=variable: x in v)
+                     & by_id["scope"].str.split(";").map(lambda s, x=scope: x in s)]
+        assert len(hits), (year, variable, scope)
+
+
+def test_2019_revisions_differ_by_province_as_declared():
+    """The province rows of the 2019 revision rest on the data: the median city's nominal GDP
+    change 2018->2019 is negative in Shandong and far above the previous year's in Anhui and
+    Henan (computed here independently of the table's notes)."""
+    china = data.load_city_panel("china")
+    wide = china[china["year"].isin([2017, 2018, 2019])].pivot(index="city_code", columns="year",
+                                                               values="gdp")
+    province = china.drop_duplicates("city_code").set_index("city_code")["province_en"]
+    change = np.log(wide[2019] / wide[2018]).groupby(province).median()
+    before = np.log(wide[2018] / wide[2017]).groupby(province).median()
+    assert change["Shandong"] < -0.05 < before["Shandong"]
+    for name in ("Anhui", "Henan"):
+        assert change[name] > before[name] + 0.05
+    declared = data.declared_breaks(["Shandong"], "gdp", 2018, 2019, kinds="revision")
+    assert "census4_gdp_2019_shandong" in set(declared["break_id"])
+
+
+def test_series_breaks_labels_jumps_that_a_declared_break_explains():
+    china = data.load_city_panel("china")
+    found = data.series_breaks(china, "registered", 2001, 2019)
+    assert set(found.columns) >= {"city_code", "year", "column", "declared"}
+    declared_ids = {d["break_id"] for d in found.attrs["declared"]}
+    assert "census4_gdp_2019_shandong" in declared_ids
+    labelled = found[found["declared"] != ""]
+    assert labelled["declared"].isin(declared_ids).all()
+    # A jump labelled with a break happened in that break's first year.
+    kb = data.load_known_breaks().set_index("break_id")
+    assert (labelled["year"].to_numpy()
+            == kb.loc[labelled["declared"], "first_year_affected"].to_numpy()).all()
+
+
+def test_revision_cutoff():
+    end, found = data.revision_cutoff(["Jiangsu", "Shandong"], ("gdp",), 2001, 2019)
+    assert end == 2018 and "census4_gdp_2019_shandong" in set(found["break_id"])
+    # National revisions move every province alike (year effects absorb them): no cutoff.
+    assert data.revision_cutoff(["Jiangsu"], ("gdp",), 2001, 2016)[0] == 2016
+    assert data.revision_cutoff(["Jiangsu", "Shandong"], ("wage_avg",), 2001, 2020)[0] == 2020
