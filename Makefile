@@ -1,45 +1,64 @@
-# Nanbei: two commands do everything on a fresh machine with Python 3.11.
+# Nanbei: two commands do everything on a fresh machine with Python 3.11 (3.12, 3.13 also work).
 #   make reports   create the environment if missing, run every notebook, render HTML reports
 #   make test      create the environment if missing, run the whole test suite
 # Also: make lab (JupyterLab on the project kernel), make lock, make data, make bench.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV   := .venv
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.nanbei-installed
+# Runtime (make reports, make lab) and test (make test) environments share the venv; the test
+# extra (reference packages, pytest, ruff) is installed only for the tests.
+STAMP      := $(VENV)/.nanbei-runtime
+STAMP_TEST := $(VENV)/.nanbei-test
 
-.PHONY: env reports test lab lock data bench clean
+.PHONY: env reports test test-pythons lab lock data bench clean
 
 env: $(STAMP)
 
 $(STAMP): pyproject.toml requirements/lock.txt
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Nanbei needs Python 3.11, {sys.executable} is {sys.version.split()[0]}; run: make PYTHON=/path/to/python3.11"'
+	@$(PYTHON) -c 'import sys; assert (3, 11) <= sys.version_info[:2] <= (3, 13), f"Nanbei needs Python 3.11 to 3.13, {sys.executable} is {sys.version.split()[0]}; run: make PYTHON=/path/to/python3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
 	$(VENV)/bin/uv pip install --python $(PY) --compile-bytecode -r requirements/lock.txt -e .
-	$(PY) -m ipykernel install --sys-prefix --name nanbei --display-name "Python 3.11 (nanbei)"
+	$(PY) -m ipykernel install --sys-prefix --name nanbei --display-name "Python 3 (nanbei)"
 	touch $(STAMP)
+
+$(STAMP_TEST): $(STAMP) requirements/lock-test.txt
+	$(VENV)/bin/uv pip install --python $(PY) --compile-bytecode -r requirements/lock-test.txt -e .
+	touch $(STAMP_TEST)
 
 reports: $(STAMP)
 	$(PY) -m nanbei.reports $(NOTEBOOKS)
 
-test: $(STAMP)
+test: $(STAMP_TEST)
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# The suite on every other supported Python this machine has (own venvs; skipped with a message
+# when an interpreter is missing).
+test-pythons:
+	@for v in 3.12 3.13; do \
+		if command -v python$$v >/dev/null 2>&1; then \
+			$(MAKE) --no-print-directory test PYTHON=python$$v VENV=.venv-$$v || exit 1; \
+		else echo "python$$v not found: skipped"; fi; \
+	done
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 
-# Regenerate the pinned lock from pyproject.toml (universal: Linux, macOS, Windows).
+# Regenerate the pinned locks from pyproject.toml (universal: Linux, macOS, Windows; Python
+# 3.11-3.13).  The runtime lock is constrained by the test lock, so shared pins are identical.
 lock: $(STAMP)
 	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra data --universal \
-		--python-version 3.11 -o requirements/lock.txt
+		--python-version 3.11 -o requirements/lock-test.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+		-c requirements/lock-test.txt -o requirements/lock.txt
 
 # Rebuild data/tidy and data/SHA256SUMS from data/raw (verified against SHA256SUMS first;
 # ACCEPT_RAW=1 when a change to data/raw is intended).
 data: $(STAMP)
 	$(PY) data/build.py $(if $(ACCEPT_RAW),--accept-raw-changes)
 
-bench: $(STAMP)
+bench: $(STAMP_TEST)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
 
 clean:

@@ -13,9 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _lock_pins() -> dict[str, str]:
+def _lock_pins(name: str = "lock-test.txt") -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "requirements" / "lock.txt").read_text().splitlines():
+    for line in (ROOT / "requirements" / name).read_text().splitlines():
         m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)", line)
         if m:
             pins[m.group(1).lower().replace("_", "-")] = m.group(2)
@@ -30,21 +30,51 @@ def test_environment_yml_installs_the_lock():
     python = [d for d in deps if isinstance(d, str) and d.startswith("python")]
     assert python == ["python=3.11"]
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert pyproject["project"]["requires-python"] == ">=3.11,<3.12"
+    assert pyproject["project"]["requires-python"] == ">=3.11,<3.14"
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
     # conda resolves -r relative to environment.yml, i.e. the same lock file as `make env`.
     assert pip == ["-r requirements/lock.txt", "-e ."]
     assert (ROOT / "requirements" / "lock.txt").exists()
 
 
-def test_lock_pins_every_declared_dependency():
+def _names(requirements) -> set[str]:
+    return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-")
+            for r in requirements}
+
+
+def test_locks_pin_every_declared_dependency_and_agree():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    declared = pyproject["project"]["dependencies"] + [
-        d for extra in pyproject["project"]["optional-dependencies"].values() for d in extra]
-    pins = _lock_pins()
-    for requirement in declared:
-        name = re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
-        assert name in pins, f"{name} is declared in pyproject.toml but not pinned in the lock"
+    runtime = _names(pyproject["project"]["dependencies"])
+    extras = _names(d for extra in pyproject["project"]["optional-dependencies"].values()
+                    for d in extra)
+    runtime_pins, test_pins = _lock_pins("lock.txt"), _lock_pins("lock-test.txt")
+    for name in runtime:
+        assert name in runtime_pins, f"{name} is a dependency but not pinned in lock.txt"
+    for name in runtime | extras:
+        assert name in test_pins, f"{name} is declared but not pinned in lock-test.txt"
+    # The runtime lock is the test lock restricted to what the runtime needs: same versions.
+    for name, pin in runtime_pins.items():
+        assert test_pins.get(name) == pin, f"{name}: lock.txt {pin}, lock-test.txt {test_pins.get(name)}"
+    # Reference implementations and test tools stay out of the runtime environment.
+    for name in ("inequality", "giddy", "csdid", "pysyncon", "wildboottest", "pytest", "ruff"):
+        assert name not in runtime_pins, f"{name} is test-only but pinned in the runtime lock"
+
+
+def test_library_never_imports_test_only_packages():
+    import ast
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    test_only = {n.replace("-", "_") for n in _names(pyproject["project"]["optional-dependencies"]["test"])}
+    for path in (ROOT / "lib" / "nanbei").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] not in test_only, f"{path.name} imports {module}"
 
 
 def test_installed_versions_match_the_lock():
