@@ -121,3 +121,30 @@ def test_code_and_notebooks_pass_the_linter():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", str(ROOT)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_wheel_ships_the_tidy_data_and_works_outside_a_checkout(tmp_path):
+    """Build the wheel, unpack it away from the checkout and load the panel from it."""
+    import subprocess
+    import zipfile
+
+    wheel_dir = tmp_path / "dist"
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                            "-q", "-w", str(wheel_dir), str(ROOT)], capture_output=True, text=True)
+    if build.returncode != 0 and "No module named pip" in build.stderr:
+        pytest.skip("pip is not available in this environment")
+    assert build.returncode == 0, build.stderr
+    wheel = next(wheel_dir.glob("nanbei-*.whl"))
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        assert "nanbei/_data/SHA256SUMS" in names and "nanbei/_data/tidy/city_panel.csv" in names
+        assert not any(n.startswith("nanbei/_data/raw") for n in names)
+        zf.extractall(site)
+    code = ("from nanbei import data; p = data.load_city_panel('jiangsu'); "
+            "print(data.data_dir().name, p['city_code'].nunique())")
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["_data", "13"]

@@ -59,14 +59,26 @@ PANEL_COLUMNS = list(PANEL_SCHEMA)
 NUMERIC_COLUMNS = [c for c, k in PANEL_SCHEMA.items() if k in ("positive", "nonnegative", "share")]
 #: Years a city panel may hold: the People's Republic's statistics start in 1949.
 FIRST_POSSIBLE_YEAR = 1949
-REBUILD_ADVICE = ("restore the shipped files with `git checkout -- data`, or, if you changed "
-                  "data/raw on purpose, rebuild with `make data ACCEPT_RAW=1`")
+REBUILD_ADVICE = ("in a checkout, restore the shipped files with `git checkout -- data`, or, if "
+                  "you changed data/raw on purpose, rebuild with `make data ACCEPT_RAW=1`; in an "
+                  "installed package, reinstall nanbei")
 
 
 def data_dir() -> Path:
-    """Folder holding ``tidy/`` and ``SHA256SUMS``: ``$NANBEI_DATA_DIR`` or the repo's data/."""
+    """Folder holding ``tidy/`` and ``SHA256SUMS``.
+
+    ``$NANBEI_DATA_DIR`` if set; else the checkout's data/ (an editable install); else the
+    copy shipped inside the installed package (``nanbei/_data``, put there by the wheel build).
+    """
     env = os.environ.get("NANBEI_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / "SHA256SUMS").exists():
+        return checkout
+    from importlib.resources import files
+
+    return Path(str(files("nanbei") / "_data"))
 
 
 # ----------------------------------------------------------------------------- reading
