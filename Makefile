@@ -37,9 +37,14 @@ test: $(STAMP_TEST)
 # when an interpreter is missing).
 test-pythons:
 	@for v in 3.12 3.13; do \
-		if command -v python$$v >/dev/null 2>&1; then \
-			$(MAKE) --no-print-directory test PYTHON=python$$v VENV=.venv-$$v || exit 1; \
-		else echo "python$$v not found: skipped"; fi; \
+		py=""; \
+		for c in python$$v $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v*/bin/python$$v 2>/dev/null); do \
+			if $$c -c 'import sys' >/dev/null 2>&1; then py=$$c; break; fi; \
+		done; \
+		if [ -n "$$py" ]; then \
+			echo "== Python $$v: $$py"; \
+			$(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v || exit 1; \
+		else echo "Python $$v not found: skipped"; fi; \
 	done
 
 lab: $(STAMP)
