@@ -6,9 +6,18 @@ nanbei.data         the data contract: loaders for the shipped (or your own) cit
 nanbei.convergence  sigma, beta, distribution dynamics and club convergence on any panel
 nanbei.effects      synthetic control, staggered DiD, event studies, few-cluster inference
 nanbei.plotting     matplotlib helpers with a bundled CJK font
+nanbei.results      the common result surface (summary, tidy, plot)
+nanbei.table        several results side by side in HTML, LaTeX, Markdown or CSV
 """
 
 from nanbei.errors import DataError, DataWarning
 
-__all__ = ["DataError", "DataWarning"]
+__all__ = ["DataError", "DataWarning", "table"]
+
+
+def table(*results, **options):
+    """Publication table of several results: see :func:`nanbei.tables.table`."""
+    from nanbei.tables import table as _table  # maketables/great_tables load only when used
+
+    return _table(*results, **options)
 __version__ = "0.1.0"

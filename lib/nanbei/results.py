@@ -219,6 +219,38 @@ class Result:
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
 
+    # --- maketables plug-in (https://py-econometrics.github.io/maketables/): lets
+    # nanbei.table() and maketables.ETable put any result in a publication table.
+    @property
+    def __maketables_coef_table__(self) -> pd.DataFrame:
+        tidy = self.tidy()
+        out = pd.DataFrame({"b": tidy["estimate"].to_numpy(), "se": tidy["std_error"].to_numpy(),
+                            "t": tidy["statistic"].to_numpy(), "p": tidy["p_value"].to_numpy(),
+                            "ci95l": tidy["conf_low"].to_numpy(),
+                            "ci95u": tidy["conf_high"].to_numpy()},
+                           index=pd.Index(tidy["term"].astype(str), name="Coefficient"))
+        return out
+
+    def __maketables_stat__(self, key: str):
+        if key == "N":
+            n = self.tidy()["n_obs"].dropna()
+            return int(n.iloc[0]) if len(n) else None
+        if key == "clusters":
+            value = getattr(self, "n_clusters", None)
+            return int(value) if value is not None else None
+        return None
+
+    @property
+    def __maketables_depvar__(self) -> str:
+        return str(getattr(self, "outcome_label", None) or self._name)
+
+    @property
+    def __maketables_fixef_string__(self) -> str | None:
+        fe = getattr(self, "fixed_effects", None)
+        if not fe:
+            return None
+        return "+".join(fe) if not isinstance(fe, str) else fe
+
     def __repr__(self) -> str:
         try:
             tidy = self.tidy()
