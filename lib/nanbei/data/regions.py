@@ -1,0 +1,183 @@
+"""Regional aggregates: per-capita GDP of Sunan/Suzhong/Subei, their ratios and what moves them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from nanbei.data.derived import _population
+from nanbei.data.files import load_cities, load_yearbook_supplement
+from nanbei.data.schema import REGIONS
+
+
+def regional_per_capita(panel: pd.DataFrame, basis: str = "official",
+                        allow_incomplete: bool = False) -> pd.DataFrame:
+    """Per-capita GDP of each region and year: total GDP over total population on ``basis``.
+
+    Returns a long DataFrame (year, region, gdp, population, gdp_pc, n_cities,
+    missing_cities).  A region-year in which some member city lacks GDP or
+    population gets ``gdp_pc`` NaN, unless ``allow_incomplete`` is True, in which
+    case it is computed on the cities present and ``missing_cities`` lists the
+    ones left out, so the subset is never silent.
+    """
+    if "region" not in panel.columns:
+        raise ValueError("regional_per_capita: the panel needs a 'region' column")
+    df = panel.loc[panel["region"].notna(), ["city_code", "city_en", "region", "year", "gdp"]].copy()
+    df["population"] = _population(panel.loc[df.index], basis)
+    members = df.groupby("region")["city_en"].unique()
+    rows = []
+    for (year, region), grp in df.groupby(["year", "region"], sort=True):
+        ok = grp["gdp"].notna() & grp["population"].notna()
+        missing = sorted(set(members[region]) - set(grp.loc[ok, "city_en"]))
+        gdp, pop = grp.loc[ok, "gdp"].sum(), grp.loc[ok, "population"].sum()
+        complete = not missing
+        pc = gdp * 1e4 / pop if ok.any() and (complete or allow_incomplete) else np.nan
+        rows.append({"year": year, "region": region, "gdp": gdp if ok.any() else np.nan,
+                     "population": pop if ok.any() else np.nan, "gdp_pc": pc,
+                     "n_cities": int(ok.sum()), "missing_cities": ", ".join(missing)})
+    return pd.DataFrame(rows)
+
+
+def region_ratio(panel: pd.DataFrame, numerator: str = "Sunan", denominator: str = "Subei",
+                 basis: str = "official", allow_incomplete: bool = False) -> pd.Series:
+    """Per-year ratio of regional per-capita GDP, ``numerator`` over ``denominator``.
+
+    Each region's per-capita GDP is its total GDP over its total population on
+    ``basis`` (for "official", the population implied by GDP / published per-capita
+    GDP).  Years where either region lacks a member city are NaN, unless
+    ``allow_incomplete``; the Series' ``attrs["missing_cities"]`` maps each year
+    with a gap to {region: [cities left out]}, and ``attrs["basis"]`` records the basis.
+    """
+    for name, value in (("numerator", numerator), ("denominator", denominator)):
+        if value not in REGIONS:
+            raise ValueError(f"region_ratio: {name} must be one of {REGIONS}, got {value!r}")
+    reg = regional_per_capita(panel, basis, allow_incomplete)
+    wide = reg.pivot(index="year", columns="region", values="gdp_pc")
+    ratio = (wide[numerator] / wide[denominator]).rename(f"{numerator}/{denominator} ({basis})")
+    miss = reg[reg["region"].isin([numerator, denominator]) & (reg["missing_cities"] != "")]
+    ratio.attrs["basis"] = basis
+    ratio.attrs["missing_cities"] = {
+        int(y): {r: m.split(", ") for r, m in zip(g["region"], g["missing_cities"], strict=False)}
+        for y, g in miss.groupby("year")}
+    return ratio
+
+
+def ratio_break_decomposition(panel: pd.DataFrame, start: int, end: int,
+                              break_years: tuple[int, ...] = (2009, 2020),
+                              numerator: str = "Sunan", denominator: str = "Subei",
+                              basis: str = "official",
+                              allow_incomplete: bool = False) -> pd.DataFrame:
+    """Split the change of a regional ratio into definitional breaks and the rest.
+
+    In a break year ``b`` (a new population basis, a census re-benchmark) the ratio
+    moves for two reasons: GDP grows, and the population it is divided by is
+    redefined.  The counterfactual ratio of year ``b`` divides each region's year-``b``
+    GDP by its year-``b-1`` population (population shares held, as if the definition
+    had not changed); the break's effect is ``log R(b) - log R_cf(b)``.  Whatever the
+    breaks do not explain is "rest" (growth, migration, genuine convergence).
+
+    Returns one row per break plus "rest" and "total": component, year, ratio (R(b) for
+    a break, R(end) for the total), counterfactual (R_cf(b); for the total the end ratio
+    with the breaks removed), log_change and share_of_total (of the total log change).
+    The log changes add up exactly.  Population-weighted: a region's per-capita GDP is
+    its GDP total over its population total (see :func:`regional_per_capita`).
+    """
+    if not start < end:
+        raise ValueError(f"ratio_break_decomposition: start ({start}) must be before end ({end})")
+    inside = [b for b in break_years if start < b <= end]
+    reg = regional_per_capita(panel, basis, allow_incomplete)
+    reg = reg[reg["region"].isin([numerator, denominator])]
+    gdp = reg.pivot(index="year", columns="region", values="gdp")
+    pop = reg.pivot(index="year", columns="region", values="population")
+    pc = reg.pivot(index="year", columns="region", values="gdp_pc")
+    ratio = pc[numerator] / pc[denominator]
+    for year in (start, end):
+        if year not in ratio.index or pd.isna(ratio.get(year)):
+            raise ValueError(f"ratio_break_decomposition: no {numerator}/{denominator} ratio on "
+                             f"basis {basis!r} in {year} (a member city lacks data; "
+                             "allow_incomplete=True uses the cities present)")
+    rows = []
+    for b in inside:
+        if b - 1 not in pop.index or pop.loc[[b - 1, b]].isna().any().any():
+            raise ValueError(f"ratio_break_decomposition: break year {b} needs both regions' "
+                             f"population in {b - 1} and {b}")
+        cf = ((gdp.loc[b, numerator] / pop.loc[b - 1, numerator])
+              / (gdp.loc[b, denominator] / pop.loc[b - 1, denominator]))
+        rows.append({"component": f"break {b}", "year": b, "ratio": ratio[b],
+                     "counterfactual": cf, "log_change": np.log(ratio[b] / cf)})
+    total = float(np.log(ratio[end] / ratio[start]))
+    breaks_sum = float(sum(r["log_change"] for r in rows))
+    rows.append({"component": "rest", "year": np.nan, "ratio": np.nan, "counterfactual": np.nan,
+                 "log_change": total - breaks_sum})
+    rows.append({"component": "total", "year": end, "ratio": ratio[end],
+                 "counterfactual": ratio[end] * np.exp(-breaks_sum), "log_change": total})
+    out = pd.DataFrame(rows)
+    out["share_of_total"] = out["log_change"] / total if total != 0 else np.nan
+    out.attrs.update(start=start, end=end, start_ratio=float(ratio[start]), basis=basis)
+    return out
+
+
+def regional_aggregate(panel: pd.DataFrame, value: str, weight: str | None = None,
+                       allow_incomplete: bool = False) -> pd.DataFrame:
+    """Each region's total (``weight=None``) or ``weight``-weighted mean of ``value``, by year.
+
+    E.g. total unit employment (``value="employment"``) or the employment-weighted
+    average wage (``value="wage_avg", weight="employment"``).  As in
+    :func:`regional_per_capita`, a region-year missing a member city is NaN unless
+    ``allow_incomplete``; ``missing_cities`` lists who is left out.  Returns a long
+    DataFrame: year, region, value, n_cities, missing_cities.
+    """
+    if "region" not in panel.columns:
+        raise ValueError("regional_aggregate: the panel needs a 'region' column")
+    for col in [value] + ([weight] if weight else []):
+        if col not in panel.columns:
+            raise ValueError(f"regional_aggregate: column {col!r} not in the panel")
+    df = panel[panel["region"].notna()]
+    members = df.groupby("region")["city_en"].unique()
+    rows = []
+    for (year, region), grp in df.groupby(["year", "region"], sort=True):
+        ok = grp[value].notna() & (grp[weight].notna() if weight else True)
+        missing = sorted(set(members[region]) - set(grp.loc[ok, "city_en"]))
+        usable = ok.any() and (not missing or allow_incomplete)
+        if not usable:
+            result = np.nan
+        elif weight:
+            result = (grp.loc[ok, value] * grp.loc[ok, weight]).sum() / grp.loc[ok, weight].sum()
+        else:
+            result = grp.loc[ok, value].sum()
+        rows.append({"year": year, "region": region, "value": result,
+                     "n_cities": int(ok.sum()), "missing_cities": ", ".join(missing)})
+    return pd.DataFrame(rows)
+
+
+def yearbook_region_ratio(numerator: str = "Sunan", denominator: str = "Subei",
+                          basis: str = "resident") -> pd.Series:
+    """Ratio of regional per-capita GDP from the yearbook supplement, by year.
+
+    Each city's population on ``basis`` ("resident" or "registered") is the one implied
+    by its GDP and its per-capita GDP on that basis; a region's per-capita GDP is its
+    GDP total over that population total.  Years where a member city lacks either
+    figure are left out (never filled).
+    """
+    if basis not in ("resident", "registered"):
+        raise ValueError(f"yearbook_region_ratio: basis must be 'resident' or 'registered', "
+                         f"got {basis!r}")
+    yb = load_yearbook_supplement()
+    wide = yb.pivot_table(index=["city_code", "year"], columns="variable", values="value")
+    column = f"gdp_pc_{basis}"
+    if column not in wide:
+        return pd.Series(dtype=float, name=f"{numerator}/{denominator} ({basis}, yearbook)")
+    wide = wide.dropna(subset=["gdp", column]).reset_index()
+    wide["population"] = wide["gdp"] * 1e4 / wide[column]
+    regions = load_cities().set_index("city_code")["region"]
+    wide["region"] = wide["city_code"].map(regions)
+    members = regions[regions.isin([numerator, denominator])].groupby(regions).size()
+    sums = wide.groupby(["year", "region"]).agg(gdp=("gdp", "sum"), pop=("population", "sum"),
+                                                n=("city_code", "nunique"))
+    out = {}
+    for year, grp in sums.groupby(level="year"):
+        grp = grp.droplevel("year")
+        if all(r in grp.index and grp.loc[r, "n"] == members[r] for r in (numerator, denominator)):
+            pc = grp["gdp"] / grp["pop"]
+            out[int(year)] = pc[numerator] / pc[denominator]
+    return pd.Series(out, dtype=float, name=f"{numerator}/{denominator} ({basis}, yearbook)")
