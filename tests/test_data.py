@@ -508,3 +508,33 @@ def test_revision_cutoff():
     # National revisions move every province alike (year effects absorb them): no cutoff.
     assert data.revision_cutoff(["Jiangsu"], ("gdp",), 2001, 2016)[0] == 2016
     assert data.revision_cutoff(["Jiangsu", "Shandong"], ("wage_avg",), 2001, 2020)[0] == 2020
+
+
+def test_analysis_panel_is_the_screened_balanced_recipe():
+    china = data.load_city_panel("china")
+    sample, dropped = data.analysis_panel(china, "log_gdp_pc", start=2001, end=2018)
+    # Independent recipe, written out: breaks out, then complete units only.
+    breaks = data.series_breaks(china, "registered", 2001, 2018)
+    y = data.outcome_panel(china[~china["city_code"].isin(breaks["city_code"])], "log_gdp_pc")
+    from nanbei.panel import complete_units
+
+    expected, _ = complete_units(y, unit="city_code", time="year", value="y", start=2001, end=2018)
+    assert set(sample["city_code"]) == set(expected["city_code"])
+    assert sample.groupby("city_code")["year"].nunique().eq(18).all()
+    assert set(dropped.reasons["series breaks"]) == set(breaks["city_code"])
+    assert dropped.total + sample["city_code"].nunique() == china["city_code"].nunique()
+    assert str(dropped).startswith(f"{dropped.total} cities left out in 2001–2018: ")
+    # Restricting to units, and switching the screen off.
+    js = set(china.loc[china["province_code"] == 320000, "city_code"])
+    js_sample, js_dropped = data.analysis_panel(china, "log_gdp_pc", start=2001, end=2018,
+                                                units=js, screen_breaks=False)
+    assert set(js_sample["city_code"]) == js and js_dropped.total == 0
+    assert str(js_dropped) == "no cities left out"
+
+
+def test_dropped_counts_each_unit_once():
+    d = data.Dropped(window=(2000, 2005))
+    d.add("series breaks", [1, 2])
+    d.add("gaps", [2, 3])
+    assert d.reasons == {"series breaks": [1, 2], "gaps": [3]} and d.total == 3
+    assert str(d) == "3 cities left out in 2000–2005: 2 for series breaks, 1 for gaps"

@@ -32,6 +32,7 @@ loaders    ``load_city_panel`` with validation, screen and quarantine
 derived    per-capita GDP, prices, policy outcomes, coverage
 regions    regional aggregates and ratios, the break decomposition
 breaks     declared and detected breaks of the statistics
+samples    ``analysis_panel``: the screened, balanced sample of an analysis, and ``Dropped``
 """
 
 from nanbei.data.breaks import declared_breaks, revision_cutoff, series_breaks
@@ -69,6 +70,7 @@ from nanbei.data.regions import (
     regional_per_capita,
     yearbook_region_ratio,
 )
+from nanbei.data.samples import Dropped, analysis_panel
 from nanbei.data.schema import (
     BASES,
     FIRST_POSSIBLE_YEAR,
@@ -81,7 +83,7 @@ from nanbei.data.schema import (
 from nanbei.data.validate import validate_panel
 
 __all__ = [
-    "BASES", "FIRST_POSSIBLE_YEAR", "JIANGSU_PROVINCE_CODE", "NUMERIC_COLUMNS", "OUTCOMES",
+    "Dropped", "analysis_panel", "BASES", "FIRST_POSSIBLE_YEAR", "JIANGSU_PROVINCE_CODE", "NUMERIC_COLUMNS", "OUTCOMES",
     "OUTCOME_VARIABLES", "PANEL_COLUMNS", "PANEL_SCHEMA", "REBUILD_ADVICE", "REGIONS",
     "clear_cache", "coverage", "cpi_index", "data_dir", "declared_breaks", "deflate",
     "implied_population", "load_boundaries", "load_cities", "load_city_panel", "load_flags",
