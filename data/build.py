@@ -326,6 +326,36 @@ def build_supplements(panel: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], lis
             "prefecture_events.csv": events, "prefecture_roster.csv": roster}, log
 
 
+CLAIM_CHECKS = ("region_ratio", "roster_count", "not_testable", "jobs_context", "gdp_rank",
+                "balance_rank", "suzhou_suqian", "years_since_pairing")
+CONTEXT_COLUMNS = ["context_id", "claim_topic", "figure_zh", "figure_en", "value", "unit", "year",
+                   "source_title", "source_url", "source_quality", "retrieved_via"]
+
+
+def build_claims() -> dict[str, pd.DataFrame]:
+    """The report's claims (transcribed) and published context figures, checked for shape."""
+    folder = RAW / "claims"
+    claims = _read(folder / "claims.csv", dtype=str)
+    bad = ~claims["check"].isin(CLAIM_CHECKS)
+    if bad.any():
+        raise SystemExit(f"data/raw/claims/claims.csv, line {int(np.flatnonzero(bad)[0]) + 2}: "
+                         f"check must be one of {CLAIM_CHECKS}")
+    if claims["claim_id"].duplicated().any():
+        raise SystemExit("data/raw/claims/claims.csv: duplicate claim_id")
+    context_path = folder / "context.csv"
+    context = (_read(context_path, dtype=str) if context_path.exists()
+               else pd.DataFrame(columns=CONTEXT_COLUMNS))
+    missing = [c for c in CONTEXT_COLUMNS if c not in context.columns]
+    if missing:
+        raise SystemExit(f"data/raw/claims/context.csv: missing columns {missing}")
+    if context["source_url"].isna().any():
+        raise SystemExit("data/raw/claims/context.csv: every context figure needs a source_url")
+    unknown = set(context["claim_topic"]) - set(claims["topic"])
+    if unknown:
+        raise SystemExit(f"data/raw/claims/context.csv: claim_topic {sorted(unknown)} matches no claim")
+    return {"claims.csv": claims, "claims_context.csv": context[CONTEXT_COLUMNS]}
+
+
 KNOWN_BREAK_KINDS = ("definition", "revision", "rebenchmark", "coverage")
 
 
@@ -394,6 +424,8 @@ def build_all() -> tuple[dict[str, bytes], list[str]]:
     for name, df in build_parks().items():
         files[f"tidy/{name}"] = _csv_bytes(df)
     files["tidy/known_breaks.csv"] = _csv_bytes(build_known_breaks(set(cities["province_en"])))
+    for name, df in build_claims().items():
+        files[f"tidy/{name}"] = _csv_bytes(df)
     supplements, supplement_log = build_supplements(panel)
     log += supplement_log
     for name, df in supplements.items():

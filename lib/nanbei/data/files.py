@@ -150,3 +150,16 @@ def load_boundaries(level: str = "city"):
     gdf = gpd.read_file(path)
     gdf["adcode"] = gdf["adcode"].astype("int64")  # GB/T 2260 codes, as city_code in the panel
     return gdf
+
+
+def load_claims() -> pd.DataFrame:
+    """The policy report's quantitative claims (tidy/claims.csv): claim_id, claim_zh (quote),
+    claim_en (gloss), topic, value, unit, year, check (the evaluation in nanbei.claims),
+    evidence (notebooks)."""
+    return _shipped_table("tidy/claims.csv").copy()
+
+
+def load_claims_context() -> pd.DataFrame:
+    """Published context figures for the claims, each with its source (tidy/claims_context.csv);
+    shown beside the claims, never used as checks."""
+    return _shipped_table("tidy/claims_context.csv").copy()
