@@ -148,3 +148,31 @@ def test_wheel_ships_the_tidy_data_and_works_outside_a_checkout(tmp_path):
                          cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["_data", "13"]
+
+
+def test_region_map_labels_in_english_and_chinese():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nanbei.plotting import region_map
+
+    en = {t.get_text() for t in region_map(label="en").texts}
+    zh = {t.get_text() for t in region_map(label="zh").texts}
+    assert {"Suzhou", "Suqian", "Nanjing"} <= en and not any("市" in t for t in en)
+    assert {"苏州市", "宿迁市", "南京市"} <= zh
+    with pytest.raises(ValueError, match="English labels exist for the 13 cities only"):
+        region_map(level="county", label="en")
+    plt.close("all")
+
+
+def test_style_context_leaves_global_settings_alone():
+    import matplotlib as mpl
+
+    from nanbei import plotting
+
+    before = list(mpl.rcParams["font.sans-serif"])
+    with plotting.style():
+        assert mpl.rcParams["font.sans-serif"][0] == plotting.CJK_FONT_FAMILY
+    assert list(mpl.rcParams["font.sans-serif"]) == before

@@ -207,10 +207,11 @@ class Result:
 
         from nanbei import plotting
 
-        plotting.use_cjk_font()
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4))
-        self._plot(ax, labels, lang, **kwargs)
+        # Drawn inside the Nanbei style (CJK font) without changing the session's settings.
+        with plotting.style():
+            if ax is None:
+                _, ax = plt.subplots(figsize=(8, 4))
+            self._plot(ax, labels, lang, **kwargs)
         return ax
 
     def _plot(self, ax, labels, lang, **kwargs):  # pragma: no cover - subclasses override
