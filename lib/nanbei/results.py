@@ -252,6 +252,9 @@ class Result:
             return None
         return "+".join(fe) if not isinstance(fe, str) else fe
 
+    def __str__(self) -> str:
+        return str(self.summary())
+
     def __repr__(self) -> str:
         try:
             tidy = self.tidy()
