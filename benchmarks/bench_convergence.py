@@ -192,7 +192,7 @@ def run(label: str, df: pd.DataFrame) -> None:
     print("numbers agree:", ok)
     print(f"target sigma+beta+markov < 1 s: {'met' if t_nb < 1 else 'NOT met'} ({t_nb:.3f} s)")
     print(f"beta slope {b.slope:.5f}, speed {b.speed:.4f}; panel slope {bp.slope:.5f}, "
-          f"wild p {bp.pvalue_wild:.4f}")
+          f"wild p {bp.p_value_wild:.4f}")
 
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)

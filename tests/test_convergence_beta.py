@@ -91,14 +91,15 @@ def test_beta_matches_closed_form_ols_on_mexico(mexico):
     assert res.se == pytest.approx(se, rel=1e-8)
     assert res.se_hc1 == pytest.approx(se_hc1, rel=1e-8)
     assert res.r2 == pytest.approx(r2, rel=1e-10)
-    assert res.nobs == 32 and res.dropped == []
+    assert res.n_obs == 32 and res.dropped == []
     from scipy import stats
-    assert res.pvalue == pytest.approx(2 * stats.t.sf(abs(coef[1] / se), n - 2), rel=1e-8)
+    assert res.p_value == pytest.approx(2 * stats.t.sf(abs(coef[1] / se), n - 2), rel=1e-8)
     lam = -math.log(1 + coef[1] * 60) / 60
     assert res.speed == pytest.approx(lam, rel=1e-10)
     assert res.half_life == pytest.approx(math.log(2) / lam, rel=1e-10)
     # result object API
-    assert "BetaResult(" in repr(res) and "slope" in res.summary()
+    assert repr(res).startswith("<BetaResult n_obs=32: log_start=")
+    assert "log_start" in str(res.summary())
     assert res.to_frame().loc["absolute", "slope"] == res.slope
     assert res.model.params["log_start"] == res.slope
 
@@ -143,9 +144,9 @@ def test_beta_reports_dropped_units(mexico):
     cut = cut[~((cut["State"] == "Tabasco") & (cut["year"] == 1940))]
     res = beta(cut, unit="State", time="year", value="pcgdp", start=1940, end=2000)
     assert res.dropped == ["Campeche", "Tabasco"]
-    assert res.nobs == 30
+    assert res.n_obs == 30
     assert any("Campeche" in n for n in res.notes)
-    assert "dropped" in res.summary()
+    assert "Campeche" in str(res.summary())
 
 
 @pytest.fixture
@@ -198,7 +199,7 @@ def test_beta_panel_slope_matches_pyfixest(few_clusters, effects):
            "none": "growth ~ log_start"}[effects]
     ref = pf.feols(fml, data=res.data, vcov={"CRV1": "u"})
     assert res.slope == pytest.approx(ref.coef()["log_start"], rel=1e-8)
-    assert res.nobs == 8 * 3 and res.n_clusters == 8 and res.n_windows == 3
+    assert res.n_obs == 8 * 3 and res.n_clusters == 8 and res.n_windows == 3
     if effects == "none":  # df conventions coincide without absorbed effects
         assert res.se_cluster == pytest.approx(ref.se()["log_start"], rel=1e-8)
     else:  # they differ only by the small-sample degrees-of-freedom factor
@@ -238,14 +239,14 @@ def test_wild_bootstrap_matches_wildboottest_enumeration(few_clusters, effects):
         warnings.simplefilter("ignore")
         p_raw, p_incl, ties, _, B = _wildboottest_reference(res.data, effects, 999, 1)
     assert B == 2**8  # wildboottest also enumerated all sign vectors
-    assert res.pvalue_wild == pytest.approx(p_incl, abs=1e-12)
+    assert res.p_value_wild == pytest.approx(p_incl, abs=1e-12)
     # nanbei counts |t*| = |t| as extreme; wildboottest compares |t| < |t*| in
     # floating point, so each tie (under WCR the sign vectors +1 and -1 always
     # reproduce +-t) is counted or not depending on rounding: its p-value can
     # fall short of ours by at most ties / B, never exceed it.
     assert ties >= 2
-    assert p_raw - 1e-12 <= res.pvalue_wild <= p_raw + ties / B + 1e-12
-    assert res.pvalue_wild >= 2 / 2**8
+    assert p_raw - 1e-12 <= res.p_value_wild <= p_raw + ties / B + 1e-12
+    assert res.p_value_wild >= 2 / 2**8
 
 
 @pytest.mark.parametrize("effects", ["unit", "twoway"])
@@ -265,14 +266,14 @@ def test_wild_bootstrap_random_draws_match_wildboottest_exact(effects):
         _, p_exact, _, _, B = _wildboottest_reference(res.data, effects, 2**14 + 1, 1)
     assert B == 2**14
     assert 0.1 < p_exact < 0.9  # the check is informative only away from 0 and 1
-    assert res.pvalue_wild == pytest.approx(p_exact, abs=4 * 0.5 / math.sqrt(9999))
+    assert res.p_value_wild == pytest.approx(p_exact, abs=4 * 0.5 / math.sqrt(9999))
     # and it is seedable: the same seed gives the same draws, another seed others
     again = beta_panel(df, unit="u", time="t", value="y", window=4, effects=effects,
                        n_boot=9999, seed=123)
     other = beta_panel(df, unit="u", time="t", value="y", window=4, effects=effects,
                        n_boot=9999, seed=124)
-    assert again.pvalue_wild == res.pvalue_wild
-    assert other.pvalue_wild != res.pvalue_wild
+    assert again.p_value_wild == res.p_value_wild
+    assert other.p_value_wild != res.p_value_wild
     assert other.slope == res.slope
 
 
@@ -286,8 +287,9 @@ def test_beta_panel_recovers_known_speed():
     assert res.n_windows == 6 and res.horizon == 5
     assert res.slope == pytest.approx(-(1 - math.exp(-5 * lam)) / 5, rel=0.05)
     assert res.speed == pytest.approx(lam, rel=0.05)
-    assert res.pvalue_wild < 0.01
-    assert "BetaPanelResult(" in repr(res) and "wild" in res.summary()
+    assert res.p_value_wild < 0.01
+    assert repr(res).startswith("<BetaPanelResult n_obs=900: log_start=")
+    assert "wild" in str(res.summary())
     assert res.to_frame().loc["unit", "n_clusters"] == 150
 
 
@@ -301,7 +303,7 @@ def test_beta_panel_null_is_not_rejected_too_often():
         df = pd.DataFrame({"u": np.repeat(np.arange(10), 16), "t": np.tile(np.arange(16), 10),
                            "y": np.exp(ly.ravel())})
         ps.append(beta_panel(df, unit="u", time="t", value="y", window=5,
-                             effects="none").pvalue_wild)
+                             effects="none").p_value_wild)
     assert np.mean(np.array(ps) < 0.1) <= 0.25
 
 
@@ -333,6 +335,124 @@ def test_beta_panel_very_few_clusters_enumerates_and_warns():
     assert res.enumerated and res.n_boot == 16
     # with all 16 sign vectors, p is a multiple of 1/16, and at least 2/16 since
     # the vectors +1 and -1 reproduce |t| (ties count as extreme)
-    assert res.pvalue_wild * 16 == pytest.approx(round(res.pvalue_wild * 16))
-    assert res.pvalue_wild >= 2 / 16
+    assert res.p_value_wild * 16 == pytest.approx(round(res.p_value_wild * 16))
+    assert res.p_value_wild >= 2 / 16
     assert any("coarse" in n for n in res.notes)
+
+
+# --------------------------------------------------------------------------- guards
+
+
+def _equal_growth(n=13, seed=0, tilt=0.0):
+    """Every unit grows at 5% a year (ln y1 = ln y0 + 20 ln 1.05), plus an optional
+    growth differential ``tilt`` per unit of ln y0, far below any economic meaning."""
+    rng = np.random.default_rng(seed)
+    y0 = np.exp(rng.normal(9, 0.5, n))
+    rows = [pd.DataFrame({"u": range(n), "t": t,
+                          "y": y0 * 1.05 ** (t - 2000) * np.exp(tilt * (t - 2000) * (np.log(y0) - 9))})
+            for t in range(2000, 2021)]
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_equal_growth_gives_speed_zero_and_infinite_half_life(seed):
+    # The OLS slope is rounding noise of either sign (~1e-17); unguarded, a negative
+    # one gave a half-life of ~1e17 years.  It must read: no convergence at all.
+    res = beta(_equal_growth(seed=seed), unit="u", time="t", value="y", start=2000, end=2020)
+    assert abs(res.slope) < 1e-15
+    assert res.speed == 0.0 and res.half_life == math.inf and res.flat
+    assert math.isnan(res.p_value) and math.isnan(res.p_value_hc1) and math.isnan(res.r2)
+    assert any("same rate" in n for n in res.notes)
+    tidy = res.tidy().set_index("term")
+    assert tidy.loc["speed", "estimate"] == 0.0 and tidy.loc["half_life", "estimate"] == math.inf
+    assert tidy.loc[["speed", "half_life"], ["std_error", "conf_low", "conf_high"]].isna().all().all()
+    assert "same rate" in str(res.summary())
+
+
+def test_slope_below_numerical_precision_is_zero():
+    # A deterministic growth differential of -1e-14 per log point: the slope is
+    # negative for sure, and 1e-14 is below the regression's precision bound, so the
+    # half-life is infinite, not ln 2 / 1e-14 = 7e13 years.
+    res = beta(_equal_growth(tilt=-1e-14), unit="u", time="t", value="y", start=2000, end=2020)
+    assert -2e-14 < res.slope < 0 and abs(res.slope) <= res.slope_tol
+    assert res.speed == 0.0 and res.half_life == math.inf
+    # the bound is far below any slope data can show: 1e-9 is a real (tiny) slope
+    real = beta(_equal_growth(tilt=-1e-9), unit="u", time="t", value="y", start=2000, end=2020)
+    assert real.speed > 0 and np.isfinite(real.half_life) and not real.flat
+    assert speed_half_life(-4.6e-18, 20, tol=1e-12)[:2] == (0.0, math.inf)
+
+
+def test_beta_panel_equal_growth_is_reported_not_tested():
+    res = beta_panel(_equal_growth(), unit="u", time="t", value="y", window=5)
+    assert res.flat and res.speed == 0.0 and res.half_life == math.inf
+    assert math.isnan(res.p_value_wild) and math.isnan(res.p_value_cluster)
+    assert any("same rate" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("n_boot", [0, 1, 98, 999.0, 1e6, 10**6 + 1, 10**9, True, "9999", None])
+def test_beta_panel_rejects_bad_n_boot(few_clusters, n_boot):
+    with pytest.raises(ValueError, match="n_boot must be an integer from 99 to 1,000,000"):
+        beta_panel(few_clusters, unit="u", time="t", value="y", n_boot=n_boot)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "1", True])
+def test_beta_panel_rejects_bad_seed(few_clusters, seed):
+    with pytest.raises(ValueError, match="seed must be"):
+        beta_panel(few_clusters, unit="u", time="t", value="y", seed=seed)
+
+
+@pytest.fixture(scope="module")
+def fourteen():
+    # 14 clusters: 2^14 > n_boot, so the draws are random
+    return simulate(14, range(2000, 2013), -0.1, mu_sd=0.3, dev_sd=0.05, noise=0.05, seed=5)
+
+
+def test_beta_panel_reruns_are_identical(fourteen):
+    kw = dict(unit="u", time="t", value="y", window=4, n_boot=999)
+    a = beta_panel(fourteen, **kw, seed=7)
+    b = beta_panel(fourteen, **kw, seed=7)
+    c = beta_panel(fourteen, **kw, seed=8)
+    assert not a.enumerated
+    pd.testing.assert_frame_equal(a.tidy(), b.tidy())
+    assert a.conf_int_wild == b.conf_int_wild and a.p_value_wild == b.p_value_wild
+    assert c.conf_int_wild != a.conf_int_wild
+
+
+def test_beta_panel_wild_interval_and_p_match_one_bootstrap_call(fourteen):
+    # In one block the draws are those of a single wild_cluster_bootstrap call with the
+    # same seed; the interval (inverted here) must match the one that function inverts.
+    from nanbei.effects.inference import wild_cluster_bootstrap
+
+    res = beta_panel(fourteen, unit="u", time="t", value="y", window=4, n_boot=1999, seed=11)
+    ref = wild_cluster_bootstrap(res.data, y="growth", x="log_start", fe=["u"], param="log_start",
+                                 cluster="u", n_boot=1999, weights="rademacher", seed=11,
+                                 conf_level=0.95)
+    assert res.p_value_wild == ref.p_value and res.n_boot == 1999
+    assert res.conf_int_wild == pytest.approx(ref.ci, abs=1e-6 * res.se_cluster)
+    assert res.conf_int_wild[0] < res.slope < res.conf_int_wild[1]
+
+
+def test_beta_panel_draws_in_bounded_blocks(fourteen, monkeypatch):
+    import importlib
+
+    beta_mod = importlib.import_module("nanbei.convergence.beta")  # the module, not beta()
+    calls = []
+    real = beta_mod.wild_cluster_bootstrap
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["n_boot"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(beta_mod, "wild_cluster_bootstrap", spy)
+    monkeypatch.setattr(beta_mod, "_MAX_DRAW_BYTES", 14 * 1000)  # 1,000 draws per block
+    kw = dict(unit="u", time="t", value="y", window=4, effects="twoway", n_boot=2500)
+    res = beta_panel(fourteen, **kw, seed=3)
+    assert calls == [834, 833, 833] and res.n_boot == 2500
+    again = beta_panel(fourteen, **kw, seed=3)
+    pd.testing.assert_frame_equal(res.tidy(), again.tidy())
+    # the pooled blocks estimate the exact (enumerated) bootstrap p-value
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, p_exact, _, _, B = _wildboottest_reference(res.data, "twoway", 2**14 + 1, 1)
+    assert B == 2**14
+    assert res.p_value_wild == pytest.approx(p_exact, abs=4 * 0.5 / math.sqrt(2500))

@@ -438,13 +438,15 @@ def test_to_frame_summary_and_repr(gdp_clubs_ps_merged):
     assert frame.loc["Niger", "club"] == 4 and frame.loc["Niger", "label"] == "club 4"
     for k, members in enumerate(res.clubs, 1):
         assert set(frame.index[frame["club"] == k]) == set(members)
-    summ = res.summary()
-    assert list(summ.index) == ["full panel", "club 1", "club 2", "club 3", "club 4", "divergent"]
-    assert summ.loc["club 3", "merged_from"] == "3,4"
-    assert summ["n_units"].tolist() == [152, 84, 18, 40, 7, 3]
-    text = repr(res)
-    assert "club 3: 40 units" in text and "divergent: 3 units" in text
-    assert "LogTResult(" in repr(res.log_t)
+    table = res.log_t_table()
+    assert list(table.index) == ["full panel", "club 1", "club 2", "club 3", "club 4", "divergent"]
+    assert table.loc["club 3", "merged_from"] == "3,4"
+    assert table["n_units"].tolist() == [152, 84, 18, 40, 7, 3]
+    text = str(res.summary())
+    assert "club 3" in text and "Somalia" in text  # members are listed by name
+    tidy = res.tidy().set_index("term")
+    assert tidy.loc["club 3", "n_units"] == 40 and tidy.loc["divergent", "n_units"] == 3
+    assert repr(res.log_t).startswith("<LogTResult n_obs=23: log_t=")
 
 
 def test_transition_paths(gdp_clubs_ps_merged):
@@ -541,3 +543,71 @@ def test_bad_input_raises_clear_errors(small):
         clubs(small, **kw, estar=float("nan"))
     with pytest.raises(ValueError, match="hp_lambda"):
         log_t_test(small, **kw, hp_lambda=-1)
+
+
+# --------------------------------------------------------------------------
+# 7. identical series: converged (one club), never "all divergent"
+# --------------------------------------------------------------------------
+
+
+def _same_series(n_units=5, T=21, rel_noise=0.0):
+    base = 100.0 * 1.05 ** np.arange(T)
+    wide = pd.DataFrame([base * (1 + k * rel_noise) for k in range(n_units)],
+                        index=[f"u{k}" for k in range(n_units)], columns=range(2000, 2000 + T))
+    return _long(wide)
+
+
+@pytest.mark.parametrize("rel_noise", [0.0, 1e-15, 5e-14])
+@pytest.mark.parametrize("hp_lambda", [400, None])
+def test_identical_series_form_one_club(rel_noise, hp_lambda):
+    # identical, or equal up to a few ulps (numerically constant cross-section)
+    df = _same_series(rel_noise=rel_noise)
+    res = clubs(df, unit="unit", time="time", value="y", hp_lambda=hp_lambda)
+    assert res.log_t.converges and res.log_t.t == math.inf
+    assert res.n_clubs == 1 and sorted(res.clubs[0]) == [f"u{k}" for k in range(5)]
+    assert res.divergent == []
+    assert "identical" in res.log_t.note and any("identical" in n for n in res.notes)
+    assert "identical" in str(res.summary())
+    assert res.tidy().set_index("term").loc["club 1", "n_units"] == 5
+    res.plot()
+    res.log_t.plot()
+
+
+def test_units_that_become_identical_have_converged():
+    # three paths meet in period 15 and coincide from then on (no HP filter)
+    T = 24
+    t = np.arange(T)
+    gap = np.clip(1 - t / 14, 0, None)
+    wide = pd.DataFrame([10 * (1 + d * gap) for d in (-0.1, 0.0, 0.2)], index=list("abc"),
+                        columns=range(T))
+    res = log_t_test(_long(wide), unit="unit", time="time", value="y", hp_lambda=None, log=False)
+    assert res.converges and res.t == math.inf and "period 15 of 24" in res.note
+
+
+def test_units_identical_only_at_the_start_are_not_accepted_as_converged():
+    T = 24
+    t = np.arange(T)
+    wide = pd.DataFrame([10 * (1 + d * t / T) for d in (-0.1, 0.0, 0.2)], index=list("abc"),
+                        columns=range(T))
+    res = log_t_test(_long(wide), unit="unit", time="time", value="y", hp_lambda=None, log=False)
+    assert math.isnan(res.t) and not res.converges and "differ in the last" in res.note
+
+
+# --------------------------------------------------------------------------
+# 8. p-value and interval of the log t test
+# --------------------------------------------------------------------------
+
+
+def test_log_t_p_value_and_interval_agree_with_the_test(gdp_clubs):
+    from scipy.stats import norm
+
+    tests = [gdp_clubs.log_t, *gdp_clubs.club_log_t]
+    assert {r.converges for r in tests} == {True, False}  # both verdicts occur
+    for r in tests:
+        assert r.p_value == pytest.approx(norm.cdf(r.t), rel=1e-12)
+        lo, hi = r.conf_int
+        assert lo == pytest.approx(r.coef - 1.959964 * r.se)
+        assert hi == pytest.approx(r.coef + 1.959964 * r.se)
+        # convergence rejected (t < -1.65)  <=>  p < Phi(-1.65)
+        assert r.converges == (r.p_value > norm.cdf(-1.65))
+    assert gdp_clubs.log_t.conf_level == 0.95

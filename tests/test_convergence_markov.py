@@ -119,7 +119,8 @@ def test_usjoin_matches_published_giddy_example(usjoin):
     np.testing.assert_allclose(pooled.steady_state.to_numpy(),
                                [0.17957376, 0.21631443, 0.21499942, 0.21134662, 0.17776576],
                                atol=1e-8)
-    assert "MarkovResult(" in repr(pooled) and "Shorrocks" in pooled.summary()
+    assert repr(pooled).startswith("<MarkovResult n_obs=3840: mobility=")
+    assert "Shorrocks" in str(pooled.summary())
     frame = pooled.to_frame()
     assert frame["n_from"].sum() == 48 * 80
     np.testing.assert_allclose(frame[list(range(5))].sum(axis=1), 1.0)
@@ -173,3 +174,91 @@ def test_markov_bad_input_raises(panel, mutate, kwargs, match):
     args = {"unit": "u", "time": "t", "value": "y", **kwargs}
     with pytest.raises(ValueError, match=match):
         markov(mutate(panel), **args)
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+
+def test_transition_probability_errors_and_wilson_intervals(usjoin):
+    from statsmodels.stats.proportion import proportion_confint
+
+    _, long = usjoin
+    res = markov(long, unit="Name", time="year", value="y", k=5, alpha=0.1)
+    tidy = res.tidy().set_index("term")
+    counts = res.transitions.to_numpy()
+    n = counts.sum(axis=1)
+    for i, j in [(0, 0), (0, 1), (1, 3), (2, 4), (4, 0)]:
+        row = tidy.loc[f"p[{i}->{j}]"]
+        p = counts[i, j] / n[i]
+        assert row["estimate"] == pytest.approx(p) and row["n_obs"] == n[i]
+        assert row["count"] == counts[i, j]
+        assert row["std_error"] == pytest.approx(np.sqrt(p * (1 - p) / n[i]), rel=1e-12)
+        lo, hi = proportion_confint(counts[i, j], n[i], alpha=0.1, method="wilson")
+        assert (row["conf_low"], row["conf_high"]) == pytest.approx((lo, hi), abs=1e-12)
+    assert tidy.loc["mobility", "n_obs"] == 48 * 80
+
+
+def _stationary(P):
+    """Left eigenvector for the eigenvalue closest to 1, summing to 1 (numpy eig)."""
+    w, v = np.linalg.eig(P.T)
+    x = np.real(v[:, np.argmin(np.abs(w - 1))])
+    return x / x.sum()
+
+
+def test_steady_state_errors_match_a_numerical_delta_method(mexico):
+    # Var(pi_j) = sum_i g_ij' Sigma_i g_ij with Sigma_i = (diag p_i - p_i p_i') / n_i and
+    # g_ij the gradient of pi_j in row i, here by central finite differences.
+    _, long = mexico
+    res = markov(long, unit="State", time="year", value="y", k=3, classes="pooled")
+    P = res.p.to_numpy()
+    n = res.transitions.to_numpy().sum(axis=1)
+    k, h = 3, 1e-6
+    var = np.zeros(k)
+    for i in range(k):
+        grad = np.zeros((k, k))  # (c, j): d pi_j / d p_ic
+        for c in range(k):
+            up, down = P.copy(), P.copy()
+            up[i, c] += h
+            down[i, c] -= h
+            grad[c] = (_stationary(up) - _stationary(down)) / (2 * h)
+        sigma = (np.diag(P[i]) - np.outer(P[i], P[i])) / n[i]
+        var += np.einsum("lj,lm,mj->j", grad, sigma, grad)
+    np.testing.assert_allclose(res.steady_state_std_error().to_numpy(), np.sqrt(var), rtol=1e-5)
+    d = np.diag(P)
+    assert res.mobility_std_error() == pytest.approx(
+        np.sqrt(np.sum(d * (1 - d) / n)) / (k - 1), rel=1e-12)
+
+
+def test_steady_state_errors_match_simulation():
+    # Rows of counts drawn from a known P: the spread of the estimated steady state
+    # across draws must match the delta-method standard error at the truth.
+    from nanbei.convergence.markov import MarkovResult, _steady_state
+
+    P = np.array([[0.8, 0.15, 0.05], [0.1, 0.8, 0.1], [0.05, 0.25, 0.7]])
+    n = np.array([400, 300, 200])
+    rng = np.random.default_rng(0)
+
+    def result(counts):
+        Phat = counts / counts.sum(axis=1, keepdims=True)
+        pi, _ = _steady_state(Phat)
+        idx = pd.Index(range(3), name="class")
+        return MarkovResult(transitions=pd.DataFrame(counts, index=idx, columns=idx),
+                            p=pd.DataFrame(Phat, index=idx, columns=idx),
+                            steady_state=pd.Series(pi, index=idx), mobility=0.0,
+                            class_bounds=pd.DataFrame(), classes=pd.Series(dtype=int), k=3,
+                            method="per_period", n_units=0, n_periods=0)
+
+    draws = np.array([result(np.array([rng.multinomial(n[i], P[i]) for i in range(3)]))
+                      .steady_state.to_numpy() for _ in range(3000)])
+    expected = result(P * n[:, None]).steady_state_std_error().to_numpy()
+    np.testing.assert_allclose(draws.std(axis=0), expected, rtol=0.08)
+
+
+def test_reducible_chain_has_no_steady_state_error():
+    df = pd.DataFrame({"u": np.tile(range(6), 4), "t": np.repeat(range(4), 6),
+                       "y": np.tile([1.0, 2, 3, 4, 5, 6], 4) * np.repeat([1, 2, 3, 4], 6)})
+    res = markov(df, unit="u", time="t", value="y", k=3)
+    assert res.steady_state_std_error().isna().all()
+    tidy = res.tidy().set_index("term")
+    # nobody moves: P = I; Wilson intervals still bracket the observed 0 and 1
+    assert tidy.loc["p[0->0]", "conf_low"] < 1 == tidy.loc["p[0->0]", "conf_high"]

@@ -302,13 +302,13 @@ def test_bootstrap_is_seeded_and_close_to_analytic():
 
 def test_result_objects_are_readable(mpdta):
     res = staggered_did(mpdta, **KW)
-    assert "Callaway" in res.summary() and "2004" in res.summary()
+    assert "Callaway" in str(res.summary()) and "2004" in str(res.summary())
     assert "StaggeredDiDResult" in repr(res)
     assert list(res.to_frame().columns[:4]) == ["cohort", "time", "event_time", "att"]
     agg = res.aggregate("dynamic")
     frame = agg.to_frame()
     assert frame.index[-1] == "overall" and frame["att"].iloc[-1] == pytest.approx(agg.att)
-    assert "dynamic" in agg.summary() and "DiDAggregate" in repr(agg)
+    assert "dynamic" in str(agg.summary()) and "DiDAggregate" in repr(agg)
     with pytest.raises(ValueError, match="kind"):
         res.aggregate("weekly")
 
@@ -448,3 +448,35 @@ def test_doubly_robust_estimators_recover_att_with_misspecified_outcome_model():
         assert abs(np.mean(est[m]) - 1.0) < 3 * sd / np.sqrt(40)
         assert np.mean(ses[m]) == pytest.approx(sd, rel=0.3)  # influence-function se calibrated
     assert np.mean(est["none"]) - 1.0 > 0.3  # ignoring x is badly biased
+
+
+# ---------------------------------------------------------------------------
+# bootstrap guards and reproducibility
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_boot", [0, -5, 2.5, 1, 98, True, 10**7])
+def test_bootstrap_n_boot_must_be_meaningful(mpdta, n_boot):
+    with pytest.raises(ValueError, match="n_boot"):
+        staggered_did(mpdta, **KW, bootstrap=True, n_boot=n_boot)
+    res = staggered_did(mpdta, **KW)  # analytic: n_boot is not used
+    with pytest.raises(ValueError, match="n_boot"):
+        res.aggregate("simple", bootstrap=True, n_boot=n_boot)
+
+
+def test_bootstrap_memory_cap_is_a_clear_error():
+    """30 periods and 14 cohorts give ~400 cells: 100,000 draws of each would be 320 MB."""
+    df = simulate_staggered_panel(200, 30, seed=1)
+    with pytest.raises(ValueError, match="above the limit"):
+        staggered_did(df, unit="unit", time="time", outcome="y", cohort="cohort",
+                      bootstrap=True, n_boot=100_000)
+
+
+def test_bootstrap_reruns_are_identical_by_default_and_seeded(mpdta):
+    a = staggered_did(mpdta, **KW, bootstrap=True, n_boot=199)
+    b = staggered_did(mpdta, **KW, bootstrap=True, n_boot=199)
+    c = staggered_did(mpdta, **KW, bootstrap=True, n_boot=199, seed=1)
+    np.testing.assert_array_equal(a.att_gt["se"], b.att_gt["se"])
+    assert a.crit_val == b.crit_val
+    assert not np.array_equal(a.att_gt["se"], c.att_gt["se"])
+    assert a.aggregate("dynamic").se == b.aggregate("dynamic").se

@@ -73,7 +73,7 @@ def test_twfe_matches_pyfixest(panel, window, cluster):
     assert list(got.index) == list(ref.index)
     np.testing.assert_allclose(got["estimate"], ref["Estimate"], atol=1e-10)
     np.testing.assert_allclose(got["se"], ref["Std. Error"], rtol=1e-8)
-    np.testing.assert_allclose(got["p"], ref["Pr(>|t|)"], atol=1e-8)
+    np.testing.assert_allclose(got["p_value"], ref["Pr(>|t|)"], atol=1e-8)
     np.testing.assert_allclose(got["ci_low"], ref["2.5%"], atol=1e-8)
     np.testing.assert_allclose(got["ci_high"], ref["97.5%"], atol=1e-8)
     assert res.coefficients.loc[-1, "estimate"] == 0 and np.isnan(res.coefficients.loc[-1, "se"])
@@ -194,7 +194,7 @@ def test_never_treated_have_no_effect_on_dummies_and_plot(panel):
     assert isinstance(ax, matplotlib.axes.Axes)
     sa = event_study(panel, **KW, window=(-3, 4), estimator="sunab")
     assert sa.plot(ax=ax, color="C1", offset=0.1) is ax
-    assert "Sun-Abraham" in sa.summary() and "EventStudyResult" in repr(sa)
+    assert "Sun-Abraham" in str(sa.summary()) and "EventStudyResult" in repr(sa)
     assert set(sa.cohort_effects.columns) >= {"cohort", "event_time", "estimate", "se", "weight"}
     # weights sum to one within every event-time bin
     assert np.isclose(sa.cohort_effects["weight"].sum(), len(sa.coefficients) - 1)

@@ -306,7 +306,7 @@ def test_result_reporting(panel):
         panel, formula="y ~ d", fe=["unit", "year"], param="d", cluster="city"
     )
     assert "WCR" in repr(r) and "enumerated" in repr(r)
-    s = r.summary()
+    s = str(r.summary())
     assert "1024 weight vectors enumerated" in s and "CR1" in s
     f = r.to_frame()
     assert (
@@ -549,7 +549,7 @@ def test_ri_random_draws_pool_and_reporting():
     )
     assert pooled.exact and pooled.n_assignments == math.comb(8, 5) and pooled.n_pool == 8
     assert "1287 possible assignments" in repr(r)
-    assert "p = (1 + hits)" in r.summary()
+    assert "p = (1 + hits)" in str(r.summary())
     assert pooled.to_frame().loc["t", "n_assignments"] == 56
 
 
@@ -578,3 +578,270 @@ def test_ri_bad_input(mutate, kwargs, match):
     args = dict(unit="unit", time="year", treatment="d", outcome="y") | kwargs
     with pytest.raises(ValueError, match=match):
         randomization_inference(mutate(df), **args)
+
+
+# --------------------------------------------------------------------------------------
+# guards: draw counts, degenerate data, formula injection, memory, seeds
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("n_boot", [1, 0, -5, 2.5, 98, True, "999", 10**8])
+def test_wild_n_boot_must_be_a_meaningful_integer(panel, n_boot):
+    with pytest.raises(ValueError, match="n_boot"):
+        wild_cluster_bootstrap(panel, formula="y ~ d", param="d", cluster="city", n_boot=n_boot)
+
+
+def test_wild_minimum_draws_and_resolution(panel):
+    """99 draws are accepted; the p-value moves in steps of 1/99 and p = 0 is reported as
+    below that resolution, not as zero."""
+    r = wild_cluster_bootstrap(panel.assign(y=panel["y"] + 3 * panel["d"]), formula="y ~ d",
+                               param="d", cluster="city", n_boot=99, seed=1)
+    assert not r.enumerated and r.n_boot == 99
+    assert r.p_value_resolution == pytest.approx(1 / 99)
+    assert round(r.p_value * 99, 9) == int(round(r.p_value * 99))
+    if r.p_value == 0:
+        assert "< 0.01 (no draw as extreme)" in str(r.summary())
+
+
+def test_wild_refuses_constant_outcome_and_exact_fit(panel):
+    with pytest.raises(ValueError, match=r"outcome 'y' is constant \(zero variance"):
+        wild_cluster_bootstrap(panel.assign(y=2.0), formula="y ~ d", param="d", cluster="city")
+    with pytest.raises(ValueError, match="constant"):
+        wild_cluster_bootstrap(panel.assign(y=2.0), y="y", x="d", fe=["unit", "year"],
+                               param="d", cluster="city")
+    exact = panel.assign(y=1.0 + 0.5 * panel["d"] + panel["unit"] + 0.1 * panel["year"])
+    with pytest.raises(ValueError, match="fits the outcome 'y' exactly"):
+        wild_cluster_bootstrap(exact, y="y", x="d", fe=["unit", "year"], param="d",
+                               cluster="city")
+
+
+def test_formula_cannot_run_code(panel, tmp_path):
+    """patsy formulas are Python: ``I(__import__('os').system(...))`` used to run.  Our
+    parser refuses everything outside the documented grammar before touching the data."""
+    marker = tmp_path / "pwned"
+    attacks = [
+        f"y ~ d + I(__import__('os').system('touch {marker}'))",
+        f"y ~ d + __import__('os').system('touch {marker}')",
+        f"__import__('os').system('touch {marker}') ~ d",
+        "y ~ d + eval('1')",
+        "y ~ d + np.random.seed(1)",
+        "y ~ d + x2.__class__",
+        "y ~ d * x2",
+        "y ~ d + x2 ** 2",
+        "y ~ d + Q('x2')",
+        "y ~ d ~ x2",
+        "y ~ d + [x2]",
+        "y ~ d; import os",
+    ]
+    for formula in attacks:
+        with pytest.raises(ValueError, match="formula"):
+            wild_cluster_bootstrap(panel, formula=formula, param="d", cluster="city", n_boot=99)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["y ~ d + x2 + C(year) + C(unit)", "y ~ d", "y ~ d + x2 - 1", "y ~ 0 + d + C(city)",
+     "y ~ d + d:x2 + C(year)", "np.log(z) ~ d + np.log(w)"],
+)
+def test_formula_design_matches_patsy(panel, formula):
+    """Independent reference: statsmodels/patsy builds the same columns (same names,
+    same values, up to column order)."""
+    from nanbei.effects.inference import _formula_design
+
+    df = panel.assign(z=np.exp(panel["y"]), w=1 + panel["x2"] ** 2)
+    y_ours, x_ours, names, rows = _formula_design(df, formula)
+    model = smf.ols(formula, df)
+    assert sorted(names) == sorted(model.exog_names)
+    order = [names.index(n) for n in model.exog_names]
+    np.testing.assert_allclose(x_ours[:, order], model.exog, rtol=1e-12)
+    np.testing.assert_allclose(y_ours, model.endog, rtol=1e-12)
+
+
+def test_formula_log_is_np_log(panel):
+    from nanbei.effects.inference import _formula_design
+
+    df = panel.assign(w=1 + panel["x2"] ** 2)
+    a = _formula_design(df, "y ~ log(w)")
+    b = _formula_design(df, "y ~ np.log(w)")
+    np.testing.assert_array_equal(a[1], b[1])
+    assert a[2] == ["Intercept", "log(w)"] and b[2] == ["Intercept", "np.log(w)"]
+
+
+def test_formula_errors_name_the_problem(panel):
+    with pytest.raises(ValueError, match="positive"):
+        wild_cluster_bootstrap(panel, formula="y ~ d + log(x2)", param="d", cluster="city")
+    with pytest.raises(ValueError, match="interactions with a categorical"):
+        wild_cluster_bootstrap(panel, formula="y ~ d + d:C(year)", param="d", cluster="city")
+    with pytest.raises(ValueError, match="nosuch"):
+        wild_cluster_bootstrap(panel, formula="y ~ d + C(nosuch)", param="d", cluster="city")
+
+
+def test_wild_draws_are_chunked_and_memory_is_bounded():
+    """200 bootstrap clusters x 100,000 draws: a G x B matrix would take 20 MB as int8 codes
+    and 160 MB as floats; chunked generation keeps a few numbers per draw."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    g, t = 200, 4
+    df = pd.DataFrame({"c": np.repeat(np.arange(g), t), "t": np.tile(np.arange(t), g)})
+    df["d"] = ((df["c"] < 40) & (df["t"] >= 2)).astype(float)
+    df["y"] = rng.normal(size=len(df))
+    tracemalloc.start()
+    r = wild_cluster_bootstrap(df, y="y", x="d", fe=["c", "t"], param="d", cluster="c",
+                               n_boot=100_000, conf_level=None, seed=1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert r.n_boot == 100_000 and not r.enumerated
+    assert peak < 25e6, peak  # the earlier all-at-once version peaked at 58 MB
+
+
+def test_wild_draws_depend_on_the_seed_only(panel):
+    kw = dict(formula="y ~ d + x2", fe=["unit", "year"], param="d", cluster="unit", n_boot=9999)
+    a = wild_cluster_bootstrap(panel, seed=5, **kw)
+    b = wild_cluster_bootstrap(panel, seed=5, chunk_size=333, **kw)
+    c = wild_cluster_bootstrap(panel, seed=6, **kw)
+    # same weight vectors; other chunk shapes change only the last bits of the products
+    np.testing.assert_allclose(a.t_boot, b.t_boot, rtol=1e-12, atol=1e-14)
+    assert a.p_value == b.p_value and a.ci == pytest.approx(b.ci, rel=1e-8)
+    assert not np.array_equal(a.t_boot, c.t_boot)
+    d = wild_cluster_bootstrap(panel, **kw)  # default seed: reruns are identical too
+    e = wild_cluster_bootstrap(panel, **kw)
+    np.testing.assert_array_equal(d.t_boot, e.t_boot)
+
+
+def test_wild_enumeration_order_is_itertools_product(panel):
+    """Enumerated Rademacher weights are computed chunk by chunk from the draw index;
+    they must be exactly the itertools.product vectors (checked through t*)."""
+    v = np.array(list(itertools.product([-1.0, 1.0], repeat=10)))
+    explicit = wild_cluster_bootstrap(panel, formula="y ~ d", param="d", cluster="city",
+                                      weights=v)
+    enum = wild_cluster_bootstrap(panel, formula="y ~ d", param="d", cluster="city",
+                                  n_boot=1024, chunk_size=100)
+    assert enum.enumerated and enum.n_boot == 1024
+    np.testing.assert_allclose(enum.t_boot, explicit.t_boot, rtol=1e-12, atol=1e-12)
+
+
+def test_wild_result_pickles_with_its_p_value_function(panel):
+    import pickle
+
+    r = wild_cluster_bootstrap(panel, formula="y ~ d", param="d", cluster="city", n_boot=199)
+    back = pickle.loads(pickle.dumps(r))
+    assert back.p_value_at(0.4) == r.p_value_at(0.4)
+    assert back.ci == r.ci
+
+
+def _ri_panel(seed=0, n_units=10, n_treated=3, n_years=6, effect=0.0, rng=None):
+    rng = rng or np.random.default_rng(seed)
+    df = pd.DataFrame({"unit": np.repeat(np.arange(n_units), n_years),
+                       "year": np.tile(np.arange(2000, 2000 + n_years), n_units)})
+    treated = rng.choice(n_units, size=n_treated, replace=False)
+    df["d"] = (df["unit"].isin(treated) & (df["year"] >= 2000 + n_years // 2)).astype(int)
+    df["y"] = (rng.normal(size=n_units)[df["unit"]] + 0.2 * (df["year"] - 2000)
+               + effect * df["d"] + rng.normal(size=len(df)))
+    return df
+
+
+@pytest.mark.parametrize("n_perm", [0, 1, 50, 98, 2.5, False, 10**7])
+def test_ri_n_perm_must_be_a_meaningful_integer(n_perm):
+    df = _ri_panel()
+    with pytest.raises(ValueError, match="n_perm"):
+        randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
+                                n_perm=n_perm)
+
+
+def test_ri_refuses_degenerate_data():
+    df = _ri_panel()
+    always = df.assign(d=df["unit"].isin(df.loc[df["d"] == 1, "unit"]).astype(int))
+    for stat in ("t", "coef"):
+        with pytest.raises(ValueError, match="never varies within the treated units"):
+            randomization_inference(always, unit="unit", time="year", treatment="d",
+                                    outcome="y", statistic=stat)
+    for stat in ("t", "coef"):
+        with pytest.raises(ValueError, match=r"outcome 'y' is constant \(zero variance"):
+            randomization_inference(df.assign(y=4.0), unit="unit", time="year", treatment="d",
+                                    outcome="y", statistic=stat)
+    additive = df.assign(y=df["unit"] * 1.0 + df["year"] * 0.5)
+    with pytest.raises(ValueError, match="no variation left after removing unit and period"):
+        randomization_inference(additive, unit="unit", time="year", treatment="d", outcome="y")
+    with pytest.raises(ValueError, match="NaN for the actual assignment"):
+        randomization_inference(df, unit="unit", time="year", treatment="d",
+                                statistic=lambda frame: float("nan"))
+
+
+def test_ri_ci_is_the_inverted_test_on_shifted_outcomes():
+    """The interval's bounds are where the p-value of H0: effect = tau crosses alpha; the
+    fast p-value function must equal a fresh run on the outcome shifted by -tau * d
+    (independent: the whole statistic is recomputed from the data)."""
+    df = _ri_panel(seed=3, effect=1.0)
+    kw = dict(unit="unit", time="year", treatment="d")
+    for stat in ("t", "coef"):
+        r = randomization_inference(df, outcome="y", statistic=stat, **kw)
+        assert r.exact and r.n_assignments == 120
+        lo, hi = r.ci
+        assert lo < r.estimate < hi and np.isfinite([lo, hi]).all()
+        for tau in (lo - 1e-3, lo + 1e-3, 0.0, r.estimate, hi - 1e-3, hi + 1e-3, 2.5):
+            fresh = randomization_inference(df.assign(y=df["y"] - tau * df["d"]), outcome="y",
+                                            statistic=stat, **kw)
+            assert r.p_value_at(tau) == pytest.approx(fresh.p_value, abs=1e-12), (stat, tau)
+        assert r.p_value_at(lo - 1e-3) <= 0.05 < r.p_value_at(lo + 1e-3)
+        assert r.p_value_at(hi + 1e-3) <= 0.05 < r.p_value_at(hi - 1e-3)
+        assert r.p_value_at(0.0) == pytest.approx(r.p_value)
+
+
+def test_ri_ci_random_draws_match_rerun_with_same_seed():
+    df = _ri_panel(seed=4, n_units=14, n_treated=4, effect=0.8)
+    kw = dict(unit="unit", time="year", treatment="d", n_perm=499, seed=11)
+    r = randomization_inference(df, outcome="y", **kw)
+    assert not r.exact
+    for tau in (r.ci[0] + 1e-3, 0.3, r.ci[1] - 1e-3):
+        fresh = randomization_inference(df.assign(y=df["y"] - tau * df["d"]), outcome="y", **kw)
+        assert r.p_value_at(tau) == pytest.approx(fresh.p_value, abs=1e-12)
+
+
+def test_ri_ci_coverage_with_randomized_treatment():
+    """With treatment assigned at random and a constant effect, the randomization interval
+    covers the true effect with probability >= 95% by construction.  40 seeded datasets:
+    coverage below 34/40 would have probability < 1% if the interval were valid."""
+    rng = np.random.default_rng(20260301)
+    covered, excludes_zero, infinite = 0, 0, 0
+    for _ in range(40):
+        df = _ri_panel(effect=1.5, rng=rng)
+        r = randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y")
+        lo, hi = r.ci
+        covered += lo <= 1.5 <= hi
+        excludes_zero += not (lo <= 0 <= hi)
+        infinite += not np.isfinite([lo, hi]).all()
+    assert covered >= 34, covered
+    assert infinite == 0
+    assert excludes_zero >= 20, excludes_zero  # the interval is informative, not the real line
+
+
+def test_ri_few_assignments_gives_an_unbounded_interval():
+    """4 units, one treated: 4 assignments, smallest p-value 1/4 > 0.05: nothing can be
+    rejected, so the 95% interval is the whole line."""
+    df = two_period({"A": 5, "B": 1, "C": 2, "D": 3}, treated={"A"})
+    r = randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
+                                statistic="coef")
+    assert r.ci == (-math.inf, math.inf)
+
+
+def test_ri_memory_is_bounded_and_draws_depend_on_the_seed_only():
+    import tracemalloc
+
+    df = _ri_panel(seed=1, n_units=60, n_treated=5, n_years=8)
+    kw = dict(unit="unit", time="year", treatment="d", outcome="y", n_perm=50_000, seed=3)
+    tracemalloc.start()
+    r = randomization_inference(df, **kw)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert not r.exact and r.n_perm == 50_000
+    # an (n_perm x units) array of assignments alone would take 24 MB
+    assert peak < 25e6, peak  # the earlier version (all assignments stored) peaked at 56 MB
+    small = randomization_inference(df, **(kw | {"n_perm": 999}))
+    again = randomization_inference(df, **(kw | {"n_perm": 999, "batch_size": 37}))
+    # same assignments; other batch shapes change only the last bits of the products
+    np.testing.assert_allclose(small.distribution, again.distribution, rtol=1e-12, atol=1e-14)
+    assert small.p_value == again.p_value
+    rerun = randomization_inference(df, **(kw | {"n_perm": 999}))
+    np.testing.assert_array_equal(small.distribution, rerun.distribution)
+    other = randomization_inference(df, **(kw | {"n_perm": 999, "seed": 4}))
+    assert not np.array_equal(small.distribution, other.distribution)

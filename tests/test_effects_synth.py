@@ -418,7 +418,7 @@ def test_repr_summary_frame_plot(california):
     matplotlib.use("Agg")
     r = california
     assert "California" in repr(r) and "Utah" in repr(r)
-    s = r.summary()
+    s = str(r.summary())
     assert "Predictor balance" in s and "retprice (1980-1988)" in s
     fr = r.to_frame()
     assert list(fr.columns) == ["actual", "synthetic", "gap", "post"]
@@ -431,7 +431,7 @@ def test_repr_summary_frame_plot(california):
     assert r.predictors.loc["retprice (1980-1988)", "treated"] == pytest.approx(ca.retprice.mean())
     ax = r.plot()
     assert ax.get_lines()
-    ax = r.plot("gap")
+    ax = r.plot(kind="gap")
     assert ax.get_lines()
     import matplotlib.pyplot as plt
 
@@ -546,3 +546,85 @@ def test_placebo_space_with_fixed_v_matches_pysyncon_placebo():
     g = their_gaps
     ratio = np.sqrt((g[g.index >= T0] ** 2).mean()) / np.sqrt((g[g.index < T0] ** 2).mean())
     assert pl.p_value == pytest.approx((ratio >= ratio["treated"]).sum() / len(ratio))
+
+
+# ---------------------------------------------------------------------------
+# Confidence intervals: the placebo band
+# ---------------------------------------------------------------------------
+def _factor_panel(rng, J=24, T=24, T0=16, effect=0.0):
+    """J + 1 exchangeable units from a two-factor model; unit 0 gets ``effect`` after T0."""
+    f = np.column_stack([np.linspace(0, 2, T), np.sin(np.arange(T) / 2.5)])
+    lam = rng.normal(1, 0.3, size=(J + 1, 2))
+    Y = 5 + rng.normal(size=J + 1) + f @ lam.T + rng.normal(scale=0.15, size=(T, J + 1))
+    Y[T0:, 0] += effect
+    return _long(Y, ["treated"] + [f"d{j}" for j in range(J)])
+
+
+def _fit(df, T0=16):
+    return synthetic_control(df, unit="unit", time="t", outcome="y", treated="treated",
+                             treatment_time=T0, predictors=[("y", 0, 7), ("y", 8, 15)],
+                             v=[1.0, 1.0])
+
+
+def test_placebo_band_is_the_inverted_placebo_test():
+    """Independent check from the placebo gaps: on a fine grid of effects theta, the
+    per-period placebo p-value (1 + #{|g_j| >= |g_1 - theta|}) / (J + 1) exceeds alpha
+    exactly inside the reported interval."""
+    df = _factor_panel(np.random.default_rng(5), effect=1.0)
+    r = _fit(df)
+    pl = r.placebo_space(alpha=0.1)
+    band = pl.band().set_index("term")
+    g = pl.gaps[pl.gaps.index >= 16]
+    plac = g.drop(columns="treated")
+    J = plac.shape[1]
+    checks = [("mean post gap", g["treated"].mean(), plac.mean())]
+    checks += [(f"gap[{t}]", g.loc[t, "treated"], plac.loc[t]) for t in g.index[:3]]
+    for term, est, pg in checks:
+        lo, hi = band.loc[term, ["conf_low", "conf_high"]]
+        assert band.loc[term, "estimate"] == pytest.approx(est)
+        assert np.isfinite([lo, hi]).all() and lo < est < hi
+        grid = np.linspace(est - 3 * (hi - lo), est + 3 * (hi - lo), 2001)
+        p = np.array([(1 + np.sum(np.abs(pg.to_numpy()) >= abs(est - th))) / (J + 1)
+                      for th in grid])
+        kept = grid[p > 0.1]
+        assert kept.min() >= lo - 1e-9 and kept.max() <= hi + 1e-9
+        step = grid[1] - grid[0]
+        assert kept.min() <= lo + step and kept.max() >= hi - step
+        p0 = (1 + np.sum(np.abs(pg.to_numpy()) >= abs(est))) / (J + 1)
+        assert band.loc[term, "p_value"] == pytest.approx(p0)
+    # a wider level gives a narrower band; fewer than 1/alpha - 1 placebos: unbounded
+    b2 = pl.band(alpha=0.2).set_index("term")
+    assert b2.loc["mean post gap", "conf_high"] <= band.loc["mean post gap", "conf_high"]
+    b3 = pl.band(alpha=0.02).set_index("term")
+    assert np.isinf(b3.loc["mean post gap", "conf_high"])  # 24 placebos < 1/0.02 - 1
+    # tidy of the fit now carries the band
+    assert r.tidy().set_index("term").loc["mean post gap", "conf_low"] == pytest.approx(
+        band.loc["mean post gap", "conf_low"])
+
+
+def test_placebo_band_coverage_on_simulated_panels():
+    """Coverage sanity check with a known effect of 2.5: 30 seeded panels of 20 exchangeable
+    units, 90% band of the mean post-treatment gap.  Under exchangeability the coverage is
+    at least 1 - floor(0.1 * 20) / 20 = 90%; fewer than 23 of 30 (77%) would happen with
+    probability < 1% if the coverage were 90%.  The band must also be informative: its half-width is the 10%
+    quantile of the placebos' absolute mean gaps, of the order of the spread of the
+    loadings (0.3) times the factor change (about 2), so an effect of 2.5 must be
+    excluded from zero in nearly every panel."""
+    rng = np.random.default_rng(20260302)
+    covered = excludes_zero = 0
+    for _ in range(30):
+        r = _fit(_factor_panel(rng, J=19, effect=2.5))
+        row = r.placebo_space(alpha=0.1).band().set_index("term").loc["mean post gap"]
+        covered += row["conf_low"] <= 2.5 <= row["conf_high"]
+        excludes_zero += not (row["conf_low"] <= 0 <= row["conf_high"])
+    assert covered >= 23, covered
+    assert excludes_zero >= 27, excludes_zero
+
+
+def test_random_starts_are_seeded(smoking):
+    kw = dict(unit="state", time="year", outcome="cigsale", treated="California",
+              treatment_time=1989, predictors=CAL_PREDICTORS[:4], n_starts=5)
+    a = synthetic_control(smoking, seed=3, **kw)
+    b = synthetic_control(smoking, seed=3, **kw)
+    pd.testing.assert_series_equal(a.weights, b.weights)
+    pd.testing.assert_frame_equal(a.optimizer, b.optimizer)

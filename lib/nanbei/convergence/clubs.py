@@ -55,14 +55,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 from statsmodels.tsa.filters.hp_filter import hpfilter
 
+from nanbei.convergence._common import deprecated_alias, label_text
 from nanbei.panel import check_panel
+from nanbei.results import Result, Summary, tidy_frame, unit_label
 
 __all__ = ["ClubsResult", "LogTResult", "clubs", "log_t_test"]
 
 CRITICAL = -1.65
 MIN_REGRESSION_PERIODS = 5
+#: A cross-section whose relative dispersion sqrt(H_t) (the CV of the series across
+#: units) is at most this counts as constant: the units agree to ten significant
+#: digits, beyond what logs and the HP filter (whose smoother has condition number
+#: about 16 lambda) keep of one-ulp differences in the input.
+CV_TOL = 1e-10
 HAC_METHODS = ("andrews", "ps", "newey-west")
 
 
@@ -71,19 +79,49 @@ HAC_METHODS = ("andrews", "ps", "newey-west")
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LogTResult:
+def _one_sided_p(t: float) -> float:
+    """p-value of the one-sided log t test (H0: convergence, b >= 0): Phi(t)."""
+    return float(stats.norm.cdf(t)) if not math.isnan(t) else float("nan")
+
+
+#: Level of the two-sided interval of b in ``tidy()`` (the project-wide 95 %).
+CONF_LEVEL = 0.95
+
+
+@dataclass(frozen=True, repr=False)
+class LogTResult(Result):
     """One log t regression ``log(H_1/H_t) - 2 log log t = a + b log t + u``.
 
     Attributes
     ----------
-    coef : estimated ``b`` (twice the speed of convergence ``alpha``).
+    coef : estimated ``b`` (twice the speed of convergence ``alpha`` of Phillips and Sul).
     se : HAC standard error of ``b``.
     t : ``coef / se``; convergence is rejected when ``t < critical``.
     intercept : estimated ``a``.
     n_units, n_obs : units in the group and periods used in the regression.
     bandwidth : kernel bandwidth used by the HAC estimator.
     critical : one-sided critical value (-1.65 for a 5 % test).
+    note : why the regression is degenerate (identical units), else None.
+    H : cross-sectional variance H_t of the relative transition paths, every period.
+    periods : the period labels of ``H``.
+
+    Derived: ``speed`` (b / 2), ``p_value`` = Phi(t), the one-sided p-value of the
+    test (convergence rejected iff ``p_value < Phi(critical)``), and ``conf_int``
+    the two-sided 95 % interval b -+ 1.96 se (``conf_level``; asymptotically normal,
+    as the test).  The test's own bound is one-sided: convergence is rejected iff
+    b + |critical| se < 0.
+
+    Identical units: when the cross-section is constant (sqrt(H_t) <= 1e-10, i.e.
+    the units agree to ten significant digits) in the last period - identical
+    series, or series that have become identical - the units have converged and
+    the regression, log(H_1/0), is undefined: ``t`` is +inf, ``coef`` and ``se``
+    NaN and ``note`` says why.  A constant cross-section in the first period or
+    inside the regression window but not in the last (units that met and parted
+    again) leaves the test undefined: ``t`` is NaN, which counts as not
+    converging, with a ``note``.
+
+    ``alpha`` (the old name of ``speed``) is deprecated: in Nanbei ``alpha`` means a
+    significance level.
     """
 
     coef: float
@@ -94,6 +132,11 @@ class LogTResult:
     n_obs: int
     bandwidth: float
     critical: float = CRITICAL
+    note: str | None = None
+    H: np.ndarray | None = field(default=None, compare=False)
+    periods: tuple = field(default=(), compare=False)
+
+    _name = "Phillips-Sul log t test"
 
     @property
     def converges(self) -> bool:
@@ -101,16 +144,26 @@ class LogTResult:
         return bool(self.t > self.critical)
 
     @property
-    def alpha(self) -> float:
-        """Speed of convergence ``alpha = b / 2``."""
+    def speed(self) -> float:
+        """Speed of convergence ``b / 2`` (Phillips and Sul's alpha)."""
         return self.coef / 2.0
 
-    def __repr__(self) -> str:
-        verdict = "convergence not rejected" if self.converges else "convergence rejected"
-        return (
-            f"LogTResult(b={self.coef:.4f}, se={self.se:.4f}, t={self.t:.3f}; "
-            f"{verdict} at t > {self.critical}; {self.n_units} units, {self.n_obs} periods)"
-        )
+    alpha = deprecated_alias("speed", "alpha")
+
+    @property
+    def p_value(self) -> float:
+        """One-sided p-value Phi(t) of H0: convergence (b >= 0)."""
+        return _one_sided_p(self.t)
+
+    @property
+    def conf_level(self) -> float:
+        return CONF_LEVEL
+
+    @property
+    def conf_int(self) -> tuple[float, float]:
+        """Two-sided ``conf_level`` interval b -+ z se (normal quantile z)."""
+        half = float(stats.norm.ppf(0.5 + CONF_LEVEL / 2)) * self.se
+        return (self.coef - half, self.coef + half)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,12 +171,64 @@ class LogTResult:
             "coef": self.coef,
             "se": self.se,
             "t": self.t,
+            "p_value": self.p_value,
             "converges": self.converges,
         }
 
+    def _row(self, term: str) -> dict[str, Any]:
+        lo, hi = self.conf_int
+        return {"term": term, "estimate": self.coef, "std_error": self.se, "statistic": self.t,
+                "p_value": self.p_value, "conf_low": lo, "conf_high": hi, "n_obs": self.n_obs,
+                "n_units": self.n_units, "converges": self.converges}
 
-@dataclass
-class ClubsResult:
+    def tidy(self) -> pd.DataFrame:
+        """One row ``log_t``: b, its HAC standard error, t, the one-sided p-value and
+        the interval of the class docstring; ``n_obs`` = periods in the regression,
+        extra columns ``n_units`` and ``converges``."""
+        return tidy_frame([self._row("log_t")])
+
+    def summary(self) -> Summary:
+        verdict = "not rejected" if self.converges else "rejected"
+        table = self.tidy().set_index("term")
+        table["intercept"] = self.intercept
+        table["bandwidth"] = self.bandwidth
+        notes = [f"convergence {verdict} at t > {self.critical} (one-sided; p_value = Phi(t)); "
+                 f"two-sided {self.conf_level:.0%} interval of b with the HAC standard error"]
+        if self.note:
+            notes.append(self.note)
+        return Summary(f"Phillips-Sul log t test: {self.n_units} units, {self.n_obs} periods",
+                       [("log(H_1/H_t) - 2 log log t = a + b log t", table)], notes)
+
+    def _plot(self, ax, labels, lang):
+        """The log t regression: its dependent variable against log t, with the fit."""
+        if self.H is None:
+            ax.text(0.5, 0.5, "H_t not stored", ha="center", transform=ax.transAxes)
+            return
+        H = np.asarray(self.H, dtype=float)
+        T = len(H)
+        t_idx = np.arange(T - self.n_obs + 1, T + 1, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log(H[0] / H[t_idx.astype(int) - 1]) - 2 * np.log(np.log(t_idx))
+        x = np.log(t_idx)
+        ax.plot(x, y, "o", ms=3, color="#1b6ca8",
+                label=label_text(lang, "log(H1/Ht) - 2 log log t", "log(H1/Ht) - 2 log log t"))
+        if np.isfinite(self.coef):
+            ax.plot(x, self.intercept + self.coef * x, color="#c8553d",
+                    label=f"b = {self.coef:.3f}, t = {self.t:.2f}")
+        if self.periods:
+            step = max(1, len(x) // 6)
+            ax.set_xticks(x[::step])
+            ax.set_xticklabels([str(self.periods[int(i) - 1]) for i in t_idx[::step]])
+        ax.set_xlabel(label_text(lang, "log t (period)", "log t (时期)"))
+        ax.set_title(label_text(lang, f"Phillips-Sul log t regression ({self.n_units} units)",
+                                f"Phillips-Sul log t 回归 ({self.n_units} 个单位)"))
+        if self.note:
+            ax.text(0.02, 0.02, self.note[:90], transform=ax.transAxes, fontsize=7)
+        ax.legend(frameon=False, fontsize=8)
+
+
+@dataclass(repr=False, eq=False)
+class ClubsResult(Result):
     """Outcome of :func:`clubs`.
 
     Attributes
@@ -145,6 +250,7 @@ class ClubsResult:
     order : all units in the sorting order used by the algorithm.
     data : the (log, filtered) wide panel, units x periods, the test ran on.
     settings : the options used.
+    notes : remarks (identical units).
     """
 
     log_t: LogTResult
@@ -159,36 +265,21 @@ class ClubsResult:
     data: pd.DataFrame = field(repr=False)
     settings: dict[str, Any] = field(default_factory=dict)
     absorbed: list[list[Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    _name = "Phillips-Sul club convergence"
 
     @property
     def n_clubs(self) -> int:
         return len(self.clubs)
 
-    def __repr__(self) -> str:
-        s = self.settings
-        n_units, n_periods = self.data.shape
-        lines = [
-            f"Phillips-Sul club convergence: {n_units} units x {n_periods} periods "
-            f"(HP lambda={s.get('hp_lambda')}, trim={s.get('trim'):.3g}, hac={s.get('hac')!r}, "
-            f"c*={s.get('cstar')}, merge={s.get('merge')!r})",
-            f"  full panel: {self.log_t!r}",
-        ]
-        for i, (members, res) in enumerate(zip(self.clubs, self.club_log_t, strict=True), 1):
-            shown = ", ".join(map(str, members[:6])) + (", ..." if len(members) > 6 else "")
-            lines.append(
-                f"  club {i}: {len(members)} units, b={res.coef:.3f}, t={res.t:.2f}  [{shown}]"
-            )
-        shown = ", ".join(map(str, self.divergent[:6])) + (
-            ", ..." if len(self.divergent) > 6 else ""
-        )
-        lines.append(f"  divergent: {len(self.divergent)} units  [{shown}]")
-        return "\n".join(lines)
-
-    def summary(self) -> pd.DataFrame:
+    def log_t_table(self) -> pd.DataFrame:
         """One row per test: the full panel, each final club and the divergent group.
 
-        Columns: ``n_units``, ``coef``, ``se``, ``t``, ``converges`` and, for
-        clubs, ``merged_from`` (initial clubs it joins).
+        Columns: ``n_units``, ``coef``, ``se``, ``t``, ``p_value`` (one-sided),
+        ``converges`` and, for clubs, ``merged_from`` (initial clubs it joins).
+        (This table was returned by ``summary()`` before ``summary()`` became the
+        common :class:`nanbei.results.Summary`.)
         """
         rows = {"full panel": {**self.log_t.to_dict(), "merged_from": ""}}
         for i, (res, src) in enumerate(zip(self.club_log_t, self.merged_from, strict=True), 1):
@@ -198,12 +289,58 @@ class ClubsResult:
             "coef": np.nan,
             "se": np.nan,
             "t": np.nan,
+            "p_value": np.nan,
             "converges": pd.NA,
             "merged_from": "",
         }
         out = pd.DataFrame.from_dict(rows, orient="index")
         out["n_units"] = out["n_units"].astype(int)
         return out
+
+    def tidy(self) -> pd.DataFrame:
+        """Rows ``full panel``, ``club 1``, ... (log t coefficient b, HAC standard error,
+        t, one-sided p-value, interval as :class:`LogTResult`; ``n_obs`` = periods in
+        the regression) and, if any unit diverges, ``divergent`` (no test; NaN).  Extra columns
+        ``n_units``, ``converges`` and ``merged_from``."""
+        rows = [{**self.log_t._row("full panel"), "merged_from": ""}]
+        for i, (res, src) in enumerate(zip(self.club_log_t, self.merged_from, strict=True), 1):
+            rows.append({**res._row(f"club {i}"), "merged_from": ",".join(map(str, src))})
+        if self.divergent:
+            rows.append({"term": "divergent", "n_units": len(self.divergent),
+                         "converges": None, "merged_from": ""})
+        return tidy_frame(rows)
+
+    def summary(self, labels=None, lang: str = "en", max_members: int = 12) -> Summary:
+        """Tests (one row per club) and members (names via
+        :func:`nanbei.results.unit_label`, at most ``max_members`` shown per club)."""
+        s = self.settings
+        n_units, n_periods = self.data.shape
+        title = (f"Phillips-Sul club convergence: {n_units} units x {n_periods} periods")
+        tests = self.tidy().set_index("term")
+        tests["converges"] = tests["converges"].map(
+            lambda v: "" if v is None or pd.isna(v) else ("yes" if v else "no"))
+
+        def names(members):
+            shown = [unit_label(u, labels, lang) for u in members[:max_members]]
+            more = f", ... ({len(members) - max_members} more)" if len(members) > max_members else ""
+            return ", ".join(shown) + more
+
+        groups = {f"club {i}": m for i, m in enumerate(self.clubs, 1)}
+        if self.divergent:
+            groups["divergent"] = self.divergent
+        members = pd.DataFrame({"n_units": [len(m) for m in groups.values()],
+                                "members": [names(m) for m in groups.values()]},
+                               index=pd.Index(list(groups), name="group"))
+        notes = [
+            f"settings: HP lambda={s.get('hp_lambda')}, trim={s.get('trim', float('nan')):.3g}, "
+            f"hac={s.get('hac')!r}, c*={s.get('cstar')}, merge={s.get('merge')!r}, "
+            f"critical={s.get('critical')}",
+            f"estimate = b of log(H_1/H_t) - 2 log log t = a + b log t; convergence is rejected "
+            f"when t < {self.log_t.critical} (p_value = Phi(t), one-sided); two-sided "
+            f"{self.log_t.conf_level:.0%} intervals of b with the HAC standard error",
+            *self.notes,
+        ]
+        return Summary(title, [("Log t tests", tests), ("Members", members)], notes)
 
     def transition_paths(self, kind: str = "unit") -> pd.DataFrame:
         """Relative transition paths ``h_it = X_it / mean_j X_jt`` (mean over all units).
@@ -234,6 +371,44 @@ class ClubsResult:
         club = pd.array([club_of.get(u) for u in self.order], dtype="Int64")
         label = [f"club {club_of[u]}" if u in club_of else "divergent" for u in self.order]
         return pd.DataFrame({"club": club, "label": label}, index=idx)
+
+    def _plot(self, ax, labels, lang, annotate: bool | None = None):
+        """Relative transition paths: every unit (thin, coloured by club) and each
+        club's average (thick); units are named at the end of their path when there
+        are at most 30 (``annotate`` overrides)."""
+        import matplotlib as mpl
+
+        h = self.transition_paths("unit")
+        club_of = self.to_frame()["label"]
+        groups = [f"club {i}" for i in range(1, self.n_clubs + 1)]
+        if self.divergent:
+            groups.append("divergent")
+        cmap = mpl.colormaps["tab10"]
+        colour = {g: ("#7f7f7f" if g == "divergent" else cmap(i % 10))
+                  for i, g in enumerate(groups)}
+        x = list(h.columns)
+        for u, path in h.iterrows():
+            ax.plot(x, path.to_numpy(), color=colour[club_of.loc[u]], lw=0.7, alpha=0.5)
+        means = self.transition_paths("club")
+        for g, path in means.iterrows():
+            name = g if lang == "en" else g.replace("club", "俱乐部").replace("divergent", "发散")
+            ax.plot(x, path.to_numpy(), color=colour[g], lw=2.5,
+                    label=f"{name} ({len(club_of[club_of == g])})")
+        if annotate if annotate is not None else len(h) <= 30:
+            for u, path in h.iterrows():
+                ax.annotate(unit_label(u, labels, lang), (x[-1], path.iloc[-1]), fontsize=7,
+                            xytext=(3, 0), textcoords="offset points", va="center")
+        ax.axhline(1, color="grey", lw=0.8)
+        if pd.api.types.is_numeric_dtype(h.columns):
+            from nanbei.plotting import year_axis
+
+            year_axis(ax)
+        ax.set_ylabel(label_text(lang, "relative transition path h_it", "相对转移路径 h_it"))
+        ax.set_title(label_text(lang, f"Phillips-Sul clubs: {self.n_clubs} club(s), "
+                                      f"{len(self.divergent)} divergent",
+                                f"Phillips-Sul 俱乐部收敛：{self.n_clubs} 个俱乐部，"
+                                f"{len(self.divergent)} 个发散"))
+        ax.legend(frameon=False, fontsize=8)
 
 
 # --------------------------------------------------------------------------
@@ -283,14 +458,31 @@ def _regression_periods(n_periods: int, trim: float) -> np.ndarray:
 
 
 def _log_t_from_H(H: np.ndarray, trim: float, hac: str, n_units: int) -> LogTResult:
-    """Fit the log t regression on a cross-sectional variance path ``H``."""
+    """Fit the log t regression on a cross-sectional variance path ``H``.
+
+    Constant cross-sections (sqrt(H_t) <= CV_TOL) make log(H_1/H_t) undefined; see
+    :class:`LogTResult` for how they are reported.
+    """
     n_periods = len(H)
     t_idx = _regression_periods(n_periods, trim)
     n = len(t_idx)
-    if not (np.all(np.isfinite(H)) and np.all(H > 0)):
-        # identical paths (H_t = 0) leave the regression undefined
+    flat = ~(np.sqrt(np.maximum(H, 0.0)) > CV_TOL)  # also True for NaN
+    reg = t_idx.astype(int) - 1
+    if flat[-1]:
         nan = float("nan")
-        return LogTResult(nan, nan, nan, nan, n_units, n, nan)
+        moving = np.flatnonzero(~flat)
+        since = int(moving[-1]) + 2 if len(moving) else 1  # 1-based first period of the run
+        return LogTResult(nan, nan, math.inf, nan, n_units, n, nan, note=(
+            f"the {n_units} units are identical (relative dispersion sqrt(H_t) <= {CV_TOL:g}) "
+            f"from period {since} of {n_periods} through the last: they have converged; the "
+            "log t regression is undefined (log of H_1/0), so t is set to +inf"))
+    if flat[0] or flat[reg].any():
+        nan = float("nan")
+        where = (np.flatnonzero(flat) + 1).tolist()
+        return LogTResult(nan, nan, nan, nan, n_units, n, nan, note=(
+            f"the {n_units} units are identical (sqrt(H_t) <= {CV_TOL:g}) in period(s) "
+            f"{where[:5]} of {n_periods} but differ in the last: the log t regression is "
+            "undefined (log of 0) and convergence is not accepted (t = NaN)"))
     log_t = np.log(t_idx)
     y = np.log(H[0] / H[t_idx.astype(int) - 1]) - 2.0 * np.log(log_t)
     X = np.column_stack([np.ones(n), log_t])
@@ -453,8 +645,10 @@ def log_t_test(
         trim=trim,
         what="log_t_test",
     )
-    res = _log_t_from_H(_H(X.to_numpy()), trim, hac, X.shape[0])
-    return LogTResult(**{**res.__dict__, "critical": critical})
+    H = _H(X.to_numpy())
+    res = _log_t_from_H(H, trim, hac, X.shape[0])
+    return LogTResult(**{**res.__dict__, "critical": critical, "H": H,
+                         "periods": tuple(X.columns)})
 
 
 def _check_hac(hac: str, what: str) -> None:
@@ -465,13 +659,17 @@ def _check_hac(hac: str, what: str) -> None:
 class _Engine:
     """Runs log t regressions on row subsets of one (sorted) matrix."""
 
-    def __init__(self, X: np.ndarray, trim: float, hac: str, critical: float):
+    def __init__(self, X: np.ndarray, trim: float, hac: str, critical: float,
+                 periods: tuple = ()):
         self.X, self.trim, self.hac, self.critical = X, trim, hac, critical
+        self.periods = periods
 
     def test(self, rows: Sequence[int]) -> LogTResult:
         rows = list(rows)
-        res = _log_t_from_H(_H(self.X[rows]), self.trim, self.hac, len(rows))
-        return LogTResult(**{**res.__dict__, "critical": self.critical})
+        H = _H(self.X[rows])
+        res = _log_t_from_H(H, self.trim, self.hac, len(rows))
+        return LogTResult(**{**res.__dict__, "critical": self.critical, "H": H,
+                             "periods": self.periods})
 
     def passes(self, res: LogTResult) -> bool:
         return bool(res.t > self.critical)
@@ -660,8 +858,15 @@ def clubs(
     Returns
     -------
     ClubsResult with ``log_t`` (whole panel), ``clubs`` (lists of units,
-    highest club first), ``divergent``, ``club_log_t`` and ``to_frame()`` /
-    ``summary()``.
+    highest club first), ``divergent``, ``club_log_t``, ``to_frame()``
+    (membership), ``log_t_table()`` and the common ``summary()`` / ``tidy()`` /
+    ``plot()``.
+
+    Identical series: if the units' (filtered) series are identical - the
+    cross-section is constant, sqrt(H_t) <= ``CV_TOL`` (1e-10), in the last period
+    - they have converged by definition, so the result is one club with every
+    unit, ``log_t.t`` = +inf and a note (the log t regression itself, log of
+    H_1/0, is undefined).  See :class:`LogTResult` for partly identical paths.
 
     Raises
     ------
@@ -696,7 +901,7 @@ def clubs(
     order = np.argsort(-key, kind="stable")
     X = data.to_numpy()[order]
     labels = list(data.index[order])
-    engine = _Engine(X, trim, hac, critical)
+    engine = _Engine(X, trim, hac, critical, tuple(data.columns))
 
     full = engine.test(range(n_units))
     remaining = list(range(n_units))
@@ -741,8 +946,12 @@ def clubs(
         initial_tests[p[0]] if len(p) == 1 and not extra else engine.test(rows)
         for p, rows, extra in zip(parts, final_rows, absorbed, strict=True)
     ]
+    notes = [f"full panel: {full.note}"] if full.note else []
+    notes += [f"club {i}: {res.note}" for i, res in enumerate(final_tests, 1)
+              if res.note and res is not full and res.note != full.note]
     return ClubsResult(
         log_t=full,
+        notes=notes,
         clubs=[names(r) for r in final_rows],
         divergent=names(divergent),
         club_log_t=final_tests,

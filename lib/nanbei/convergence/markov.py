@@ -19,20 +19,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from nanbei.convergence._common import check_alpha, label_text
 from nanbei.panel import check_panel
+from nanbei.results import Result, Summary, tidy_frame, unit_label
 
 __all__ = ["MarkovResult", "markov"]
 
 
-@dataclass(repr=False)
-class MarkovResult:
+@dataclass(repr=False, eq=False)
+class MarkovResult(Result):
     """Discrete Markov chain of distribution dynamics (see :func:`markov`).
 
     Attributes
     ----------
     transitions : (k x k) DataFrame of counts, rows = class in t, columns = class in t+1.
-    p : row-stochastic transition probability matrix (DataFrame).
+    p : row-stochastic transition probability matrix (DataFrame; the name follows giddy's
+        ``Markov.p`` - it is not a p-value).
     steady_state : ergodic distribution over the classes (Series).
     mobility : Shorrocks index (k - trace P) / (k - 1); 0 = nobody moves.
     class_bounds : DataFrame indexed by period with the upper bound of each class in
@@ -41,7 +45,14 @@ class MarkovResult:
     classes : Series of class labels 0..k-1 indexed by (unit, time).
     k, method, n_units, n_periods : settings and panel size.
     relative_bounds : for "pooled", the upper bounds on the value / period-mean scale.
+    alpha : significance level of the intervals in ``tidy()``.
     notes : warnings (empty classes, non-unique steady state).
+
+    Standard errors (``tidy()``) treat the observed transitions out of each class as
+    independent multinomial draws given the class (Anderson and Goodman 1957), the
+    maximum-likelihood theory of a homogeneous Markov chain.  Transitions of
+    neighbouring units or consecutive years are not independent in regional data,
+    so read the intervals as lower bounds on the uncertainty.
     """
 
     transitions: pd.DataFrame
@@ -56,6 +67,14 @@ class MarkovResult:
     n_periods: int
     relative_bounds: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    alpha: float = 0.05
+
+    _name = "Markov chain"
+
+    @property
+    def n_obs(self) -> int:
+        """Number of observed transitions, n_units x (n_periods - 1)."""
+        return int(self.transitions.to_numpy().sum())
 
     def to_frame(self) -> pd.DataFrame:
         """Transition probabilities with the row counts and the steady state appended."""
@@ -64,26 +83,139 @@ class MarkovResult:
         out["steady_state"] = self.steady_state
         return out
 
-    def summary(self) -> str:
-        """Readable multi-line summary."""
-        with pd.option_context("display.float_format", "{:.3f}".format,
-                               "display.width", 120):
-            lines = [
-                f"Markov chain, k={self.k} classes ({self.method}), {self.n_units} units x "
-                f"{self.n_periods} periods, {int(self.transitions.to_numpy().sum())} transitions",
-                "Transition probabilities (rows: class in t, columns: class in t+1):",
-                self.p.to_string(),
-                "Steady state: " + ", ".join(f"{v:.3f}" for v in self.steady_state),
-                f"Shorrocks mobility: {self.mobility:.4f}",
-            ]
-        lines += [f"note: {n}" for n in self.notes]
-        return "\n".join(lines)
+    # --- standard errors --------------------------------------------------------------
+    def _row_counts(self) -> np.ndarray:
+        return self.transitions.to_numpy().sum(axis=1).astype(float)
 
-    def __repr__(self) -> str:
-        ss = ", ".join(f"{v:.3f}" for v in self.steady_state)
-        return (f"MarkovResult(k={self.k}, method={self.method!r}, n_units={self.n_units}, "
-                f"n_periods={self.n_periods}, mobility={self.mobility:.4f}, "
-                f"steady_state=[{ss}])")
+    def p_std_error(self) -> pd.DataFrame:
+        """Standard errors sqrt(p_ij (1 - p_ij) / n_i) of the transition probabilities
+        (NaN for classes never left from, whose rows are imposed)."""
+        P = self.p.to_numpy()
+        n = self._row_counts()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            se = np.sqrt(P * (1 - P) / n[:, None])
+        se[n == 0] = np.nan
+        return pd.DataFrame(se, index=self.p.index, columns=self.p.columns)
+
+    def steady_state_std_error(self) -> pd.Series:
+        """Delta-method standard errors of the steady state.
+
+        A perturbation E of P (rows summing to 0) moves the stationary distribution
+        by d pi = pi E Z with Z = (I - P + 1 pi)^-1, the fundamental matrix
+        (Kemeny and Snell 1960; Schweitzer 1968).  With independent multinomial rows,
+        Cov(p_il, p_im) = (p_il [l = m] - p_il p_im) / n_i, this gives
+
+            Var(pi_j) = sum_i pi_i^2 / n_i [sum_l p_il Z_lj^2 - (sum_l p_il Z_lj)^2].
+
+        NaN when the steady state is not unique (a reducible chain).
+        """
+        P = self.p.to_numpy()
+        pi = self.steady_state.to_numpy()
+        n = self._row_counts()
+        k = self.k
+        if any("not unique" in note for note in self.notes):
+            return pd.Series(np.nan, index=self.steady_state.index, name="std_error")
+        try:
+            Z = np.linalg.inv(np.eye(k) - P + np.outer(np.ones(k), pi))
+        except np.linalg.LinAlgError:
+            return pd.Series(np.nan, index=self.steady_state.index, name="std_error")
+        pz2 = P @ Z**2  # (i, j): sum_l p_il Z_lj^2
+        pz = P @ Z  # (i, j): sum_l p_il Z_lj
+        w = np.divide(pi**2, n, out=np.zeros(k), where=n > 0)
+        var = w @ (pz2 - pz**2)
+        return pd.Series(np.sqrt(np.clip(var, 0, None)), index=self.steady_state.index,
+                         name="std_error")
+
+    def mobility_std_error(self) -> float:
+        """Delta-method standard error of the Shorrocks index,
+        sqrt(sum_i p_ii (1 - p_ii) / n_i) / (k - 1) (rows never left from are fixed)."""
+        d = np.diag(self.p.to_numpy())
+        n = self._row_counts()
+        var = np.sum(np.divide(d * (1 - d), n, out=np.zeros(self.k), where=n > 0))
+        return float(np.sqrt(var) / (self.k - 1))
+
+    # --- common result surface --------------------------------------------------------
+    def tidy(self) -> pd.DataFrame:
+        """Rows ``mobility``, ``steady_state[j]`` and ``p[i->j]`` (every transition
+        probability), with standard errors and ``1 - alpha`` intervals: Wilson score
+        intervals for the transition probabilities (``n_obs`` = transitions out of
+        class i), normal intervals clipped to the admissible range for the steady
+        state and the mobility index (``n_obs`` = all transitions).  Extra columns
+        ``from_class`` and ``to_class``; ``count`` = observed moves i -> j."""
+        z = float(stats.norm.ppf(1 - self.alpha / 2))
+        total = self.n_obs
+        rows = []
+        m_se = self.mobility_std_error()
+        rows.append({"term": "mobility", "estimate": self.mobility, "std_error": m_se,
+                     "conf_low": max(0.0, self.mobility - z * m_se),
+                     "conf_high": min(self.k / (self.k - 1), self.mobility + z * m_se),
+                     "n_obs": total})
+        ss_se = self.steady_state_std_error()
+        for j, v in self.steady_state.items():
+            se = float(ss_se.loc[j])
+            rows.append({"term": f"steady_state[{j}]", "estimate": float(v), "std_error": se,
+                         "conf_low": max(0.0, v - z * se), "conf_high": min(1.0, v + z * se),
+                         "n_obs": total, "to_class": j})
+        P = self.p.to_numpy()
+        C = self.transitions.to_numpy()
+        n = self._row_counts()
+        se = self.p_std_error().to_numpy()
+        for i in range(self.k):
+            for j in range(self.k):
+                lo, hi = _wilson(P[i, j], n[i], z)
+                rows.append({"term": f"p[{i}->{j}]", "estimate": P[i, j],
+                             "std_error": se[i, j], "conf_low": lo, "conf_high": hi,
+                             "n_obs": int(n[i]), "from_class": i, "to_class": j,
+                             "count": int(C[i, j])})
+        return tidy_frame(rows)
+
+    def summary(self) -> Summary:
+        title = (f"Markov chain, k={self.k} classes ({self.method}), {self.n_units} units x "
+                 f"{self.n_periods} periods, {self.n_obs} transitions")
+        tidy = self.tidy().set_index("term")
+        stats_rows = tidy.loc[["mobility", *[f"steady_state[{j}]" for j in range(self.k)]],
+                              ["estimate", "std_error", "conf_low", "conf_high", "n_obs"]]
+        notes = [f"{1 - self.alpha:.0%} intervals; standard errors treat transitions as "
+                 "independent given the class (Anderson-Goodman), which understates the "
+                 "uncertainty when neighbouring units or years move together",
+                 "mobility: Shorrocks (k - trace P) / (k - 1); 0 = nobody changes class",
+                 *self.notes]
+        return Summary(title, [
+            ("Transition probabilities (rows: class in t, columns: class in t+1)",
+             self.to_frame()),
+            ("Standard errors of the transition probabilities", self.p_std_error()),
+            ("Mobility and steady state", stats_rows)], notes)
+
+    def _plot(self, ax, labels, lang, annotate: bool = True):
+        """Heat map of the transition probabilities (rows: class in t)."""
+        P = self.p.to_numpy()
+        im = ax.imshow(P, vmin=0, vmax=1, cmap="Blues")
+        if annotate:
+            for i in range(self.k):
+                for j in range(self.k):
+                    ax.text(j, i, f"{P[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                            color="white" if P[i, j] > 0.6 else "black")
+        ticks = list(range(self.k))
+        ax.set_xticks(ticks)
+        ax.set_yticks(ticks)
+        ax.set_xticklabels([unit_label(j, labels, lang) if labels else str(j) for j in ticks])
+        ax.set_yticklabels([unit_label(j, labels, lang) if labels else str(j) for j in ticks])
+        ax.set_xlabel(label_text(lang, "class in t+1", "t+1期类别"))
+        ax.set_ylabel(label_text(lang, "class in t", "t期类别"))
+        ax.set_title(label_text(lang, f"Transition probabilities ({self.method} classes, "
+                                      f"mobility {self.mobility:.3f})",
+                                f"转移概率矩阵 (流动性 {self.mobility:.3f})"))
+        ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+
+
+def _wilson(p: float, n: float, z: float) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion p out of n (NaN when n = 0)."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    z2n = z * z / n
+    centre = (p + z2n / 2) / (1 + z2n)
+    half = z / (1 + z2n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
 def _quantile_bounds(y: np.ndarray, k: int) -> np.ndarray:
@@ -131,6 +263,7 @@ def markov(
     value: str,
     k: int = 5,
     classes: str = "per_period",
+    alpha: float = 0.05,
 ) -> MarkovResult:
     """Discrete Markov chain of the cross-sectional distribution of ``value``.
 
@@ -153,6 +286,7 @@ def markov(
 
         Class j holds values in (bound_(j-1), bound_j], bounds at the j/k
         quantiles by linear interpolation (mapclassify's convention).
+    alpha : significance level of the intervals in ``tidy()`` (``1 - alpha`` coverage).
 
     Returns
     -------
@@ -163,10 +297,11 @@ def markov(
     Raises
     ------
     ValueError for unknown columns or ``classes``, duplicate rows, missing values,
-    unbalanced panels, fewer than k units or 2 periods, or so many ties that k
-    distinct quantile bounds cannot be formed.
+    unbalanced panels, fewer than k units or 2 periods, so many ties that k
+    distinct quantile bounds cannot be formed, or ``alpha`` outside (0, 1).
     """
     what = "markov"
+    alpha = check_alpha(alpha, what)
     if classes not in ("per_period", "pooled"):
         raise ValueError(f"{what}: classes must be 'per_period' or 'pooled', got {classes!r}")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
@@ -229,4 +364,5 @@ def markov(
         n_periods=T,
         relative_bounds=rel,
         notes=notes,
+        alpha=alpha,
     )

@@ -16,12 +16,159 @@ check every unweighted index against ``inequality`` on the libpysal Mexico data.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from nanbei.convergence._common import label_text
 from nanbei.panel import check_panel
+from nanbei.results import Result, Summary, tidy_frame, unit_label
 
-__all__ = ["sigma"]
+__all__ = ["SigmaResult", "sigma"]
+
+#: Plain-language definitions of the columns of :attr:`SigmaResult.table`.
+MEASURES = {
+    "n": "number of units observed",
+    "cv": "coefficient of variation (population sd over the mean)",
+    "sd_log": "population sd of ln(value)",
+    "gini": "Gini coefficient (no n/(n-1) correction)",
+    "theil": "Theil T",
+    "max_min": "ratio of the largest to the smallest value",
+    "cv_w": "weighted coefficient of variation (Williamson)",
+    "gini_w": "weighted Gini coefficient",
+    "theil_w": "weighted Theil T",
+    "theil_between": "between-group part of Theil T",
+    "theil_within": "within-group part of Theil T",
+    "theil_between_w": "between-group part of the weighted Theil T",
+    "theil_within_w": "within-group part of the weighted Theil T",
+}
+
+
+@dataclass(repr=False, eq=False)
+class SigmaResult(Result):
+    """Dispersion and inequality of a value in every period (see :func:`sigma`).
+
+    The numbers are in :attr:`table`, a DataFrame indexed by period with one
+    column per measure (``n``, ``cv``, ``sd_log``, ``gini``, ``theil``,
+    ``max_min`` and, when requested, the weighted and decomposed forms).  For
+    convenience the result also answers the DataFrame look-ups used on
+    sigma tables - ``res["cv"]``, ``res[["cv", "gini"]]``, ``res.loc[...]``,
+    ``res.iloc[...]``, ``res.index``, ``res.columns`` and ``len(res)`` - by
+    passing them to :attr:`table`; anything else (arithmetic, ``.plot``,
+    ``.equals``) is done on ``res.table``.
+
+    The indices describe the observed cross-section (typically every city of
+    the region, i.e. the population rather than a sample), so ``tidy()`` has no
+    standard errors, p-values or confidence intervals: they are NaN by design.
+
+    Attributes
+    ----------
+    table : DataFrame indexed by period (see :func:`sigma` for the columns).
+    unit, time, value, weight, group : the column names used.
+    groups : the group labels of the Theil decomposition (empty without ``group``).
+    """
+
+    table: pd.DataFrame
+    unit: str
+    time: str
+    value: str
+    weight: str | None = None
+    group: str | None = None
+    groups: tuple = ()
+
+    _name = "Sigma convergence"
+
+    # --- DataFrame-like access (delegated to ``table``) -----------------------------
+    def __getitem__(self, key):
+        return self.table[key]
+
+    @property
+    def loc(self):
+        return self.table.loc
+
+    @property
+    def iloc(self):
+        return self.table.iloc
+
+    @property
+    def index(self) -> pd.Index:
+        return self.table.index
+
+    @property
+    def columns(self) -> pd.Index:
+        return self.table.columns
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __iter__(self):
+        return iter(self.table)  # column names, as a DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of :attr:`table`."""
+        return self.table.copy()
+
+    # --- common result surface --------------------------------------------------------
+    @property
+    def measures(self) -> list[str]:
+        """The dispersion columns of :attr:`table` (all but ``n``)."""
+        return [c for c in self.table.columns if c != "n"]
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per measure and period: ``term`` is ``"<measure>[<period>]"``,
+        ``estimate`` its value and ``n_obs`` the number of units observed in that
+        period; extra columns ``measure`` and ``period``.  No sampling inference
+        (std_error, statistic, p_value, conf_low, conf_high are NaN; see the class
+        docstring)."""
+        rows = []
+        n = self.table["n"]
+        for measure in self.measures:
+            for period, v in self.table[measure].items():
+                rows.append({"term": f"{measure}[{period}]", "estimate": float(v),
+                             "n_obs": int(n.loc[period]), "measure": measure,
+                             "period": period})
+        return tidy_frame(rows)
+
+    def summary(self) -> Summary:
+        first, last = self.table.index[0], self.table.index[-1]
+        title = (f"Sigma convergence of {self.value}: {len(self.table)} periods "
+                 f"({first}-{last})")
+        notes = ["; ".join(f"{c}: {MEASURES[c]}" for c in self.table.columns if c in MEASURES)]
+        if self.weight is not None:
+            notes.append(f"weighted measures (suffix _w) use '{self.weight}' as weights")
+        if self.group is not None:
+            notes.append(f"Theil decomposition by '{self.group}' ({len(self.groups)} groups): "
+                         "between + within = total")
+        if self.table["n"].nunique() > 1:
+            notes.append(f"unbalanced: {self.table['n'].min()} to {self.table['n'].max()} units "
+                         "per period; compare periods with equal n when composition matters")
+        notes.append("descriptive indices of the observed cross-section: no standard errors "
+                     "or confidence intervals")
+        return Summary(title, [("Dispersion by period", self.table)], notes)
+
+    def _plot(self, ax, labels, lang, measures=None):
+        """Paths of the dispersion measures over the periods; ``measures`` picks the
+        columns (default: cv, sd_log, gini, theil and their weighted forms).
+        ``labels`` may rename measures."""
+        default = ["cv", "sd_log", "gini", "theil", "cv_w", "gini_w", "theil_w"]
+        cols = list(measures) if measures is not None else [
+            c for c in default if c in self.table.columns]
+        unknown = sorted(set(cols) - set(self.measures))
+        if unknown:
+            raise ValueError(f"plot: unknown measure(s) {unknown}; available: {self.measures}")
+        for c in cols:
+            ax.plot(self.table.index, self.table[c], ls="--" if c.endswith("_w") else "-",
+                    marker="o", ms=2.5, label=unit_label(c, labels, lang))
+        if pd.api.types.is_numeric_dtype(self.table.index):
+            from nanbei.plotting import year_axis
+
+            year_axis(ax)
+        ax.set_xlabel(label_text(lang, str(self.time), "时期"))
+        ax.set_ylabel(label_text(lang, "dispersion", "离散度"))
+        ax.set_title(label_text(lang, f"Sigma convergence of {self.value}",
+                                f"σ收敛：{self.value} 的离散度"))
+        ax.legend(frameon=False, fontsize=8)
 
 
 def _period_sums(tc: np.ndarray, x: np.ndarray, n_periods: int) -> np.ndarray:
@@ -98,7 +245,7 @@ def sigma(
     value: str,
     weight: str | None = None,
     group: str | None = None,
-) -> pd.DataFrame:
+) -> SigmaResult:
     """Cross-sectional dispersion and inequality of ``value`` in every period.
 
     A falling series is evidence of sigma convergence.  Each period uses the
@@ -119,7 +266,8 @@ def sigma(
 
     Returns
     -------
-    DataFrame indexed by period with columns
+    :class:`SigmaResult`, whose ``table`` is a DataFrame indexed by period with
+    columns
 
     ``n``        number of units observed;
     ``cv``       coefficient of variation, population sd (ddof=0) over the mean;
@@ -135,6 +283,7 @@ def sigma(
     (sum_i s_i ln(s_i / p_i), s_i = p_i y_i / sum_j p_j y_j, the income share);
     with ``group`` also ``theil_between`` + ``theil_within`` = ``theil`` (and
     ``theil_between_w`` + ``theil_within_w`` = ``theil_w`` when weighted).
+    ``res["cv"]``, ``res.loc[...]`` and ``res.index`` read ``res.table``.
 
     Raises
     ------
@@ -204,4 +353,5 @@ def sigma(
         if weight is not None:
             out["theil_between_w"], out["theil_within_w"] = _theil_split(
                 tc, gc, len(levels), y, p, T)
-    return out
+    return SigmaResult(table=out, unit=unit, time=time, value=value, weight=weight,
+                       group=group, groups=tuple(levels) if group is not None else ())

@@ -1,31 +1,52 @@
 """Policy-effect estimators for any long panel, with inference that stays honest with few clusters.
 
-* :func:`synthetic_control`       - Abadie-Diamond-Hainmueller synthetic control, placebos, leave-one-out;
+* :func:`synthetic_control`       - Abadie-Diamond-Hainmueller synthetic control, placebos (with a
+  placebo band as confidence intervals), leave-one-out;
 * :func:`staggered_did`           - Callaway-Sant'Anna group-time ATTs and their aggregations;
 * :func:`event_study`             - dynamic TWFE with binned endpoints, or Sun-Abraham;
 * :func:`wild_cluster_bootstrap`  - restricted/unrestricted wild cluster bootstrap for one coefficient;
-* :func:`randomization_inference` - permutation of treatment across comparison units.
+* :func:`randomization_inference` - permutation of treatment across comparison units, with a
+  confidence interval by test inversion;
+* :func:`verdict`                 - the sentence saying which tests reject a zero effect.
+
+Every result derives from :class:`nanbei.results.Result`: ``summary()`` (text, HTML, LaTeX),
+``tidy()`` (the columns of :data:`nanbei.results.TIDY_COLUMNS`) and ``plot(ax=None,
+labels=None, lang="en")``.  Draw counts are limited to ``MIN_DRAWS``..``MAX_DRAWS``.
 """
 
-from nanbei.effects.did import StaggeredDiDResult, staggered_did
+from nanbei.effects._common import MAX_DRAWS, MIN_DRAWS, verdict
+from nanbei.effects.did import DiDAggregate, StaggeredDiDResult, staggered_did
 from nanbei.effects.event_study import EventStudyResult, event_study
 from nanbei.effects.inference import (
     RandomizationResult,
     WildBootstrapResult,
+    parse_formula,
     randomization_inference,
     wild_cluster_bootstrap,
 )
-from nanbei.effects.synth import SyntheticControlResult, synthetic_control
+from nanbei.effects.synth import (
+    LeaveOneOutResult,
+    PlaceboSpaceResult,
+    SyntheticControlResult,
+    synthetic_control,
+)
 
 __all__ = [
+    "MAX_DRAWS",
+    "MIN_DRAWS",
+    "DiDAggregate",
     "EventStudyResult",
+    "LeaveOneOutResult",
+    "PlaceboSpaceResult",
     "RandomizationResult",
     "StaggeredDiDResult",
     "SyntheticControlResult",
     "WildBootstrapResult",
     "event_study",
+    "parse_formula",
     "randomization_inference",
     "staggered_did",
     "synthetic_control",
+    "verdict",
     "wild_cluster_bootstrap",
 ]

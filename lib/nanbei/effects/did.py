@@ -47,7 +47,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from nanbei.effects._common import check_draws, normal_p
 from nanbei.panel import check_panel
+from nanbei.results import Result, Summary, tidy_frame
 
 __all__ = [
     "StaggeredDiDResult",
@@ -63,6 +65,10 @@ _KINDS = ("simple", "group", "dynamic", "calendar")
 # R did reports a standard error below this as NA (it is numerically zero,
 # e.g. the reference cell ATT(g, g-1) = 0 under a universal base period).
 _SE_ZERO = np.sqrt(np.finfo(float).eps) * 10
+# The multiplier bootstrap keeps every draw of every column (for the interquartile-range
+# standard errors and the sup-t critical value): n_boot x columns is capped at this many
+# float64 values (200 MB).
+_MAX_BOOT_VALUES = 25_000_000
 # Propensity scores of controls at or above this level get zero weight
 # (DRDID's default ``trim.level``); scores are capped at 1 - 1e-6.
 _TRIM_LEVEL = 0.995
@@ -73,8 +79,12 @@ _TRIM_LEVEL = 0.995
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class DiDAggregate:
+_TERM_PREFIX = {"group": "g", "dynamic": "e", "calendar": "t"}
+_PRE_COLOR, _POST_COLOR = "#c8553d", "#1b6ca8"
+
+
+@dataclass(repr=False)
+class DiDAggregate(Result):
     """An aggregation of group-time ATTs (R ``aggte``).
 
     Attributes
@@ -86,7 +96,10 @@ class DiDAggregate:
     alpha : level of the (pointwise) confidence intervals.
     influence : influence function of the overall effect (one value per unit).
     se_method : "analytic" or "bootstrap".
+    n_obs : number of units.
     """
+
+    _name = "Staggered DiD aggregation"
 
     kind: str
     att: float
@@ -95,11 +108,17 @@ class DiDAggregate:
     alpha: float = 0.05
     influence: np.ndarray | None = field(default=None, repr=False)
     se_method: str = "analytic"
+    n_obs: int = 0
 
     @property
     def ci(self) -> tuple[float, float]:
         z = stats.norm.ppf(1 - self.alpha / 2)
         return (self.att - z * self.se, self.att + z * self.se)
+
+    @property
+    def p_value(self) -> float:
+        """Two-sided normal p-value of the overall effect."""
+        return float(normal_p(self.att, self.se))
 
     def to_frame(self) -> pd.DataFrame:
         """The table by cohort / event time / period, with the overall effect as last row."""
@@ -114,16 +133,35 @@ class DiDAggregate:
         tab.index = tab.index.astype(object)
         return pd.concat([tab, overall])
 
-    def summary(self) -> str:
+    def tidy(self) -> pd.DataFrame:
+        """One row per cohort (``g=2004``), event time (``e=-2``) or period (``t=2005``),
+        then the overall effect; normal p-values and pointwise intervals; ``n_obs`` counts
+        units."""
+        rows = []
+        prefix = _TERM_PREFIX.get(self.kind, "")
+        for lab, r in self.table.iterrows():
+            rows.append({"term": f"{prefix}={lab}", "estimate": r["att"], "std_error": r["se"],
+                         "conf_low": r["ci_low"], "conf_high": r["ci_high"], "level": lab})
         lo, hi = self.ci
-        lines = [
-            f"Staggered DiD aggregation: {self.kind} ({self.se_method} se)",
-            f"  overall ATT = {self.att:.4f}  (se {self.se:.4f}, "
-            f"{100 * (1 - self.alpha):.0f}% CI [{lo:.4f}, {hi:.4f}])",
-        ]
-        if not self.table.empty:
-            lines.append(self.table.round(4).to_string())
-        return "\n".join(lines)
+        rows.append({"term": "overall", "estimate": self.att, "std_error": self.se,
+                     "conf_low": lo, "conf_high": hi, "level": None})
+        out = tidy_frame(rows)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["statistic"] = out["estimate"] / out["std_error"]
+        out["p_value"] = normal_p(out["estimate"], out["std_error"])
+        out["n_obs"] = self.n_obs
+        out["kind"] = self.kind
+        return out
+
+    def summary(self) -> Summary:
+        lo, hi = self.ci
+        tab = self.tidy().set_index("term")[["estimate", "std_error", "conf_low", "conf_high",
+                                             "p_value"]]
+        notes = [f"{100 * (1 - self.alpha):.0f}% pointwise intervals; {self.se_method} standard "
+                 f"errors from the influence functions; {self.n_obs} units.",
+                 f"overall ATT = {self.att:.4f} (se {self.se:.4f}, CI [{lo:.4f}, {hi:.4f}])"]
+        return Summary(f"Staggered DiD aggregation: {self.kind} ({self.se_method} se)",
+                       [("", tab)], notes)
 
     def __repr__(self) -> str:
         return (
@@ -131,9 +169,41 @@ class DiDAggregate:
             f"rows={len(self.table)})"
         )
 
+    def _plot(self, ax, labels, lang, **kwargs):
+        """Effects with pointwise intervals by event time / cohort / period (as ``ggdid``):
+        pre-treatment event times in red, post-treatment in blue; the overall effect as a
+        dashed line."""
+        level = f"{100 * (1 - self.alpha):.0f}% CI"
+        if self.table.empty:
+            lo, hi = self.ci
+            ax.errorbar([0], [self.att], yerr=[[self.att - lo], [hi - self.att]], fmt="o",
+                        color=_POST_COLOR, capsize=4)
+            ax.set_xticks([0], ["overall ATT"])
+        else:
+            t = self.table
+            x = np.asarray(t.index, dtype=float)
+            pre = x < 0 if self.kind == "dynamic" else np.zeros(len(x), bool)
+            for mask, color, lab in ((pre, _PRE_COLOR, "pre-treatment"),
+                                     (~pre, _POST_COLOR, "post-treatment")):
+                if mask.any():
+                    tt = t[mask]
+                    err = np.vstack([tt["att"] - tt["ci_low"], tt["ci_high"] - tt["att"]])
+                    ax.errorbar(x[mask], tt["att"], yerr=np.nan_to_num(err), fmt="o", color=color,
+                                capsize=3, label=lab if self.kind == "dynamic" else None)
+            ax.axhline(self.att, color=_POST_COLOR, ls="--", lw=0.8,
+                       label=f"overall {self.att:.3g}")
+            if self.kind == "dynamic":
+                ax.axvline(-0.5, color="grey", lw=0.8, ls=":")
+            ax.set_xlabel({"dynamic": "event time (periods since adoption)", "group": "cohort",
+                           "calendar": "period"}[self.kind])
+            ax.legend(frameon=False)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_ylabel(f"ATT ({level})")
+        ax.set_title(f"Callaway-Sant'Anna ATT, {self.kind} aggregation ({self.se_method} se)")
 
-@dataclass
-class StaggeredDiDResult:
+
+@dataclass(repr=False)
+class StaggeredDiDResult(Result):
     """Group-time average treatment effects and what is needed to aggregate them.
 
     Attributes
@@ -149,6 +219,8 @@ class StaggeredDiDResult:
         already treated in the first period), empty if none.
     skipped : DataFrame of (cohort, time) cells that could not be estimated and why.
     """
+
+    _name = "Callaway-Sant'Anna group-time ATTs"
 
     att_gt: pd.DataFrame
     influence: np.ndarray = field(repr=False)
@@ -170,32 +242,84 @@ class StaggeredDiDResult:
     def n_units(self) -> int:
         return len(self.units)
 
+    @property
+    def n_obs(self) -> int:
+        """Number of units (Callaway-Sant'Anna works with unit-level influence functions)."""
+        return len(self.units)
+
     def to_frame(self) -> pd.DataFrame:
         """The ATT(g, t) table (a copy)."""
         return self.att_gt.copy()
 
-    def summary(self) -> str:
+    def tidy(self) -> pd.DataFrame:
+        """One row per cell, ``ATT(g,t)``, with normal p-values and the pointwise intervals
+        of ``att_gt``; ``n_obs`` counts the units of the cell's 2x2 comparison."""
+        a = self.att_gt
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat = a["att"] / a["se"]
+        out = tidy_frame(pd.DataFrame({
+            "term": [f"ATT({g},{t})" for g, t in zip(a["cohort"], a["time"], strict=True)],
+            "estimate": a["att"], "std_error": a["se"], "statistic": stat,
+            "p_value": normal_p(a["att"], a["se"]), "conf_low": a["ci_low"],
+            "conf_high": a["ci_high"], "n_obs": a["n_treated"] + a["n_control"],
+            "cohort": a["cohort"], "time": a["time"], "event_time": a["event_time"],
+            "post": a["post"]}))
+        return out
+
+    def summary(self) -> Summary:
         cov = ", ".join(self.covariates) if self.covariates else "none"
-        lines = [
-            "Callaway-Sant'Anna group-time ATTs",
-            f"  method={self.method}, control={self.control}, base_period={self.base_period}, "
-            f"covariates={cov}, se={self.se_method}",
-            f"  {self.n_units} units, {self.att_gt['cohort'].nunique()} cohorts, "
-            f"{len(self.att_gt)} cells",
-        ]
-        if len(self.dropped):
-            lines.append(f"  dropped {len(self.dropped)} units: {self.dropped['reason'].iloc[0]}")
-        if len(self.skipped):
-            lines.append(f"  skipped {len(self.skipped)} cells (see .skipped)")
+        settings = pd.DataFrame({"value": [self.method, self.control, self.base_period, cov,
+                                           self.se_method, str(self.n_units),
+                                           str(self.att_gt["cohort"].nunique()),
+                                           str(len(self.att_gt))]},
+                                index=["method", "control", "base period", "covariates",
+                                       "standard errors", "units", "cohorts", "cells"])
         cols = ["cohort", "time", "att", "se", "ci_low", "ci_high"]
-        lines.append(self.att_gt[cols].round(4).to_string(index=False))
-        return "\n".join(lines)
+        notes = [f"{100 * (1 - self.alpha):.0f}% pointwise intervals"
+                 + (f"; uniform critical value {self.crit_val:.3f} (multiplier bootstrap, "
+                    f"{self.n_boot} draws)" if self.se_method == "bootstrap" else "")]
+        if len(self.dropped):
+            notes.append(f"dropped {len(self.dropped)} units: {self.dropped['reason'].iloc[0]}")
+        if len(self.skipped):
+            notes.append(f"skipped {len(self.skipped)} cells (see .skipped)")
+        return Summary("Callaway-Sant'Anna group-time ATTs",
+                       [("Settings", settings),
+                        ("ATT(g, t)", self.att_gt[cols].set_index(["cohort", "time"]))], notes)
 
     def __repr__(self) -> str:
         return (
             f"StaggeredDiDResult(method={self.method!r}, control={self.control!r}, "
             f"cells={len(self.att_gt)}, units={self.n_units})"
         )
+
+    def _plot(self, ax, labels, lang, **kwargs):
+        """ATT(g, t) by cohort against calendar time with pointwise intervals, as ``ggdid``
+        on an ``att_gt`` object: pre-treatment cells as open red circles, post-treatment
+        cells filled blue, cohorts side by side and their adoption marked."""
+        a = self.att_gt.dropna(subset=["att"])
+        cohorts = sorted(a["cohort"].unique())
+        width = 0.6 / max(len(cohorts), 1)
+        for k, g in enumerate(cohorts):
+            c = a[a["cohort"] == g]
+            off = (k - (len(cohorts) - 1) / 2) * width
+            for post, color, face in ((False, _PRE_COLOR, "white"), (True, _POST_COLOR, None)):
+                cc = c[c["post"] == post]
+                if cc.empty:
+                    continue
+                err = np.vstack([cc["att"] - cc["ci_low"], cc["ci_high"] - cc["att"]])
+                ax.errorbar(cc["time"].to_numpy(float) + off, cc["att"], yerr=np.nan_to_num(err),
+                            fmt="o", color=color, mfc=face or color, capsize=2, ms=4,
+                            label=("pre-treatment" if not post else "post-treatment")
+                            if k == 0 else None)
+            ax.axvline(float(g) - 0.5, color="grey", lw=0.6, ls=":")
+            ax.text(float(g) - 0.5, 1.0, f"g={g}", transform=ax.get_xaxis_transform(),
+                    fontsize=7, ha="center", va="bottom", color="grey")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_xlabel("period (dotted: adoption of cohort g)")
+        ax.set_ylabel(f"ATT(g, t) ({100 * (1 - self.alpha):.0f}% pointwise CI)")
+        ax.set_title(f"Callaway-Sant'Anna ATT(g, t) by cohort ({len(cohorts)} cohorts, "
+                     f"{self.control} controls, {self.method})", pad=14)
+        ax.legend(frameon=False)
 
     # ------------------------------------------------------------------
     def aggregate(
@@ -226,7 +350,10 @@ class StaggeredDiDResult:
         if kind not in _KINDS:
             raise ValueError(f"aggregate: kind must be one of {_KINDS}, got {kind!r}")
         bootstrap = self.se_method == "bootstrap" if bootstrap is None else bootstrap
-        n_boot = n_boot or self.n_boot or 999
+        if n_boot is None:
+            n_boot = self.n_boot or 999
+        if bootstrap:
+            n_boot = check_draws(n_boot, "n_boot", "aggregate")
         seed = self.seed if seed is None else seed
         tab = self.att_gt
         ok = tab["att"].notna().to_numpy()
@@ -338,6 +465,7 @@ class StaggeredDiDResult:
             alpha=self.alpha,
             influence=inf_overall,
             se_method="bootstrap" if bootstrap else "analytic",
+            n_obs=int(n),
         )
 
 
@@ -359,7 +487,7 @@ def staggered_did(
     base_period: str = "varying",
     bootstrap: bool = False,
     n_boot: int = 999,
-    seed: int | None = None,
+    seed: int | None = 0,
     alpha: float = 0.05,
 ) -> StaggeredDiDResult:
     """Callaway & Sant'Anna (2021) group-time average treatment effects, ATT(g, t).
@@ -393,7 +521,9 @@ def staggered_did(
         ``crit_val`` for simultaneous bands over all cells) come from the
         multiplier bootstrap with Rademacher weights and the given ``seed``;
         otherwise analytic standard errors from the influence functions.
-    n_boot, seed : bootstrap draws and seed.
+    n_boot, seed : bootstrap draws (an integer from 99 to 1,000,000, checked when
+        ``bootstrap=True``; with ``n_boot x cells`` at most 25 million stored values) and
+        seed (default 0: reruns give identical numbers; None for fresh entropy).
     alpha : level of the confidence intervals.
 
     Returns
@@ -417,6 +547,10 @@ def staggered_did(
         raise ValueError(f"{what}: base_period must be one of {_BASES}, got {base_period!r}")
     if not 0 < alpha < 1:
         raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
+    if not isinstance(bootstrap, (bool, np.bool_)):
+        raise ValueError(f"{what}: bootstrap must be True or False, got {bootstrap!r}")
+    if bootstrap:
+        n_boot = check_draws(n_boot, "n_boot", what)
     covs = _as_list(covariates)
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
@@ -770,8 +904,16 @@ def _multiplier_bootstrap(psi, n_boot, seed, alpha):
 
     Returns the bootstrap standard errors (normalised interquartile range of the
     bootstrap draws) and the critical value for a uniform band over the columns.
+    Weights are drawn in chunks of at most 2e7 values; all ``n_boot x columns`` draws are
+    kept (quantiles need them), which ``_MAX_BOOT_VALUES`` bounds.
     """
     n = psi.shape[0]
+    if n_boot * psi.shape[1] > _MAX_BOOT_VALUES:
+        raise ValueError(
+            f"staggered_did: n_boot={n_boot:,} draws x {psi.shape[1]} estimates would store "
+            f"{n_boot * psi.shape[1]:,} bootstrap values, above the limit of "
+            f"{_MAX_BOOT_VALUES:,} (200 MB); use fewer draws (R did uses 999) or fewer cells"
+        )
     rng = np.random.default_rng(seed)
     se = np.full(psi.shape[1], np.nan)
     draws = np.empty((n_boot, psi.shape[1]))

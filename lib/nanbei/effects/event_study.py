@@ -57,26 +57,29 @@ from scipy import sparse, stats
 
 from nanbei.effects.did import _unit_cohort
 from nanbei.panel import check_panel
+from nanbei.results import Result, Summary, tidy_frame
 
 __all__ = ["EventStudyResult", "event_study"]
 
 _ESTIMATORS = ("twfe", "sunab")
 
 
-@dataclass
-class EventStudyResult:
+@dataclass(repr=False)
+class EventStudyResult(Result):
     """Event-study coefficients by event time.
 
     Attributes
     ----------
     coefficients : DataFrame indexed by ``event_time`` with ``estimate, se,
-        ci_low, ci_high, p``; the omitted reference period ``-1`` is included
+        ci_low, ci_high, p_value``; the omitted reference period ``-1`` is included
         with estimate 0 and NaN standard error.  The first and last rows are the
-        binned endpoints (all event times at or beyond them).
+        binned endpoints (all event times at or beyond them).  (The p-value column
+        was called ``p`` before; it follows the project-wide name now.)
     estimator : "twfe" or "sunab".
     window : (first, last) event time.
     cluster : column the standard errors are clustered on.
     n_obs, n_units, n_clusters : sample sizes of the regression.
+    alpha : level of the confidence intervals.
     cohort_effects : for "sunab", the cohort x event-time coefficients
         (``cohort, event_time, estimate, se, n_obs, weight``; weight = share in
         its event-time bin); None for "twfe".
@@ -84,6 +87,8 @@ class EventStudyResult:
     vcov : covariance matrix of the non-reference estimates.
     dropped : DataFrame listing what was left out of the regression and why.
     """
+
+    _name = "Event study"
 
     coefficients: pd.DataFrame
     estimator: str
@@ -98,22 +103,34 @@ class EventStudyResult:
     vcov: pd.DataFrame | None = field(default=None, repr=False)
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
+    _LONG_NAME = {"twfe": "two-way fixed effects", "sunab": "Sun-Abraham interaction-weighted"}
+
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table (a copy)."""
         return self.coefficients.copy()
 
-    def summary(self) -> str:
-        name = {"twfe": "two-way fixed effects", "sunab": "Sun-Abraham interaction-weighted"}
-        lines = [
-            f"Event study ({name[self.estimator]}), window {self.window} with binned endpoints, "
-            "reference e = -1",
-            f"  control: {self.control}; {self.n_obs} obs, {self.n_units} units, "
-            f"{self.n_clusters} clusters ({self.cluster})",
-        ]
+    def tidy(self) -> pd.DataFrame:
+        """One row per event time (``e=-3``, ..., the reference ``e=-1`` with estimate 0),
+        with the CR1 standard error, t statistic, t(G-1) p-value and interval."""
+        c = self.coefficients
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat = c["estimate"] / c["se"]
+        return tidy_frame(pd.DataFrame({
+            "term": [f"e={e}" for e in c.index], "estimate": c["estimate"].to_numpy(),
+            "std_error": c["se"].to_numpy(), "statistic": stat.to_numpy(),
+            "p_value": c["p_value"].to_numpy(), "conf_low": c["ci_low"].to_numpy(),
+            "conf_high": c["ci_high"].to_numpy(), "n_obs": self.n_obs,
+            "event_time": c.index.to_numpy()}))
+
+    def summary(self) -> Summary:
+        title = (f"Event study ({self._LONG_NAME[self.estimator]}), window {self.window} with "
+                 "binned endpoints, reference e = -1")
+        notes = [f"control: {self.control}; {self.n_obs} obs, {self.n_units} units, "
+                 f"{self.n_clusters} clusters ({self.cluster}); CR1 standard errors, "
+                 f"t({self.n_clusters - 1}) p-values and {100 * (1 - self.alpha):.0f}% intervals"]
         if len(self.dropped):
-            lines.append(f"  left out: {len(self.dropped)} item(s), see .dropped")
-        lines.append(self.coefficients.round(4).to_string())
-        return "\n".join(lines)
+            notes.append(f"left out: {len(self.dropped)} item(s), see .dropped")
+        return Summary(title, [("", self.coefficients)], notes)
 
     def __repr__(self) -> str:
         return (
@@ -121,17 +138,18 @@ class EventStudyResult:
             f"n_obs={self.n_obs}, n_clusters={self.n_clusters})"
         )
 
-    def plot(self, ax=None, *, color="C0", label=None, offset: float = 0.0):
+    def plot(self, ax=None, labels=None, lang: str = "en", *, color="C0", label=None,
+             offset: float = 0.0, title: str | None = None, **kwargs):
         """Plot estimates with confidence intervals against event time.
 
         Returns the matplotlib Axes (a new figure is created if ``ax`` is None).
         ``offset`` shifts the points horizontally so that several estimators
-        can be drawn on one Axes.
+        can be drawn on one Axes (``label`` names them in the legend).
         """
-        import matplotlib.pyplot as plt
+        return super().plot(ax=ax, labels=labels, lang=lang, color=color, label=label,
+                            offset=offset, title=title, **kwargs)
 
-        if ax is None:
-            _, ax = plt.subplots(figsize=(7, 4))
+    def _plot(self, ax, labels, lang, color="C0", label=None, offset=0.0, title=None, **kwargs):
         c = self.coefficients
         x = c.index.to_numpy(float) + offset
         err = np.vstack([c["estimate"] - c["ci_low"], c["ci_high"] - c["estimate"]])
@@ -147,8 +165,10 @@ class EventStudyResult:
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
         ax.set_xlabel("event time (periods since adoption)")
-        ax.set_ylabel(f"effect ({100 * (1 - self.alpha):.0f}% CI)")
-        return ax
+        ax.set_ylabel(f"effect ({100 * (1 - self.alpha):.0f}% CI, clustered by {self.cluster})")
+        ax.set_title(title or f"Event study ({self._LONG_NAME[self.estimator]}), "
+                              f"{self.n_clusters} clusters")
+        ax.legend(frameon=False)
 
 
 def event_study(
@@ -334,7 +354,7 @@ def event_study(
             "se": se,
             "ci_low": est.to_numpy() - tcrit * se,
             "ci_high": est.to_numpy() + tcrit * se,
-            "p": 2 * stats.t.sf(np.abs(est.to_numpy() / se), dof),
+            "p_value": 2 * stats.t.sf(np.abs(est.to_numpy() / se), dof),
         },
         index=pd.Index(est.index, name="event_time"),
     )

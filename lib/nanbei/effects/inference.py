@@ -62,13 +62,36 @@ checks exactly that.  Everything is linear in ``u``, and the restricted
 residuals are affine in the hypothesised value ``beta0``, so the p-value as a
 function of ``beta0`` costs O(B) per evaluation; this is what makes the
 confidence interval by test inversion cheap (as in ``boottest``).
+
+Inputs, limits and reproducibility (both functions)
+----------------------------------------------------
+* Draw counts: ``n_boot`` / ``n_perm`` must be integers between
+  :data:`~nanbei.effects._common.MIN_DRAWS` (99) and
+  :data:`~nanbei.effects._common.MAX_DRAWS` (1,000,000); see
+  :mod:`nanbei.effects._common` for why.  Weight vectors and permutations are
+  generated and evaluated in fixed-size chunks (4,096 draws per random block),
+  so memory does not grow with the number of clusters times draws; only a few
+  float64 numbers per draw are kept (for the p-value function and the
+  confidence interval).  Full enumeration happens only when the number of
+  distinct weight vectors (assignments) is at most the number of draws asked
+  for, hence never above the cap.
+* Degenerate data are refused rather than reported as p = 1 or p = 0: a
+  constant outcome, a model that fits the outcome exactly (zero residual
+  variance, so no t statistic exists), a treatment that never varies within
+  the treated units, a statistic that is NaN for the actual assignment.
+* ``seed`` (default 0) fixes every random draw: reruns give identical
+  numbers.  Pass ``seed=None`` for fresh entropy.
+* ``formula=`` is parsed here, never evaluated as Python (see
+  :func:`parse_formula` for the grammar), so a formula cannot run code.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,13 +99,20 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
+from nanbei.effects._common import (
+    MIN_DRAWS,
+    check_draws,
+    p_phrase,
+)
 from nanbei.panel import check_panel
+from nanbei.results import Result, Summary, tidy_frame, unit_label
 
 __all__ = [
     "WildBootstrapResult",
     "RandomizationResult",
     "wild_cluster_bootstrap",
     "randomization_inference",
+    "parse_formula",
 ]
 
 # Equiprobable auxiliary weight distributions (mean 0, variance 1).
@@ -93,6 +123,11 @@ _WEIGHT_SUPPORT = {
 }
 _ALTERNATIVES = ("two-sided", "greater", "less")
 _TIE_RTOL = 1e-9  # relative tolerance under which two t statistics count as tied
+# Random draws are generated in blocks of this many draws (weight vectors or permutations),
+# independent of ``chunk_size``/``batch_size``, so the numbers depend on the seed only.
+_RNG_BLOCK = 4096
+# Bytes of temporary floats per chunk of bootstrap draws (weights and their products).
+_CHUNK_BYTES = 8e6
 
 
 # --------------------------------------------------------------------------------------
@@ -180,144 +215,181 @@ def _tail_share(dist: np.ndarray, obs: float, alternative: str, symmetric: bool)
 
 # --------------------------------------------------------------------------------------
 # wild cluster bootstrap
+
+
 # --------------------------------------------------------------------------------------
-@dataclass(repr=False)
-class WildBootstrapResult:
-    """Result of :func:`wild_cluster_bootstrap` for one coefficient.
+# model formulas: parsed, never evaluated
+# --------------------------------------------------------------------------------------
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_FACTOR = re.compile(
+    rf"\s*(?:(?P<fn>C|log|np\.log)\s*\(\s*(?P<arg>{_NAME})\s*\)|(?P<name>{_NAME})|(?P<num>[01]))\s*"
+)
+_FORMULA_HELP = (
+    "allowed: 'y ~ x1 + x2 + C(g)' where every name is a column; transforms C(col) "
+    "(categorical), log(col) / np.log(col); numeric interactions a:b; '0 +' or '- 1' drops "
+    "the intercept"
+)
 
-    Attributes
-    ----------
-    param : name of the tested coefficient.
-    estimate, se, t_stat : OLS estimate, its CR1 cluster-robust standard error
-        and ``(estimate - h0) / se``.
-    p_value : wild bootstrap p-value of ``H0: param = h0``.
-    p_value_cr1 : conventional p-value of the CR1 t-test with a t(G-1)
-        reference distribution (for comparison; unreliable with few clusters).
-    ci : bootstrap confidence interval (test inversion); bounds may be
-        infinite when no value can be rejected at this level with few clusters.
-    n_boot : number of bootstrap draws actually used (= m**G when enumerated).
-    enumerated : True if all equally likely weight vectors were enumerated,
-        so the p-value is exact (not subject to simulation error).
-    t_boot : the bootstrap t statistics (under ``h0``).
+
+def parse_formula(formula: str) -> tuple[tuple[str | None, str], list, bool]:
+    """Parse a model formula of the restricted grammar; nothing is ever evaluated.
+
+    Grammar (whitespace is free)::
+
+        formula  := response "~" rhs
+        response := factor                       (no C())
+        rhs      := item (("+" | "-") item)*      ("- 1" / "+ 0" drop the intercept)
+        item     := "0" | "1" | factor (":" factor)*
+        factor   := NAME | "C(" NAME ")" | "log(" NAME ")" | "np.log(" NAME ")"
+        NAME     := a Python identifier naming a column of the data
+
+    Returns ``(response, terms, intercept)`` where the response and each factor are
+    ``(transform or None, column)`` pairs and ``terms`` is a list of factor lists.
+    Anything else (``I(...)``, function calls, attribute access, operators such as ``*``
+    or ``**``) raises ValueError: a formula string can never run code (statsmodels'
+    patsy formulas are evaluated as Python, so ``I(__import__('os').system(...))`` would).
     """
+    if not isinstance(formula, str) or formula.count("~") != 1:
+        raise ValueError(f"formula must be a string like 'y ~ treat_post', got {formula!r}")
+    lhs, rhs = formula.split("~")
+    m = _FACTOR.fullmatch(lhs)
+    if not m or m.group("num") is not None or m.group("fn") == "C":
+        raise ValueError(f"formula: unsupported response {lhs.strip()!r}; {_FORMULA_HELP}")
+    response = (m.group("fn"), m.group("arg")) if m.group("fn") else (None, m.group("name"))
+    terms: list[list[tuple[str | None, str]]] = []
+    intercept = True
+    pos, sign = 0, "+"
+    while True:
+        m = _FACTOR.match(rhs, pos)
+        if not m:
+            raise ValueError(
+                f"formula: unsupported syntax at {rhs[pos:].strip()[:40]!r} in {formula!r}; "
+                f"{_FORMULA_HELP}"
+            )
+        pos = m.end()
+        if m.group("num") is not None:
+            if (sign, m.group("num")) in (("+", "0"), ("-", "1")):
+                intercept = False
+            elif (sign, m.group("num")) == ("+", "1"):
+                intercept = True
+            else:
+                raise ValueError(f"formula: '{sign} {m.group('num')}' is not allowed; {_FORMULA_HELP}")
+        else:
+            if sign == "-":
+                raise ValueError(
+                    f"formula: only '- 1' may be subtracted, got '- {m.group(0).strip()}'; "
+                    f"{_FORMULA_HELP}"
+                )
+            term = [(m.group("fn"), m.group("arg")) if m.group("fn") else (None, m.group("name"))]
+            while pos < len(rhs) and rhs[pos] == ":":
+                m2 = _FACTOR.match(rhs, pos + 1)
+                if not m2 or m2.group("num") is not None:
+                    raise ValueError(
+                        f"formula: unsupported interaction at {rhs[pos:].strip()[:40]!r}; "
+                        f"{_FORMULA_HELP}"
+                    )
+                term.append((m2.group("fn"), m2.group("arg")) if m2.group("fn")
+                            else (None, m2.group("name")))
+                pos = m2.end()
+            if term not in terms:
+                terms.append(term)
+        if pos >= len(rhs):
+            break
+        if rhs[pos] not in "+-":
+            raise ValueError(
+                f"formula: unsupported syntax at {rhs[pos:].strip()[:40]!r} in {formula!r}; "
+                f"{_FORMULA_HELP}"
+            )
+        sign = rhs[pos]
+        pos += 1
+    return response, terms, intercept
 
-    param: str
-    estimate: float
-    se: float
-    t_stat: float
-    p_value: float
-    p_value_cr1: float
-    ci: tuple[float, float]
-    conf_level: float
-    h0: float
-    alternative: str
-    symmetric: bool
-    impose_null: bool
-    weights: str
-    n_boot: int
-    enumerated: bool
-    n_obs: int
-    n_clusters: int
-    n_bootclusters: int
-    cluster: str
-    bootcluster: str
-    fe: tuple[str, ...]
-    ssc: float
-    t_boot: np.ndarray = field(repr=False)
-    _pfun: Callable[[float], float] | None = field(default=None, repr=False)
 
-    @property
-    def method(self) -> str:
-        return "WCR" if self.impose_null else "WCU"
+def _factor_label(fn, col) -> str:
+    return col if fn is None else f"{fn}({col})"
 
-    def p_value_at(self, beta0: float) -> float:
-        """Bootstrap p-value of ``H0: param = beta0`` reusing the same draws."""
-        if self._pfun is None:  # pragma: no cover
-            raise ValueError("p-value function not available")
-        return self._pfun(float(beta0))
 
-    def __repr__(self) -> str:
-        draws = f"{self.n_boot} {'enumerated' if self.enumerated else 'random'} draws"
-        lo, hi = self.ci
-        return (
-            f"WildBootstrapResult({self.method}-11 {self.weights}, {self.param}: "
-            f"estimate={self.estimate:.4g}, se(CR1)={self.se:.4g}, t={self.t_stat:.3f}, "
-            f"p={self.p_value:.4f} (CR1 t(G-1) p={self.p_value_cr1:.4f}), "
-            f"{self.conf_level:.0%} CI=[{lo:.4g}, {hi:.4g}], G={self.n_clusters}, {draws})"
+def _formula_design(df: pd.DataFrame, formula: str):
+    """(y, X, names, rows) for a formula of :func:`parse_formula`'s grammar.
+
+    Coding follows patsy/statsmodels so that coefficient names are the familiar ones:
+    ``Intercept``; a numeric column or transform by its text (``x``, ``np.log(x)``); a
+    categorical (``C(g)``, or a non-numeric column) by treatment dummies named
+    ``C(g)[T.level]`` (``g[T.level]``) against the first sorted level - all levels for the
+    first categorical term when there is no intercept.  Rows with a missing value in any
+    column used are dropped.
+    """
+    response, terms, intercept = parse_formula(formula)
+    used = [response[1], *(col for term in terms for _, col in term)]
+    missing = [c for c in dict.fromkeys(used) if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"formula {formula!r}: column(s) {missing} not found; available columns are "
+            f"{list(df.columns)}"
         )
+    sub = df[list(dict.fromkeys(used))].dropna()
+    if sub.empty:
+        raise ValueError(f"formula {formula!r}: no row without missing values")
 
-    def summary(self) -> str:
-        """Multi-line human-readable report."""
-        lo, hi = self.ci
-        alt = self.alternative
-        if alt == "two-sided":
-            alt += " (symmetric)" if self.symmetric else " (equal-tailed)"
-        lines = [
-            f"Wild cluster bootstrap ({self.method}, {self.weights} weights)",
-            "=" * 64,
-            f"H0: {self.param} = {self.h0:g}   alternative: {alt}",
-            f"estimate          {self.estimate: .6g}",
-            f"CR1 std. error    {self.se: .6g}   (small-sample factor {self.ssc:.5f})",
-            f"t statistic       {self.t_stat: .4f}",
-            f"bootstrap p-value {self.p_value: .4f}",
-            f"CR1 t(G-1) p      {self.p_value_cr1: .4f}   (conventional, for comparison)",
-            f"{self.conf_level:.0%} bootstrap CI [{lo:.6g}, {hi:.6g}]"
-            + ("  (test inversion)" if self.impose_null else "  (percentile-t)"),
-            f"observations {self.n_obs}; clusters ({self.cluster}) {self.n_clusters}; "
-            f"bootstrap clusters ({self.bootcluster}) {self.n_bootclusters}",
-            (
-                f"draws: all {self.n_boot} weight vectors enumerated (exact p-value)"
-                if self.enumerated
-                else f"draws: {self.n_boot} random"
-            ),
-            f"absorbed fixed effects: {', '.join(self.fe) if self.fe else 'none'}",
-        ]
-        return "\n".join(lines)
+    def categorical(fn, col):
+        return fn == "C" or (fn is None and not (pd.api.types.is_numeric_dtype(sub[col])
+                                                 or pd.api.types.is_bool_dtype(sub[col])))
 
-    def to_frame(self) -> pd.DataFrame:
-        """One-row DataFrame indexed by the parameter name."""
-        return pd.DataFrame(
-            {
-                "estimate": [self.estimate],
-                "se_cr1": [self.se],
-                "t_stat": [self.t_stat],
-                "p_value": [self.p_value],
-                "p_value_cr1": [self.p_value_cr1],
-                "ci_low": [self.ci[0]],
-                "ci_high": [self.ci[1]],
-                "h0": [self.h0],
-                "method": [self.method],
-                "weights": [self.weights],
-                "n_boot": [self.n_boot],
-                "enumerated": [self.enumerated],
-                "n_clusters": [self.n_clusters],
-                "n_obs": [self.n_obs],
-            },
-            index=pd.Index([self.param], name="param"),
-        )
+    def numeric(fn, col):
+        s = sub[col]
+        if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+            raise ValueError(f"formula {formula!r}: column '{col}' must be numeric for {_factor_label(fn, col)}")
+        v = s.to_numpy(dtype=float)
+        if fn in ("log", "np.log"):
+            bad = int(np.sum(v <= 0))
+            if bad:
+                raise ValueError(
+                    f"formula {formula!r}: {_factor_label(fn, col)} needs positive values; "
+                    f"column '{col}' has {bad} non-positive value(s)"
+                )
+            v = np.log(v)
+        return v
+
+    yv = numeric(*response)
+    cols, names = [], []
+    if intercept:
+        cols.append(np.ones(len(sub)))
+        names.append("Intercept")
+    full_rank_done = intercept
+    for term in terms:
+        if len(term) == 1 and categorical(*term[0]):
+            fn, col = term[0]
+            levels = np.sort(pd.unique(sub[col]))
+            full = not full_rank_done  # patsy: full coding for the first categorical without intercept
+            full_rank_done = True
+            label = f"C({col})" if fn == "C" else col
+            values = sub[col].to_numpy()
+            for lev in (levels if full else levels[1:]):
+                cols.append((values == lev).astype(float))
+                names.append(f"{label}[{lev}]" if full else f"{label}[T.{lev}]")
+            continue
+        if any(categorical(*f) for f in term):
+            raise ValueError(
+                f"formula {formula!r}: interactions with a categorical term are not supported; "
+                "build the interaction columns in the data instead"
+            )
+        v = np.ones(len(sub))
+        for f in term:
+            v = v * numeric(*f)
+        cols.append(v)
+        names.append(":".join(_factor_label(*f) for f in term))
+    if not cols:
+        raise ValueError(f"formula {formula!r}: the model has no regressor")
+    return yv, np.column_stack(cols), names, sub.index
 
 
 def _design(df, formula, y, x, fe):
-    """Build (y, X, names, kept row labels) from a formula or column names."""
+    """Build (y, X, names, kept row labels, outcome label) from a formula or column names."""
     if formula is not None:
         if y is not None or x is not None:
             raise ValueError("give either formula= or y=/x=, not both")
-        if not isinstance(formula, str) or "~" not in formula:
-            raise ValueError(f"formula must be a string like 'y ~ treat_post', got {formula!r}")
-        import statsmodels.formula.api as smf
-
-        try:
-            mod = smf.ols(formula, data=df, missing="drop")
-        except Exception as exc:  # patsy raises its own error type
-            raise ValueError(
-                f"could not build the model from formula {formula!r}: {exc}. "
-                f"Available columns: {list(df.columns)}"
-            ) from exc
-        yv = np.asarray(mod.endog, dtype=float)
-        xm = np.asarray(mod.exog, dtype=float)
-        names = list(mod.exog_names)
-        rows = pd.Index(mod.data.row_labels)
-        return yv, xm, names, rows
+        yv, xm, names, rows = _formula_design(df, formula)
+        return yv, xm, names, rows, formula.split("~")[0].strip()
     if y is None or x is None:
         raise ValueError("specify the model with formula= or with both y= and x=")
     xs = [x] if isinstance(x, str) else list(x)
@@ -334,7 +406,221 @@ def _design(df, formula, y, x, fe):
     if not fe:
         xm = np.column_stack([np.ones(len(sub)), xm])
         names = ["Intercept", *names]
-    return sub[y].to_numpy(), xm, names, sub.index
+    return sub[y].to_numpy(), xm, names, sub.index, y
+
+
+# --------------------------------------------------------------------------------------
+# wild cluster bootstrap
+# --------------------------------------------------------------------------------------
+class _WildPValue:
+    """Bootstrap p-value as a function of the hypothesised value ``beta0``.
+
+    Holds the per-draw building blocks (numerator and squared-denominator coefficients,
+    affine / quadratic in ``beta0`` under WCR), so that every evaluation costs O(B) and
+    the object pickles (a closure would not).
+    """
+
+    def __init__(self, n0, n1, d00, d01, d11, bhat, se, ra, ssc, impose_null, alternative,
+                 symmetric):
+        self.n0, self.n1, self.d00, self.d01, self.d11 = n0, n1, d00, d01, d11
+        self.bhat, self.se, self.ra, self.ssc = bhat, se, ra, ssc
+        self.impose_null, self.alternative, self.symmetric = impose_null, alternative, symmetric
+
+    def t_star(self, beta0: float) -> np.ndarray:
+        # Under WCR the residuals are uhat + delta*z with delta=(bhat-beta0)/ra.
+        dlt = (self.bhat - beta0) / self.ra if self.impose_null else 0.0
+        num = self.n0 + dlt * self.n1
+        den2 = self.ssc * (self.d00 + 2 * dlt * self.d01 + dlt * dlt * self.d11)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return num / np.sqrt(np.maximum(den2, 0.0))
+
+    def __call__(self, beta0: float) -> float:
+        tt = (self.bhat - beta0) / self.se
+        return _tail_share(self.t_star(beta0), tt, self.alternative, self.symmetric)
+
+
+@dataclass(repr=False)
+class WildBootstrapResult(Result):
+    """Result of :func:`wild_cluster_bootstrap` for one coefficient.
+
+    Attributes
+    ----------
+    param : name of the tested coefficient.
+    estimate, se, t_stat : OLS estimate, its CR1 cluster-robust standard error
+        and ``(estimate - h0) / se``.
+    p_value : wild bootstrap p-value of ``H0: param = h0``; it moves in steps of
+        ``p_value_resolution`` (1 / number of draws).
+    p_value_cr1 : conventional p-value of the CR1 t-test with a t(G-1)
+        reference distribution (for comparison; unreliable with few clusters).
+    ci : bootstrap confidence interval at level ``1 - alpha`` (test inversion);
+        bounds may be infinite when no value can be rejected at this level with
+        few clusters.  NaN when the interval was not asked for.
+    alpha : level of the interval (``conf_level`` is its deprecated complement).
+    n_boot : number of bootstrap draws actually used (= m**G when enumerated).
+    enumerated : True if all equally likely weight vectors were enumerated,
+        so the p-value is exact (not subject to simulation error).
+    t_boot : the bootstrap t statistics (under ``h0``).
+    n_obs, n_clusters, n_bootclusters : sample sizes.
+    """
+
+    _name = "Wild cluster bootstrap"
+
+    param: str
+    estimate: float
+    se: float
+    t_stat: float
+    p_value: float
+    p_value_cr1: float
+    ci: tuple[float, float]
+    alpha: float
+    h0: float
+    alternative: str
+    symmetric: bool
+    impose_null: bool
+    weights: str
+    n_boot: int
+    enumerated: bool
+    n_obs: int
+    n_clusters: int
+    n_bootclusters: int
+    cluster: str
+    bootcluster: str
+    fe: tuple[str, ...]
+    ssc: float
+    t_boot: np.ndarray = field(repr=False)
+    outcome: str = "y"
+    _pfun: Callable[[float], float] | None = field(default=None, repr=False)
+
+    @property
+    def conf_level(self) -> float:
+        """Deprecated: the interval's level, ``1 - alpha``."""
+        warnings.warn("WildBootstrapResult.conf_level is deprecated; use 1 - .alpha",
+                      DeprecationWarning, stacklevel=2)
+        return 1.0 - self.alpha if np.isfinite(self.alpha) else math.nan
+
+    @property
+    def method(self) -> str:
+        return "WCR" if self.impose_null else "WCU"
+
+    @property
+    def fixed_effects(self) -> tuple[str, ...]:
+        """The absorbed fixed effects (same as ``fe``; the name table builders look for)."""
+        return self.fe
+
+    @property
+    def p_value_resolution(self) -> float:
+        """Step of the bootstrap p-value: 1 / number of draws."""
+        return 1.0 / self.n_boot
+
+    @property
+    def conf_low(self) -> float:
+        return float(self.ci[0])
+
+    @property
+    def conf_high(self) -> float:
+        return float(self.ci[1])
+
+    def p_value_at(self, beta0: float) -> float:
+        """Bootstrap p-value of ``H0: param = beta0`` reusing the same draws."""
+        if self._pfun is None:  # pragma: no cover
+            raise ValueError("p-value function not available")
+        return self._pfun(float(beta0))
+
+    def __repr__(self) -> str:
+        draws = f"{self.n_boot} {'enumerated' if self.enumerated else 'random'} draws"
+        lo, hi = self.ci
+        level = f"{1 - self.alpha:.0%}" if np.isfinite(self.alpha) else "no"
+        return (
+            f"WildBootstrapResult({self.method}-11 {self.weights}, {self.param}: "
+            f"estimate={self.estimate:.4g}, se(CR1)={self.se:.4g}, t={self.t_stat:.3f}, "
+            f"p={self.p_value:.4f} (CR1 t(G-1) p={self.p_value_cr1:.4f}), "
+            f"{level} CI=[{lo:.4g}, {hi:.4g}], G={self.n_clusters}, {draws})"
+        )
+
+    def _p_text(self) -> str:
+        if self.p_value == 0 and not self.enumerated:
+            return f"< {self.p_value_resolution:.2g} (no draw as extreme)"
+        return f"{self.p_value:.4f}"
+
+    def summary(self) -> Summary:
+        """Estimate, CR1 and bootstrap inference, and the settings, as a Summary."""
+        alt = self.alternative
+        if alt == "two-sided":
+            alt += " (symmetric)" if self.symmetric else " (equal-tailed)"
+        lo, hi = self.ci
+        ci_text = ("not computed" if not np.isfinite(self.alpha) else
+                   f"[{lo:.6g}, {hi:.6g}]" + ("  (test inversion)" if self.impose_null
+                                               else "  (percentile-t)"))
+        rows = [
+            ("H0", f"{self.param} = {self.h0:g}"),
+            ("alternative", alt),
+            ("estimate", f"{self.estimate:.6g}"),
+            ("CR1 std. error", f"{self.se:.6g} (small-sample factor {self.ssc:.5f})"),
+            ("t statistic", f"{self.t_stat:.4f}"),
+            ("bootstrap p-value", self._p_text()),
+            ("CR1 t(G-1) p-value", f"{self.p_value_cr1:.4f} (conventional, for comparison)"),
+            (f"{1 - self.alpha:.0%} bootstrap CI" if np.isfinite(self.alpha) else "CI", ci_text),
+            ("observations", str(self.n_obs)),
+            (f"clusters ({self.cluster})", str(self.n_clusters)),
+            (f"bootstrap clusters ({self.bootcluster})", str(self.n_bootclusters)),
+            ("draws", f"all {self.n_boot} weight vectors enumerated (exact p-value)"
+             if self.enumerated else f"{self.n_boot} random"),
+            ("absorbed fixed effects", ", ".join(self.fe) if self.fe else "none"),
+        ]
+        table = pd.DataFrame({"value": [v for _, v in rows]},
+                             index=pd.Index([k for k, _ in rows]))
+        notes = [f"p-values move in steps of {self.p_value_resolution:.2g} (1/{self.n_boot} draws)."]
+        if self.n_boot < MIN_DRAWS:
+            notes.append(f"only {self.n_boot} user-supplied weight vectors: the p-value is coarse")
+        return Summary(f"Wild cluster bootstrap ({self.method}, {self.weights} weights)",
+                       [("", table)], notes)
+
+    def tidy(self) -> pd.DataFrame:
+        """One row: the coefficient with its CR1 standard error and t statistic, the
+        bootstrap p-value and the bootstrap confidence interval."""
+        return tidy_frame([{
+            "term": self.param, "estimate": self.estimate, "std_error": self.se,
+            "statistic": self.t_stat, "p_value": self.p_value, "conf_low": self.ci[0],
+            "conf_high": self.ci[1], "n_obs": self.n_obs, "p_value_cr1": self.p_value_cr1,
+            "n_clusters": self.n_clusters, "n_boot": self.n_boot, "method": self.method,
+        }])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row DataFrame indexed by the parameter name (the detailed table)."""
+        return pd.DataFrame(
+            {
+                "estimate": [self.estimate],
+                "se_cr1": [self.se],
+                "t_stat": [self.t_stat],
+                "p_value": [self.p_value],
+                "p_value_cr1": [self.p_value_cr1],
+                "ci_low": [self.ci[0]],
+                "ci_high": [self.ci[1]],
+                "alpha": [self.alpha],
+                "h0": [self.h0],
+                "method": [self.method],
+                "weights": [self.weights],
+                "n_boot": [self.n_boot],
+                "enumerated": [self.enumerated],
+                "n_clusters": [self.n_clusters],
+                "n_obs": [self.n_obs],
+            },
+            index=pd.Index([self.param], name="param"),
+        )
+
+    def _plot(self, ax, labels, lang, **kwargs):
+        """Histogram of the bootstrap t statistics under H0 with the observed t."""
+        tb = self.t_boot[np.isfinite(self.t_boot)]
+        ax.hist(tb, bins=min(60, max(10, len(tb) // 20)), color="#9aa5b1", edgecolor="white",
+                density=True, label=f"bootstrap t* ({self.n_boot} draws)")
+        ax.axvline(self.t_stat, color="black", lw=2, label=f"observed t = {self.t_stat:.2f}")
+        if self.alternative == "two-sided" and self.symmetric:
+            ax.axvline(-self.t_stat, color="black", lw=1, ls="--")
+        ax.set_xlabel(f"t statistic of {self.param} (H0: {self.param} = {self.h0:g})")
+        ax.set_ylabel("density")
+        ax.set_title(f"Wild cluster bootstrap ({self.method}, {self.weights}): "
+                     f"{p_phrase(self.p_value)}")
+        ax.legend(frameon=False)
 
 
 def _codes(df: pd.DataFrame, col: str, rows: pd.Index, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -351,36 +637,69 @@ def _codes(df: pd.DataFrame, col: str, rows: pd.Index, what: str) -> tuple[np.nd
     return codes.astype(np.int64), np.asarray(labels)
 
 
-def _weight_draws(weights, n_boot, g_boot, rng):
-    """Return (values, codes or None, name, enumerated, matrix or None).
+class _WeightDraws:
+    """The bootstrap weight vectors, generated chunk by chunk (never all at once).
 
-    Draws are kept as small integer codes (G_b x B) into ``values`` so that
-    9,999 x 300 draws take 3 MB, and converted to floats chunk by chunk.
+    * Rademacher / Webb with ``m**G <= n_boot``: all ``m**G`` vectors are enumerated in
+      ``itertools.product`` order (cluster 0 varies slowest), each chunk computed from
+      the draw indices;
+    * otherwise ``n_boot`` random vectors, drawn as int8 codes in blocks of
+      ``_RNG_BLOCK`` draws (the numbers depend on the seed only, not on ``chunk_size``);
+    * an explicit ``(B, G)`` array is used as given.
     """
-    if isinstance(weights, str):
-        key = weights.lower()
-        if key not in _WEIGHT_SUPPORT:
+
+    def __init__(self, weights, n_boot: int, g_boot: int, rng):
+        self.g = g_boot
+        self.rng = rng
+        self.matrix = None
+        if isinstance(weights, str):
+            key = weights.lower()
+            if key not in _WEIGHT_SUPPORT:
+                raise ValueError(
+                    f"unknown weights {weights!r}; use one of {sorted(_WEIGHT_SUPPORT)} "
+                    "or an (n_boot, G) array of draws"
+                )
+            self.values = _WEIGHT_SUPPORT[key]
+            self.name = key
+            m = len(self.values)
+            self.enumerated = g_boot * math.log(m) <= math.log(n_boot) + 1e-12  # m**G <= n_boot
+            self.n = m**g_boot if self.enumerated else n_boot
+            return
+        arr = np.asarray(weights, dtype=float)
+        if arr.ndim != 2 or arr.shape[1] != g_boot:
             raise ValueError(
-                f"unknown weights {weights!r}; use one of {sorted(_WEIGHT_SUPPORT)} "
-                "or an (n_boot, G) array of draws"
+                f"explicit weights must be an (n_boot, G) array with G={g_boot} bootstrap "
+                f"clusters, got shape {arr.shape}"
             )
-        values = _WEIGHT_SUPPORT[key]
-        m = len(values)
-        if g_boot * math.log(m) <= math.log(n_boot) + 1e-12:  # m**G <= n_boot
-            # Exact: every weight vector is equally likely, so enumerate them all.
-            codes = np.array(list(itertools.product(range(m), repeat=g_boot)), dtype=np.int8).T
-            return values, codes, key, True, None
-        codes = rng.integers(0, m, size=(g_boot, n_boot), dtype=np.int8)
-        return values, codes, key, False, None
-    arr = np.asarray(weights, dtype=float)
-    if arr.ndim != 2 or arr.shape[1] != g_boot:
-        raise ValueError(
-            f"explicit weights must be an (n_boot, G) array with G={g_boot} bootstrap clusters, "
-            f"got shape {arr.shape}"
-        )
-    if not np.isfinite(arr).all():
-        raise ValueError("explicit weights contain non-finite values")
-    return None, None, "user", False, arr.T
+        if not np.isfinite(arr).all():
+            raise ValueError("explicit weights contain non-finite values")
+        if len(arr) < 1:
+            raise ValueError("explicit weights: the array has no rows (draws)")
+        self.values, self.name, self.enumerated, self.n = None, "user", False, len(arr)
+        self.matrix = arr.T
+
+    def chunks(self, size: int) -> Iterator[tuple[slice, np.ndarray]]:
+        """Yield (slice of draw indices, G x k float weights) for consecutive draws."""
+        size = max(1, int(size))
+        if self.matrix is not None:
+            for s0 in range(0, self.n, size):
+                sl = slice(s0, min(self.n, s0 + size))
+                yield sl, self.matrix[:, sl]
+            return
+        m = len(self.values)
+        if self.enumerated:
+            powers = m ** np.arange(self.g - 1, -1, -1, dtype=np.int64)
+            for s0 in range(0, self.n, size):
+                idx = np.arange(s0, min(self.n, s0 + size), dtype=np.int64)
+                codes = (idx[None, :] // powers[:, None]) % m
+                yield slice(s0, s0 + len(idx)), self.values[codes]
+            return
+        for b0 in range(0, self.n, _RNG_BLOCK):
+            k = min(_RNG_BLOCK, self.n - b0)
+            codes = self.rng.integers(0, m, size=(self.g, k), dtype=np.int8)
+            for s0 in range(0, k, size):
+                s1 = min(k, s0 + size)
+                yield slice(b0 + s0, b0 + s1), self.values[codes[:, s0:s1]]
 
 
 def wild_cluster_bootstrap(
@@ -400,8 +719,9 @@ def wild_cluster_bootstrap(
     alternative: str = "two-sided",
     symmetric: bool = True,
     conf_level: float | None = 0.95,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
     chunk_size: int = 4096,
+    alpha: float | None = None,
 ) -> WildBootstrapResult:
     """Wild cluster bootstrap-t test and confidence interval for one OLS coefficient.
 
@@ -417,10 +737,12 @@ def wild_cluster_bootstrap(
     ----------
     df : long DataFrame with one row per observation.
     param : name of the coefficient to test, as it appears in the model
-        (e.g. ``"treat_post"``; for formula terms, the patsy name).
+        (e.g. ``"treat_post"``; for ``C(g)`` terms ``"C(g)[T.level]"``).
     cluster : column defining the clusters of the CR1 variance.
-    formula : patsy formula evaluated by statsmodels, e.g.
-        ``"lgdp ~ treat_post + C(year)"``.  Rows with missing values are dropped.
+    formula : a model formula such as ``"lgdp ~ treat_post + C(year)"``, parsed by
+        :func:`parse_formula` (column names, ``C()``, ``log()``/``np.log()``, numeric
+        interactions ``a:b``, ``- 1``), never evaluated as Python.  Rows with missing
+        values are dropped.
     y, x : alternatively the outcome column and regressor column(s); an
         intercept is added unless ``fe`` is given.
     fe : column(s) of fixed effects absorbed by demeaning (any intercept or
@@ -429,9 +751,12 @@ def wild_cluster_bootstrap(
     bootcluster : column at which the bootstrap weights vary (default
         ``cluster``); a finer level gives the "subcluster" wild bootstrap that
         MacKinnon & Webb (2018) recommend when very few clusters are treated.
-    n_boot : number of bootstrap draws.  With Rademacher (Webb) weights and
+    n_boot : number of bootstrap draws, an integer from 99 to 1,000,000 (see
+        :mod:`nanbei.effects._common`).  With Rademacher (Webb) weights and
         ``2**G <= n_boot`` (``6**G <= n_boot``) all weight vectors are
-        enumerated instead, giving the exact bootstrap p-value.
+        enumerated instead, giving the exact bootstrap p-value.  Ignored for an
+        explicit array of weights, which is used as given (the p-value then has
+        resolution 1/B, reported in the summary).
     weights : ``"rademacher"`` (default), ``"webb"`` (six-point; better when
         G is below about 12, Webb 2023), or an ``(n_boot, G_boot)`` array of
         draws in the order of the sorted bootstrap-cluster labels.
@@ -444,12 +769,22 @@ def wild_cluster_bootstrap(
         the interval is the set of ``beta0`` not rejected by the bootstrap test
         (inverted by bisection, as ``boottest`` does); for WCU it is the
         percentile-t interval (obtained by the same inversion).
-    seed : int or numpy Generator for the draws.
-    chunk_size : number of draws processed per matrix product (memory control).
+    seed : int (default 0) or numpy Generator for the draws; None for fresh entropy.
+    chunk_size : largest number of draws processed per matrix product; the chunk is
+        made smaller when the number of clusters would make it exceed about 8 MB.
+    alpha : the interval's level as ``1 - alpha`` (the project-wide name); if given it
+        overrides ``conf_level``.
 
     Returns
     -------
     WildBootstrapResult
+
+    Raises
+    ------
+    ValueError for unknown columns, a bad formula, ``n_boot`` outside [99, 10**6], a
+    constant outcome or a model that fits the outcome exactly (zero residual variance:
+    the CR1 standard error is 0 and no t statistic exists), collinear regressors, or
+    fewer than 2 clusters.
 
     Notes
     -----
@@ -461,15 +796,20 @@ def wild_cluster_bootstrap(
     therefore reports ``p - (ties)/B``.  The small-sample factor cancels from
     the bootstrap p-value and the interval; it only scales ``se``.
     """
+    what = "wild_cluster_bootstrap"
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(
-            f"wild_cluster_bootstrap: expected a pandas DataFrame, got {type(df).__name__}"
-        )
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}")
+        raise ValueError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    if isinstance(weights, str):
+        n_boot = check_draws(n_boot, "n_boot", what)
     _check_alternative(alternative)
+    if alpha is not None:
+        if not 0 < alpha < 1:
+            raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
+        conf_level = 1.0 - alpha
     if conf_level is not None and not 0 < conf_level < 1:
         raise ValueError(f"conf_level must be in (0, 1), got {conf_level}")
+    if not isinstance(chunk_size, (int, np.integer)) or isinstance(chunk_size, bool) or chunk_size < 1:
+        raise ValueError(f"{what}: chunk_size must be a positive integer, got {chunk_size!r}")
     fe_cols = [] if fe is None else ([fe] if isinstance(fe, str) else list(fe))
     data = df.reset_index(drop=True)
     for col in [cluster, *fe_cols, *([bootcluster] if bootcluster else [])]:
@@ -478,10 +818,16 @@ def wild_cluster_bootstrap(
                 f"column '{col}' not found; available columns are {list(data.columns)}"
             )
 
-    yv, xm, names, rows = _design(data, formula, y, x, fe_cols)
+    yv, xm, names, rows, yname = _design(data, formula, y, x, fe_cols)
     if param not in names:
         raise ValueError(
             f"param {param!r} is not a coefficient of the model; coefficients are {names}"
+        )
+    if len(yv) and np.ptp(yv) == 0:
+        raise ValueError(
+            f"{what}: the outcome {yname!r} is constant (zero variance, value {yv[0]:g}): the "
+            "residuals are all zero, so the CR1 standard error is 0 and no t statistic or "
+            "bootstrap p-value exists"
         )
     cl, cl_labels = _codes(data, cluster, rows, "cluster")
     bcol = bootcluster or cluster
@@ -522,6 +868,12 @@ def wild_cluster_bootstrap(
     xtx_inv = np.linalg.inv(xtx)
     beta = xtx_inv @ (xt.T @ yt)
     uhat = yt - xt @ beta
+    if not np.linalg.norm(uhat) > 1e-10 * max(np.linalg.norm(yt), np.linalg.norm(yv - yv.mean())):
+        raise ValueError(
+            f"{what}: the model fits the outcome {yname!r} exactly (all residuals are zero, "
+            "zero residual variance), so the CR1 standard error is 0 and no t statistic or "
+            "bootstrap p-value exists"
+        )
     a = xtx_inv[:, j]
     ra = a[j]
     z = xt @ a
@@ -563,12 +915,17 @@ def wild_cluster_bootstrap(
         return c, t - h
 
     se = math.sqrt(ssc * np.sum(np.bincount(cl, weights=z * uhat, minlength=n_cl) ** 2))
-    t_obs = (beta[j] - h0) / se if se > 0 else math.copysign(math.inf, beta[j] - h0)
+    if not se > 0:
+        raise ValueError(
+            f"{what}: the CR1 standard error of {param!r} is 0 (the cluster scores cancel "
+            "exactly), so no t statistic or bootstrap p-value exists"
+        )
+    t_obs = (beta[j] - h0) / se
     p_cr1 = _cr1_pvalue(t_obs, n_cl - 1, alternative)
 
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    values, codes, wname, enumerated, wmat = _weight_draws(weights, int(n_boot), n_bc, rng)
-    n_draws = codes.shape[1] if codes is not None else wmat.shape[1]
+    draws = _WeightDraws(weights, int(n_boot), n_bc, rng)
+    n_draws = draws.n
 
     # --- bootstrap moments, all draws as chunked matrix products --------------------
     c0, a0 = a_matrix(uhat)
@@ -583,9 +940,10 @@ def wild_cluster_bootstrap(
     d00 = np.empty(n_draws)
     d01 = np.zeros(n_draws)
     d11 = np.zeros(n_draws)
-    for s0 in range(0, n_draws, chunk_size):
-        sl = slice(s0, min(n_draws, s0 + chunk_size))
-        vv = values[codes[:, sl]] if codes is not None else wmat[:, sl]
+    # Draws per matrix product: at most chunk_size, and few enough that the products
+    # (2G x chunk floats) stay within _CHUNK_BYTES whatever the number of clusters.
+    step = max(1, min(int(chunk_size), int(_CHUNK_BYTES // (24 * amat.shape[0]))))
+    for sl, vv in draws.chunks(step):
         n0[sl] = c0 @ vv
         n1[sl] = c1 @ vv
         p = amat @ vv
@@ -597,20 +955,9 @@ def wild_cluster_bootstrap(
             d11[sl] = np.einsum("ij,ij->j", p1, p1)
 
     bhat = float(beta[j])
-
-    def t_star(beta0: float) -> np.ndarray:
-        # Under WCR the residuals are uhat + delta*z with delta=(bhat-beta0)/ra.
-        dlt = (bhat - beta0) / ra if impose_null else 0.0
-        num = n0 + dlt * n1
-        den2 = ssc * (d00 + 2 * dlt * d01 + dlt * dlt * d11)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return num / np.sqrt(np.maximum(den2, 0.0))
-
-    def pfun(beta0: float) -> float:
-        tt = (bhat - beta0) / se if se > 0 else math.copysign(math.inf, bhat - beta0)
-        return _tail_share(t_star(beta0), tt, alternative, symmetric)
-
-    t_boot = t_star(h0)
+    pfun = _WildPValue(n0, n1, d00, d01, d11, bhat, se, ra, ssc, impose_null, alternative,
+                       symmetric)
+    t_boot = pfun.t_star(h0)
     p_value = _tail_share(t_boot, t_obs, alternative, symmetric)
     ci = (math.nan, math.nan)
     if conf_level is not None:
@@ -624,14 +971,14 @@ def wild_cluster_bootstrap(
         p_value=p_value,
         p_value_cr1=p_cr1,
         ci=ci,
-        conf_level=float(conf_level) if conf_level is not None else math.nan,
+        alpha=float(1.0 - conf_level) if conf_level is not None else math.nan,
         h0=float(h0),
         alternative=alternative,
         symmetric=symmetric,
         impose_null=impose_null,
-        weights=wname,
+        weights=draws.name,
         n_boot=int(n_draws),
-        enumerated=enumerated,
+        enumerated=draws.enumerated,
         n_obs=int(n),
         n_clusters=int(n_cl),
         n_bootclusters=int(n_bc),
@@ -640,10 +987,9 @@ def wild_cluster_bootstrap(
         fe=tuple(fe_cols),
         ssc=float(ssc),
         t_boot=t_boot,
+        outcome=yname,
         _pfun=pfun,
     )
-
-
 def _cr1_pvalue(t: float, dof: int, alternative: str) -> float:
     if alternative == "greater":
         return float(stats.t.sf(t, dof))
@@ -699,10 +1045,99 @@ def _invert(
 
 
 # --------------------------------------------------------------------------------------
+
+
+def _invert_grid(
+    pfun: Callable[[float], float],
+    center: float,
+    scale: float,
+    alpha: float,
+    step: float = 0.1,
+    n_grid: int = 100,
+    max_doublings: int = 16,
+    rtol: float = 1e-6,
+) -> tuple[float, float]:
+    """Confidence set {tau : p(tau) > alpha} by a grid search outward from the estimate,
+    then bisection.
+
+    On each side the p-value is evaluated at ``center +- scale * step * i`` for
+    ``i = 1..n_grid`` (0.1 to 10 standard errors); beyond that the distance doubles up
+    to ``scale * 10 * 2**max_doublings``.  Between the last grid point not rejected and
+    the first rejected one the boundary is found by bisection to ``rtol * scale``.  If
+    nothing is rejected the bound is infinite (with few units or assignments no effect
+    can be rejected).  The p-value of a permutation test is a step function and need not
+    be monotone in tau; the interval reported is the stretch around the estimate up to
+    the first rejection found on the grid (any non-rejected values further out, and any
+    rejected pocket narrower than the grid step, are not represented).
+    """
+    scale = scale if scale > 0 and math.isfinite(scale) else max(abs(center), 1.0)
+    bounds = []
+    for side in (-1.0, 1.0):
+        inside, outside = center, None
+        offsets = [scale * step * i for i in range(1, n_grid + 1)]
+        offsets += [scale * step * n_grid * 2.0**d for d in range(1, max_doublings + 1)]
+        for off in offsets:
+            cand = center + side * off
+            if pfun(cand) <= alpha:
+                outside = cand
+                break
+            inside = cand
+        if outside is None:
+            bounds.append(side * math.inf)
+            continue
+        while abs(outside - inside) > rtol * scale:
+            mid = 0.5 * (inside + outside)
+            if pfun(mid) <= alpha:
+                outside = mid
+            else:
+                inside = mid
+        bounds.append(0.5 * (inside + outside))
+    return float(bounds[0]), float(bounds[1])
+
+
+# --------------------------------------------------------------------------------------
 # randomization inference
 # --------------------------------------------------------------------------------------
+class _RIPValue:
+    """Randomization p-value of H0: effect = tau (outcome of treated unit-periods shifted
+    by tau), from per-assignment sufficient statistics of the TWFE regression.
+
+    For assignment k with demeaned treatment ``dk`` (after unit and period effects and
+    controls), ``yt`` the demeaned outcome and ``dt`` the demeaned *actual* treatment,
+    regressing ``y - tau * D_actual`` on ``D_k`` gives
+
+    * coefficient ``(ny_k - tau nd_k) / sxx_k`` with ``ny = dk'yt``, ``nd = dk'dt``,
+      ``sxx = dk'dk``;
+    * cluster scores ``s0_k - tau s1_k`` (residuals are affine in tau), so the CR1
+      variance is ``ssc (aa_k - 2 tau ab_k + tau^2 bb_k) / sxx_k^2``.
+
+    Six numbers per assignment give the statistic at any tau exactly (a test checks it
+    against a rerun on the shifted outcome).
+    """
+
+    def __init__(self, obs: dict, draws: dict, which: str, ssc: float, alternative: str,
+                 exact: bool):
+        self.obs, self.draws = obs, draws
+        self.which, self.ssc, self.alternative, self.exact = which, ssc, alternative, exact
+
+    def stat(self, m: dict, tau: float):
+        num = m["ny"] - tau * m["nd"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.which == "coef":
+                return num / m["sxx"]
+            den2 = self.ssc * (m["aa"] - 2 * tau * m["ab"] + tau * tau * m["bb"])
+            return num / np.sqrt(np.maximum(den2, 0.0))
+
+    def __call__(self, tau: float) -> float:
+        dist = self.stat(self.draws, tau)
+        obs = float(self.stat(self.obs, tau))
+        hits = _tail_share(dist, obs, self.alternative, symmetric=True) * len(dist)
+        p = hits / len(dist) if self.exact else (1.0 + hits) / (1.0 + len(dist))
+        return float(min(1.0, p))
+
+
 @dataclass(repr=False)
-class RandomizationResult:
+class RandomizationResult(Result):
     """Result of :func:`randomization_inference`.
 
     Attributes
@@ -711,12 +1146,20 @@ class RandomizationResult:
     observed : statistic for the actual assignment.
     p_value : share of assignments whose statistic is at least as extreme as
         the observed one (the actual assignment included).
+    estimate : the TWFE DiD coefficient for the actual assignment (built-in
+        statistics; the observed statistic for a callable).
+    ci : confidence interval at level ``1 - alpha`` for a constant additive effect,
+        by test inversion (see :func:`randomization_inference`); NaN for a callable
+        statistic, infinite bounds when no effect can be rejected.
     distribution : statistics of the evaluated assignments (all of them, the
         actual one included, when ``exact``; the random draws otherwise).
     n_assignments : number of distinct assignments that keep the number of
         treated units and the multiset of adoption dates.
     exact : True if all assignments were enumerated.
+    n_obs : rows of the panel.
     """
+
+    _name = "Randomization inference"
 
     statistic: str
     observed: float
@@ -730,6 +1173,32 @@ class RandomizationResult:
     adoption: dict
     treated_units: tuple
     distribution: np.ndarray = field(repr=False)
+    estimate: float = math.nan
+    ci: tuple[float, float] = (math.nan, math.nan)
+    alpha: float = 0.05
+    term: str = "treatment"
+    n_obs: int = 0
+    _pfun: Callable[[float], float] | None = field(default=None, repr=False)
+
+    @property
+    def conf_low(self) -> float:
+        return float(self.ci[0])
+
+    @property
+    def conf_high(self) -> float:
+        return float(self.ci[1])
+
+    @property
+    def p_value_resolution(self) -> float:
+        """Smallest attainable p-value (and step of the p-value)."""
+        return self._min_p()
+
+    def p_value_at(self, tau: float) -> float:
+        """Randomization p-value of H0: the effect is ``tau`` for every treated unit-period
+        (built-in statistics only)."""
+        if self._pfun is None:
+            raise ValueError("p_value_at needs the built-in 't' or 'coef' statistic")
+        return self._pfun(float(tau))
 
     def __repr__(self) -> str:
         how = "all assignments enumerated" if self.exact else f"{self.n_perm} random permutations"
@@ -739,32 +1208,47 @@ class RandomizationResult:
             f"{self.n_assignments} possible assignments, {how})"
         )
 
-    def summary(self) -> str:
-        """Multi-line human-readable report."""
+    def summary(self) -> Summary:
+        """Observed statistic, p-value, interval and the permutation scheme, as a Summary."""
         q = np.nanquantile(self.distribution, [0.025, 0.5, 0.975])
         dates = ", ".join(f"{k}: {v}" for k, v in self.adoption.items())
-        return "\n".join(
-            [
-                "Randomization inference (treatment permuted across units)",
-                "=" * 64,
-                f"statistic          {self.statistic}",
-                f"observed           {self.observed: .6g}",
-                f"p-value            {self.p_value: .4f}   ({self.alternative})",
-                f"treated units      {self.n_treated} of {self.n_pool} in the pool; "
-                f"adoption dates {{{dates}}}",
-                f"assignments        {self.n_assignments} possible; "
-                + (
-                    "all enumerated (exact p-value)"
-                    if self.exact
-                    else f"{self.n_perm} drawn at random (p = (1 + hits) / (1 + draws))"
-                ),
-                f"permutation dist.  2.5% {q[0]:.4g}   median {q[1]:.4g}   97.5% {q[2]:.4g}",
-                f"smallest attainable p-value {self._min_p():.4g}",
-            ]
-        )
+        lo, hi = self.ci
+        rows = [
+            ("statistic", self.statistic),
+            ("observed", f"{self.observed:.6g}"),
+            ("estimate (TWFE coefficient)" if self._pfun is not None else "estimate",
+             f"{self.estimate:.6g}"),
+            ("p-value", f"{self.p_value:.4f} ({self.alternative})"),
+            (f"{1 - self.alpha:.0%} CI (test inversion)",
+             f"[{lo:.6g}, {hi:.6g}]" if self._pfun is not None else "not available for a callable statistic"),
+            ("treated units", f"{self.n_treated} of {self.n_pool} in the pool; adoption dates {{{dates}}}"),
+            ("assignments", f"{self.n_assignments} possible; " + (
+                "all enumerated (exact p-value)" if self.exact
+                else f"{self.n_perm} drawn at random (p = (1 + hits) / (1 + draws))")),
+            ("permutation dist.", f"2.5% {q[0]:.4g}   median {q[1]:.4g}   97.5% {q[2]:.4g}"),
+            ("smallest attainable p-value", f"{self._min_p():.4g}"),
+        ]
+        table = pd.DataFrame({"value": [v for _, v in rows]},
+                             index=pd.Index([k for k, _ in rows]))
+        notes = ["The interval collects the effects tau not rejected when the outcome of the treated "
+                 "unit-periods is shifted by tau (a constant additive effect), found on a grid of "
+                 "0.1 CR1 standard errors outward from the estimate and refined by bisection to "
+                 "1e-6 standard errors."]
+        return Summary("Randomization inference (treatment permuted across units)",
+                       [("", table)], notes)
 
     def _min_p(self) -> float:
         return 1.0 / self.n_assignments if self.exact else 1.0 / (self.n_perm + 1)
+
+    def tidy(self) -> pd.DataFrame:
+        """One row: the effect estimate (TWFE coefficient), the observed statistic, the
+        randomization p-value and the test-inversion interval."""
+        return tidy_frame([{
+            "term": self.term, "estimate": self.estimate, "statistic": self.observed,
+            "p_value": self.p_value, "conf_low": self.ci[0], "conf_high": self.ci[1],
+            "n_obs": self.n_obs, "statistic_name": self.statistic,
+            "n_assignments": self.n_assignments, "n_perm": self.n_perm, "exact": self.exact,
+        }])
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame indexed by the statistic name."""
@@ -778,9 +1262,29 @@ class RandomizationResult:
                 "exact": [self.exact],
                 "n_treated": [self.n_treated],
                 "n_pool": [self.n_pool],
+                "estimate": [self.estimate],
+                "ci_low": [self.ci[0]],
+                "ci_high": [self.ci[1]],
             },
             index=pd.Index([self.statistic], name="statistic"),
         )
+
+    def _plot(self, ax, labels, lang, **kwargs):
+        """Histogram of the permutation distribution with the observed statistic."""
+        d = self.distribution[np.isfinite(self.distribution)]
+        ax.hist(d, bins=min(60, max(10, len(d) // 20)), color="#9aa5b1", edgecolor="white",
+                density=True, label=f"{len(d)} assignments")
+        ax.axvline(self.observed, color="black", lw=2,
+                   label=f"actual assignment: {self.observed:.3g}")
+        if self.alternative == "two-sided":
+            ax.axvline(-self.observed, color="black", lw=1, ls="--")
+        treated = ", ".join(unit_label(u, labels, lang) for u in self.treated_units[:5])
+        more = f" +{len(self.treated_units) - 5}" if len(self.treated_units) > 5 else ""
+        ax.set_xlabel(f"statistic '{self.statistic}' under re-assigned treatment")
+        ax.set_ylabel("density")
+        ax.set_title(f"Randomization inference: treated {treated}{more}; "
+                     f"{p_phrase(self.p_value)}")
+        ax.legend(frameon=False)
 
 
 def _adoption_codes(panel, unit, treatment, tcode):
@@ -811,26 +1315,45 @@ def _adoption_codes(panel, unit, treatment, tcode):
     return adopt
 
 
-def _enumerate_assignments(labels: np.ndarray) -> np.ndarray:
-    """All distinct arrangements of the multiset ``labels`` (rows)."""
+def _iter_assignments(labels: np.ndarray) -> Iterator[np.ndarray]:
+    """All distinct arrangements of the multiset ``labels``, one at a time."""
     values, counts = np.unique(labels, return_counts=True)
     p = len(labels)
-    out = []
 
     def rec(avail, idx, cur):
         if idx == len(values) - 1:
-            cur = cur.copy()
-            cur[list(avail)] = values[idx]
-            out.append(cur)
+            out = cur.copy()
+            out[list(avail)] = values[idx]
+            yield out
             return
         for combo in itertools.combinations(avail, counts[idx]):
             nxt = cur.copy()
             nxt[list(combo)] = values[idx]
-            rest = tuple(a for a in avail if a not in set(combo))
-            rec(rest, idx + 1, nxt)
+            taken = set(combo)
+            yield from rec(tuple(a for a in avail if a not in taken), idx + 1, nxt)
 
-    rec(tuple(range(p)), 0, np.empty(p, dtype=labels.dtype))
-    return np.array(out)
+    yield from rec(tuple(range(p)), 0, np.empty(p, dtype=labels.dtype))
+
+
+def _assignment_batches(labels, exact, n_perm, rng, batch) -> Iterator[np.ndarray]:
+    """Assignments (rows of adoption codes over the pool) in batches of at most ``batch``:
+    every distinct one when ``exact``, else ``n_perm`` random permutations drawn in blocks
+    of ``_RNG_BLOCK`` (the draws depend on the seed only, not on ``batch``)."""
+    if exact:
+        buf = []
+        for a in _iter_assignments(labels):
+            buf.append(a)
+            if len(buf) == batch:
+                yield np.array(buf)
+                buf = []
+        if buf:
+            yield np.array(buf)
+        return
+    for b0 in range(0, n_perm, _RNG_BLOCK):
+        k = min(_RNG_BLOCK, n_perm - b0)
+        block = rng.permuted(np.tile(labels, (k, 1)), axis=1)
+        for s0 in range(0, k, batch):
+            yield block[s0 : s0 + batch]
 
 
 def _n_assignments(labels: np.ndarray) -> int:
@@ -842,15 +1365,16 @@ def _n_assignments(labels: np.ndarray) -> int:
 
 
 class _TWFEStat:
-    """TWFE DiD coefficient and CR1 t-statistic for many treatment columns at once.
+    """Sufficient statistics of the TWFE DiD regression for many treatment columns at once.
 
     ``y`` and the controls are demeaned by unit and time once; each batch of
     permuted treatment columns is demeaned with the same alternating
     projections, so the regression ``y ~ D + controls | unit + time`` costs a
     few sparse products per batch instead of one full fit per permutation.
+    ``moments`` returns the six numbers per column that :class:`_RIPValue` needs.
     """
 
-    def __init__(self, panel, unit_codes, time_codes, outcome, controls, cl_codes):
+    def __init__(self, panel, unit_codes, time_codes, outcome, controls, cl_codes, d_actual):
         self.demean = _Demeaner([unit_codes, time_codes])
         self.cl = cl_codes
         self.n_cl = int(cl_codes.max()) + 1
@@ -864,6 +1388,7 @@ class _TWFEStat:
         else:
             self.q = None
         self.y = yt
+        self.d = self._tilde(d_actual[:, None])[:, 0]
         n = len(yt)
         n_units = int(unit_codes.max()) + 1
         n_times = int(time_codes.max()) + 1
@@ -876,17 +1401,22 @@ class _TWFEStat:
         self.ssc = (self.n_cl / (self.n_cl - 1)) * ((n - 1) / (n - k_df))
         self.ind = _indicator(cl_codes, self.n_cl)
 
-    def __call__(self, dmat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _tilde(self, dmat: np.ndarray) -> np.ndarray:
         dt = self.demean(dmat)
         if self.q is not None:
             dt = dt - self.q @ (self.q.T @ dt)
+        return dt
+
+    def moments(self, dmat: np.ndarray) -> dict:
+        dt = self._tilde(dmat)
         sxx = np.einsum("ij,ij->j", dt, dt)
+        ny = dt.T @ self.y
+        nd = dt.T @ self.d
         with np.errstate(divide="ignore", invalid="ignore"):
-            beta = (dt.T @ self.y) / sxx
-            resid = self.y[:, None] - dt * beta[None, :]
-            scores = self.ind @ (dt * resid)
-            se = np.sqrt(self.ssc * np.einsum("ij,ij->j", scores, scores)) / sxx
-            return beta, beta / se
+            s0 = self.ind @ (dt * (self.y[:, None] - dt * (ny / sxx)[None, :]))
+            s1 = self.ind @ (dt * (self.d[:, None] - dt * (nd / sxx)[None, :]))
+        return {"ny": ny, "nd": nd, "sxx": sxx, "aa": np.einsum("ij,ij->j", s0, s0),
+                "ab": np.einsum("ij,ij->j", s0, s1), "bb": np.einsum("ij,ij->j", s1, s1)}
 
 
 def randomization_inference(
@@ -902,8 +1432,9 @@ def randomization_inference(
     pool: Iterable | None = None,
     n_perm: int = 9999,
     alternative: str = "two-sided",
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
     batch_size: int = 512,
+    alpha: float = 0.05,
 ) -> RandomizationResult:
     """Randomization (permutation) inference re-assigning treatment across units.
 
@@ -935,27 +1466,55 @@ def randomization_inference(
     pool : units among which treatment is re-assigned (default: all units).
         It must contain every actually treated unit; units outside the pool
         keep their actual (untreated) status.
-    n_perm : if the number of distinct assignments is at most ``n_perm`` they
-        are all enumerated (exact, e.g. 5 treated of 13 units = 1287);
-        otherwise ``n_perm`` assignments are drawn at random.
+    n_perm : an integer from 99 to 1,000,000.  If the number of distinct
+        assignments is at most ``n_perm`` they are all enumerated (exact, e.g. 5
+        treated of 13 units = 1287); otherwise ``n_perm`` assignments are drawn at
+        random.  Assignments are generated and evaluated in batches, so memory
+        does not grow with ``n_perm`` beyond a few numbers per assignment.
     alternative : ``"two-sided"`` (``|S| >= |S_obs|``), ``"greater"`` or ``"less"``.
-    seed : int or numpy Generator for random draws.
+    seed : int (default 0) or numpy Generator for random draws; None for fresh entropy.
     batch_size : permutations evaluated per vectorised batch (built-in statistics).
+    alpha : level of the confidence interval (``1 - alpha``).
 
     Returns
     -------
     RandomizationResult
+
+    Confidence interval (built-in statistics)
+    -----------------------------------------
+    By test inversion: the set of effects tau for which H0 "the treatment raised the
+    outcome of every treated unit-period by tau" is not rejected, i.e. whose p-value,
+    recomputed with the outcome of the treated unit-periods shifted by -tau and the same
+    assignments, exceeds ``alpha``.  The statistic is an exact function of tau for every
+    assignment (see ``_RIPValue``), so each evaluation costs O(assignments); the search
+    runs on a grid of 0.1 CR1 standard errors from the estimate out to 10 standard
+    errors, then doubling, and bisects the boundary to 1e-6 standard errors
+    (``_invert_grid``).  Bounds are infinite when no effect can be rejected (e.g. fewer
+    than ``1 / alpha`` assignments).
+
+    Raises
+    ------
+    ValueError for a non-0/1 or non-absorbing treatment, a treatment that is never 1, a
+    treatment that never varies within the treated units (treated in every period: with
+    unit effects the statistic is undefined), a constant outcome or one without variation
+    after unit and period effects, a statistic that is NaN for the actual assignment,
+    ``n_perm`` outside [99, 10**6], and bad pools.
 
     Notes
     -----
     p-value: exact case ``#{assignments with stat at least as extreme} /
     #assignments`` (the actual assignment included, so ``p >= 1/#assignments``);
     random case ``(1 + #{draws at least as extreme}) / (1 + n_perm)``.  Ties
-    (within a relative 1e-9) count as extreme.
+    (within a relative 1e-9) count as extreme, and so do assignments whose statistic is
+    NaN (conservative).
     """
-    if not isinstance(n_perm, (int, np.integer)) or n_perm < 1:
-        raise ValueError(f"n_perm must be a positive integer, got {n_perm!r}")
+    what = "randomization_inference"
+    n_perm = check_draws(n_perm, "n_perm", what)
     _check_alternative(alternative)
+    if not 0 < alpha < 1:
+        raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"{what}: batch_size must be a positive integer, got {batch_size!r}")
     controls = (
         [] if controls is None else ([controls] if isinstance(controls, str) else list(controls))
     )
@@ -975,12 +1534,12 @@ def randomization_inference(
         columns=cols,
         min_units=2,
         min_periods=2,
-        what="randomization_inference",
+        what=what,
     )
     if extra:
         if extra[0] not in df.columns:
             raise ValueError(
-                f"randomization_inference: cluster column '{extra[0]}' not found; "
+                f"{what}: cluster column '{extra[0]}' not found; "
                 f"available columns are {list(df.columns)}"
             )
         panel[extra[0]] = (
@@ -995,6 +1554,20 @@ def randomization_inference(
     treated_units = tuple(u for u in ulabels if adopt[u] >= 0)
     if not treated_units:
         raise ValueError(f"treatment column '{treatment}' is never 1; nothing to permute")
+    if builtin:
+        if all(adopt[u] == 0 for u in treated_units):
+            raise ValueError(
+                f"{what}: treatment column '{treatment}' never varies within the treated units "
+                f"{list(treated_units)[:5]} (treated in every period): with unit fixed effects "
+                "the treatment coefficient and its t statistic are undefined (NaN), so there is "
+                "no test; the panel needs pre-treatment periods of the treated units"
+            )
+        y_all = panel[outcome].to_numpy(dtype=float)
+        if np.ptp(y_all) == 0:
+            raise ValueError(
+                f"{what}: the outcome '{outcome}' is constant (zero variance, value "
+                f"{y_all[0]:g}): every statistic would be NaN (or 0), so there is no test"
+            )
 
     if pool is None:
         pool_idx = np.arange(len(ulabels))
@@ -1014,11 +1587,8 @@ def randomization_inference(
         )
     n_assign = _n_assignments(labels)
     exact = n_assign <= n_perm
+    n_eval = n_assign if exact else n_perm
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    if exact:
-        assignments = _enumerate_assignments(labels)
-    else:
-        assignments = np.array([rng.permutation(labels) for _ in range(int(n_perm))])
 
     def full_adopt(rows: np.ndarray) -> np.ndarray:
         out = np.repeat(adopt_arr[None, :], rows.shape[0], axis=0)
@@ -1029,17 +1599,33 @@ def randomization_inference(
         a = adopt_rows[:, ucode].T  # N x m
         return ((a >= 0) & (tcode[:, None] >= a)).astype(float)
 
+    batches = _assignment_batches(labels, exact, n_eval, rng, int(batch_size))
+    pfun = None
+    estimate = math.nan
     if builtin:
         cl_codes = ucode if cluster is None else pd.factorize(panel[cluster], sort=True)[0]
         if cluster is not None and panel[cluster].isna().any():
             raise ValueError(f"cluster column '{cluster}' has missing values")
-        twfe = _TWFEStat(panel, ucode, tcode, outcome, controls, cl_codes)
-        which = 1 if statistic == "t" else 0
-        obs = float(twfe(panel[treatment].to_numpy(dtype=float)[:, None])[which][0])
-        dist = np.empty(len(assignments))
-        for s0 in range(0, len(assignments), batch_size):
-            rows = assignments[s0 : s0 + batch_size]
-            dist[s0 : s0 + len(rows)] = twfe(treat_matrix(full_adopt(rows)))[which]
+        d_obs = panel[treatment].to_numpy(dtype=float)
+        twfe = _TWFEStat(panel, ucode, tcode, outcome, controls, cl_codes, d_obs)
+        y_dev = y_all - y_all.mean()
+        if not np.linalg.norm(twfe.y) > 1e-10 * np.linalg.norm(y_dev):
+            raise ValueError(
+                f"{what}: the outcome '{outcome}' has no variation left after removing unit and "
+                "period effects (and controls): every statistic would be NaN (or 0)"
+            )
+        obs_m = {k: float(v[0]) for k, v in twfe.moments(d_obs[:, None]).items()}
+        draws = {k: np.empty(n_eval) for k in obs_m}
+        filled = 0
+        for rows in batches:
+            m = twfe.moments(treat_matrix(full_adopt(rows)))
+            for k in draws:
+                draws[k][filled : filled + len(rows)] = m[k]
+            filled += len(rows)
+        pfun = _RIPValue(obs_m, draws, statistic, twfe.ssc, alternative, exact)
+        obs = float(pfun.stat(obs_m, 0.0))
+        dist = pfun.stat(draws, 0.0)
+        estimate = obs_m["ny"] / obs_m["sxx"] if obs_m["sxx"] > 0 else math.nan
         name = statistic
     else:
         name = getattr(statistic, "__name__", "statistic")
@@ -1047,15 +1633,32 @@ def randomization_inference(
         ucode_df = pd.Index(ulabels).get_indexer(base[unit])
         tcode_df = pd.Index(tlabels).get_indexer(base[time])
         obs = float(statistic(base.copy()))
-        dist = np.empty(len(assignments))
-        for b, row in enumerate(full_adopt(assignments)):
-            a = row[ucode_df]
-            pert = base.copy()
-            pert[treatment] = ((a >= 0) & (tcode_df >= a)).astype(base[treatment].dtype)
-            dist[b] = float(statistic(pert))
+        if not math.isnan(obs):
+            dist = np.empty(n_eval)
+            b = 0
+            for rows in batches:
+                for row in full_adopt(rows):
+                    a = row[ucode_df]
+                    pert = base.copy()
+                    pert[treatment] = ((a >= 0) & (tcode_df >= a)).astype(base[treatment].dtype)
+                    dist[b] = float(statistic(pert))
+                    b += 1
+        estimate = obs
+    if math.isnan(obs):
+        raise ValueError(
+            f"{what}: the statistic '{name}' is NaN for the actual assignment (e.g. a treatment "
+            "collinear with the fixed effects, or an outcome without variation), so there is "
+            "no test"
+        )
+    if np.isnan(dist).all():
+        raise ValueError(f"{what}: the statistic '{name}' is NaN for every re-assignment; no test")
 
     hits = _tail_share(dist, obs, alternative, symmetric=True) * len(dist)
     p = hits / len(dist) if exact else (1.0 + hits) / (1.0 + len(dist))
+    ci = (math.nan, math.nan)
+    if pfun is not None:
+        se_obs = math.sqrt(twfe.ssc * obs_m["aa"]) / obs_m["sxx"]
+        ci = _invert_grid(pfun, estimate, se_obs, alpha)
     counts = pd.Series(labels[labels >= 0]).value_counts().sort_index()
     adoption = {
         tlabels[int(k)].item() if hasattr(tlabels[int(k)], "item") else tlabels[int(k)]: int(v)
@@ -1074,4 +1677,10 @@ def randomization_inference(
         adoption=adoption,
         treated_units=treated_units,
         distribution=dist,
+        estimate=float(estimate),
+        ci=ci,
+        alpha=float(alpha),
+        term=treatment,
+        n_obs=int(len(panel)),
+        _pfun=pfun,
     )

@@ -51,6 +51,8 @@ Here:
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +61,7 @@ import pandas as pd
 from scipy.optimize import linprog, minimize, nnls
 
 from nanbei.panel import check_panel
+from nanbei.results import Result, Summary, tidy_frame, unit_label
 
 __all__ = [
     "synthetic_control",
@@ -518,16 +521,77 @@ def _estimate(spec: _Spec, treated, treatment_time, donors: list):
 # --------------------------------------------------------------------------
 # Result objects
 # --------------------------------------------------------------------------
-def _ax(ax):
-    if ax is None:
-        import matplotlib.pyplot as plt
+_TREATED_COLOR = "black"
 
-        _, ax = plt.subplots(figsize=(7, 4))
-    return ax
+
+def _time_axis(ax, index) -> None:
+    """Integer ticks (no 2002.5) when the periods are whole numbers, e.g. years."""
+    from matplotlib.ticker import MaxNLocator
+
+    try:
+        whole = np.all(np.mod(np.asarray(index, dtype=float), 1) == 0)
+    except (TypeError, ValueError):
+        return
+    if whole:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _fill_band(ax, band: pd.DataFrame, label: str) -> None:
+    """Shade the finite part of a placebo band over the post-treatment periods."""
+    b = band[band["time"].notna()]
+    lo, hi = b["conf_low"].to_numpy(float), b["conf_high"].to_numpy(float)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    if ok.any():
+        ax.fill_between(b["time"].to_numpy(float)[ok], lo[ok], hi[ok], color=_SYNTH_COLOR,
+                        alpha=0.2, label=label)
+_SYNTH_COLOR = "#1b6ca8"
+_PLACEBO_COLOR = "#9aa5b1"
+
+
+def _post_label(t) -> str:
+    return f"gap[{_fmt(t)}]"
+
+
+def _placebo_band(gaps: pd.DataFrame, treated, treatment_time, alpha: float) -> pd.DataFrame:
+    """Placebo band: the exact inversion of the per-period in-space placebo test.
+
+    For a post period t (and for the mean post-treatment gap) the test of
+    ``H0: effect_t = theta`` compares the treated unit's gap minus theta with the J
+    placebo gaps: ``p(theta) = (1 + #{j : |g_jt| >= |g_1t - theta|}) / (J + 1)``
+    (ties count as extreme).  ``theta`` is kept when ``p(theta) > alpha``, i.e. when at
+    least ``m = floor(alpha (J + 1))`` placebo gaps are at least ``|g_1t - theta|``, so
+    the interval is ``g_1t -+ a_(m)`` with ``a_(m)`` the m-th largest absolute placebo
+    gap; ``m = 0`` (fewer than ``1/alpha - 1`` placebos) gives an unbounded interval.
+    Shifting the treated outcome by theta does not move its synthetic control (the
+    treated unit is never a donor) or any placebo gap, so the inversion is exact.
+    """
+    post = gaps.index >= treatment_time
+    g = gaps[post]
+    plac = g.drop(columns=[treated])
+    J = plac.shape[1]
+    m = int(math.floor(alpha * (J + 1) + 1e-9))
+    rows = []
+    series = [("mean post gap", np.nan, g[treated].mean(), plac.mean())]
+    series += [(_post_label(t), t, g.loc[t, treated], plac.loc[t]) for t in g.index]
+    for term, t, est, pl in series:
+        a = np.sort(np.abs(pl.to_numpy(dtype=float)))[::-1]
+        if m == 0:
+            half = np.inf
+        elif m > J:
+            half = np.nan  # every value rejected: empty set
+        else:
+            half = a[m - 1]
+        tol = 1e-9 * max(1.0, abs(est))
+        p0 = (1 + np.sum(a >= abs(est) - tol)) / (J + 1)
+        rows.append({"term": term, "time": t, "estimate": float(est), "p_value": float(p0),
+                     "conf_low": est - half, "conf_high": est + half, "n_obs": J + 1})
+    out = pd.DataFrame(rows)
+    out.attrs["alpha"] = alpha
+    return out
 
 
 @dataclass(repr=False)
-class SyntheticControlResult:
+class SyntheticControlResult(Result):
     """Result of :func:`synthetic_control`.
 
     Attributes
@@ -541,7 +605,19 @@ class SyntheticControlResult:
     predictors : predictor balance table (treated, synthetic, donor mean, v).
     optimizer : pre-treatment MSPE reached from each start of the V search.
     notes : what was skipped or assumed (missing predictor values, unused units).
+
+    Confidence intervals come from the in-space placebos (:meth:`placebo_space`, the
+    placebo band of :func:`_placebo_band`); once it has been run, ``tidy()`` and the gap
+    plot carry them.  Why a placebo band and not conformal inference (Chernozhukov,
+    Wuthrich & Zhu 2021): conformal p-values permute the *time* periods, so their
+    smallest value is ``1 / (T0 + 1)`` (moving blocks: ``1 / T``); the co-built parks
+    have five pre-treatment years (2001-2005), where no conformal interval below 83% is
+    finite.  The placebo band permutes *units* (here some 40-60 comparison cities), rests
+    on the same exchangeability assumption as ADH's placebo p-value that the notebooks
+    already report, and is its exact inversion, so interval and p-value cannot disagree.
     """
+
+    _name = "Synthetic control"
 
     treated: Any
     treatment_time: Any
@@ -559,37 +635,79 @@ class SyntheticControlResult:
     notes: list = field(default_factory=list)
     _spec: Any = None
     _donors: list = field(default_factory=list)
+    _placebo: Any = None
 
     @property
     def post_pre_ratio(self) -> float:
         """post_rmspe / pre_rmspe, the ADH (2010) test statistic."""
         return self.post_rmspe / self.pre_rmspe if self.pre_rmspe > 0 else np.inf
 
+    @property
+    def n_obs(self) -> int:
+        """Units in the fit (treated + donors)."""
+        return 1 + len(self.weights)
+
+    @property
+    def mean_post_gap(self) -> float:
+        return float(self.gap[self.gap.index >= self.treatment_time].mean())
+
     def __repr__(self) -> str:
         top = self.weights[self.weights > 0.001].sort_values(ascending=False)
         w = ", ".join(f"{k}={val:.3f}" for k, val in top.head(8).items())
         more = f", ... ({len(top) - 8} more)" if len(top) > 8 else ""
-        post = self.gap[self.gap.index >= self.treatment_time]
         return (
             f"SyntheticControlResult(treated={self.treated!r}, treatment_time={_fmt(self.treatment_time)}, "
             f"donors={len(self.weights)})\n"
             f"  weights: {w}{more}\n"
             f"  pre-treatment RMSPE {self.pre_rmspe:.4g} (lower bound {self.rmspe_bound:.4g}); "
-            f"post RMSPE {self.post_rmspe:.4g}; mean post gap {post.mean():.4g}"
+            f"post RMSPE {self.post_rmspe:.4g}; mean post gap {self.mean_post_gap:.4g}"
             + (f"\n  notes: {len(self.notes)} (see .notes)" if self.notes else "")
         )
 
-    def summary(self) -> str:
-        """Human-readable report: weights, predictor balance, fit and notes."""
-        lines = [repr(self), "", "Donor weights (> 0.001):"]
+    def band(self, alpha: float | None = None) -> pd.DataFrame:
+        """The placebo band (confidence intervals of the post-treatment gaps and of their
+        mean) at level ``1 - alpha``; runs :meth:`placebo_space` first if it has not run."""
+        pl = self._placebo if self._placebo is not None else self.placebo_space()
+        return pl.band(alpha)
+
+    def summary(self) -> Summary:
+        """Weights, predictor balance, fit, effects (with the placebo band if the
+        placebos have been run) and notes."""
         top = self.weights[self.weights > 0.001].sort_values(ascending=False)
-        lines += [f"  {k:<30} {val:.3f}" for k, val in top.items()]
-        lines += ["", "Predictor balance:", self.predictors.round(4).to_string()]
+        wt = pd.DataFrame({"name": [unit_label(u) for u in top.index], "weight": top.to_numpy()},
+                          index=pd.Index([str(u) for u in top.index], name="donor"))
+        if (wt["name"] == wt.index).all():
+            wt = wt.drop(columns="name")
+        fit = pd.DataFrame(
+            {"value": [self.pre_rmspe, self.rmspe_bound, self.post_rmspe, self.post_pre_ratio,
+                       len(self.weights)]},
+            index=["pre-treatment RMSPE", "lower bound of pre RMSPE", "post-treatment RMSPE",
+                   "post/pre RMSPE ratio", "donors"])
+        eff = self.tidy().set_index("term")[["estimate", "conf_low", "conf_high", "p_value"]]
+        notes = list(self.notes)
+        if self._placebo is None:
+            notes.append("confidence intervals: run placebo_space() for the placebo band")
+        else:
+            notes.append(f"{1 - self._placebo.alpha:.0%} placebo band from {self._placebo.n_obs - 1} "
+                         "in-space placebos (exact inversion of the per-period placebo test)")
+        title = (f"Synthetic control: {unit_label(self.treated)}, treated from "
+                 f"{_fmt(self.treatment_time)} ({self.outcome})")
+        return Summary(title, [("Donor weights (> 0.001)", wt),
+                               ("Predictor balance", self.predictors),
+                               ("Fit", fit), ("Effect (gap = actual - synthetic)", eff)], notes)
+
+    def tidy(self) -> pd.DataFrame:
+        """The mean post-treatment gap and each post-treatment gap; ``conf_low/high`` and
+        ``p_value`` from the placebo band once :meth:`placebo_space` has run (NaN before).
+        ``n_obs`` counts units (treated + donors)."""
+        if self._placebo is not None:
+            return tidy_frame(self._placebo.band())
         post = self.gap[self.gap.index >= self.treatment_time]
-        lines += ["", f"Mean gap after treatment: {post.mean():.4g} (n={len(post)} periods)"]
-        if self.notes:
-            lines += ["", "Notes:"] + [f"  - {n}" for n in self.notes]
-        return "\n".join(lines)
+        rows = [{"term": "mean post gap", "time": np.nan, "estimate": float(post.mean()),
+                 "n_obs": self.n_obs}]
+        rows += [{"term": _post_label(t), "time": t, "estimate": float(v), "n_obs": self.n_obs}
+                 for t, v in post.items()]
+        return tidy_frame(rows)
 
     def to_frame(self) -> pd.DataFrame:
         """Actual, synthetic and gap by time, with a post-treatment flag."""
@@ -602,37 +720,53 @@ class SyntheticControlResult:
             }
         )
 
-    def plot(self, kind: str = "paths", ax=None):
-        """Plot actual vs synthetic (``kind="paths"``) or the gap (``kind="gap"``).
+    def plot(self, ax=None, labels=None, lang: str = "en", *, kind: str = "paths", **kwargs):
+        """Plot actual vs synthetic (``kind="paths"``), the gap with the placebo band if
+        available (``kind="gap"``) or the donor weights (``kind="weights"``).
 
-        Returns the matplotlib Axes.
+        Returns the matplotlib Axes.  (``plot("gap")``, the old positional form, still
+        works with a DeprecationWarning.)
         """
-        ax = _ax(ax)
+        if isinstance(ax, str):
+            warnings.warn("SyntheticControlResult.plot(kind) positionally is deprecated; use "
+                          "plot(kind=...)", DeprecationWarning, stacklevel=2)
+            ax, kind = None, ax
+        if kind not in ("paths", "gap", "weights"):
+            raise ValueError(f"plot: kind must be 'paths', 'gap' or 'weights', got {kind!r}")
+        return super().plot(ax=ax, labels=labels, lang=lang, kind=kind, **kwargs)
+
+    def _plot(self, ax, labels, lang, kind="paths", **kwargs):
+        name = unit_label(self.treated, labels, lang)
+        if kind == "weights":
+            top = self.weights[self.weights > 0.01].sort_values(ascending=False)
+            ax.bar([unit_label(u, labels, lang) for u in top.index], top.to_numpy(),
+                   color=_PLACEBO_COLOR)
+            ax.tick_params(axis="x", rotation=60)
+            ax.set_ylabel("weight")
+            ax.set_title(f"Donor weights of synthetic {name} (> 0.01)")
+            return
         if kind == "paths":
-            ax.plot(
-                self.actual.index, self.actual.to_numpy(), color="black", label=str(self.treated)
-            )
-            ax.plot(
-                self.synthetic.index,
-                self.synthetic.to_numpy(),
-                color="tab:blue",
-                ls="--",
-                label=f"synthetic {self.treated}",
-            )
+            ax.plot(self.actual.index, self.actual.to_numpy(), color=_TREATED_COLOR, label=name)
+            ax.plot(self.synthetic.index, self.synthetic.to_numpy(), color=_SYNTH_COLOR, ls="--",
+                    label=f"synthetic {name}")
             ax.set_ylabel(self.outcome)
-            ax.legend()
-        elif kind == "gap":
-            ax.plot(self.gap.index, self.gap.to_numpy(), color="black")
-            ax.axhline(0, color="grey", lw=0.8)
-            ax.set_ylabel(f"gap in {self.outcome}")
+            ax.set_title(f"{name} and its synthetic control ({self.outcome})")
         else:
-            raise ValueError(f"plot: kind must be 'paths' or 'gap', got {kind!r}")
-        ax.axvline(self.treatment_time, color="grey", ls=":")
-        return ax
+            ax.plot(self.gap.index, self.gap.to_numpy(), color=_TREATED_COLOR, label=name)
+            if self._placebo is not None:
+                _fill_band(ax, self._placebo.band(),
+                           f"{1 - self._placebo.alpha:.0%} placebo band")
+            ax.axhline(0, color="grey", lw=0.8)
+            ax.set_ylabel(f"gap in {self.outcome}, treated − synthetic")
+            ax.set_title(f"{name}: gap to its synthetic control")
+        ax.axvline(self.treatment_time, color="grey", ls=":", lw=1)
+        ax.set_xlabel("period")
+        _time_axis(ax, self.gap.index)
+        ax.legend(frameon=False)
 
     # -- inference and robustness ------------------------------------------
-    def placebo_space(self) -> PlaceboSpaceResult:
-        """In-space placebo test (ADH 2010, section 4).
+    def placebo_space(self, alpha: float = 0.05) -> PlaceboSpaceResult:
+        """In-space placebo test (ADH 2010, section 4) and the placebo band.
 
         Each donor in turn is treated as if it had been treated at
         ``treatment_time``, with the *other* donors as its donor pool (the truly
@@ -640,7 +774,12 @@ class SyntheticControlResult:
         rule for V (re-optimised for every placebo if ``v="optimize"``).  The
         permutation p-value is the rank of the treated unit's post/pre RMSPE
         ratio among all J + 1 ratios: p = #{ratio_j >= ratio_treated} / (J + 1).
+        The confidence intervals at level ``1 - alpha`` invert the per-period placebo
+        test (see :func:`_placebo_band`).  The result is also kept on this object, so
+        that ``tidy()`` and ``plot(kind="gap")`` show the intervals.
         """
+        if not 0 < alpha < 1:
+            raise ValueError(f"placebo_space: alpha must be in (0, 1), got {alpha}")
         donors = self._donors
         if len(donors) < 3:
             raise ValueError("placebo_space: needs at least 3 donors")
@@ -655,7 +794,7 @@ class SyntheticControlResult:
         ratio = post_s / pre_s.replace(0, np.nan)
         ratio = ratio.fillna(np.inf)
         rank = int((ratio >= ratio[self.treated]).sum())
-        return PlaceboSpaceResult(
+        result = PlaceboSpaceResult(
             treated=self.treated,
             treatment_time=self.treatment_time,
             gaps=pd.DataFrame(gaps),
@@ -664,7 +803,11 @@ class SyntheticControlResult:
             ratio=ratio.rename("post/pre RMSPE"),
             rank=rank,
             p_value=rank / len(ratio),
+            outcome=self.outcome,
+            alpha=float(alpha),
         )
+        self._placebo = result
+        return result
 
     def placebo_time(self, fake_treatment_time) -> SyntheticControlResult:
         """In-time placebo: pretend the treatment happened at ``fake_treatment_time``.
@@ -725,6 +868,7 @@ class SyntheticControlResult:
         r.notes = notes + r.notes
         return r
 
+
     def leave_one_out(self) -> LeaveOneOutResult:
         """Re-estimate dropping, one at a time, each donor with positive weight
         (ADH 2015 robustness check)."""
@@ -746,13 +890,18 @@ class SyntheticControlResult:
             gaps=pd.DataFrame(gaps),
             weights=pd.DataFrame(weights),
             pre_rmspe=pd.Series(pre, name="pre_rmspe"),
+            outcome=self.outcome,
+            baseline_pre_rmspe=self.pre_rmspe,
         )
 
 
 @dataclass(repr=False)
-class PlaceboSpaceResult:
-    """In-space placebo test: gaps of every unit treated in turn and the
-    rank-based permutation p-value of the post/pre RMSPE ratio (ADH 2010)."""
+class PlaceboSpaceResult(Result):
+    """In-space placebo test: gaps of every unit treated in turn, the rank-based
+    permutation p-value of the post/pre RMSPE ratio (ADH 2010) and the placebo band
+    (confidence intervals of the treated unit's post-treatment gaps, :meth:`band`)."""
+
+    _name = "In-space placebo test"
 
     treated: Any
     treatment_time: Any
@@ -762,6 +911,13 @@ class PlaceboSpaceResult:
     ratio: pd.Series
     rank: int
     p_value: float
+    outcome: str = "outcome"
+    alpha: float = 0.05
+
+    @property
+    def n_obs(self) -> int:
+        """Units ranked (treated + placebos)."""
+        return len(self.ratio)
 
     def __repr__(self) -> str:
         return (
@@ -770,9 +926,39 @@ class PlaceboSpaceResult:
             f"{len(self.ratio)}, permutation p = {self.p_value:.3f}"
         )
 
-    def summary(self) -> str:
-        """The repr plus the ratio table sorted from largest to smallest."""
-        return repr(self) + "\n\n" + self.to_frame().round(4).to_string()
+    def band(self, alpha: float | None = None) -> pd.DataFrame:
+        """Confidence intervals of the mean post-treatment gap and of each post-treatment
+        gap at level ``1 - alpha`` (default ``self.alpha``), with the placebo p-value of a
+        zero effect; see :func:`_placebo_band` for the construction."""
+        alpha = self.alpha if alpha is None else alpha
+        if not 0 < alpha < 1:
+            raise ValueError(f"band: alpha must be in (0, 1), got {alpha}")
+        return _placebo_band(self.gaps, self.treated, self.treatment_time, alpha)
+
+    def summary(self) -> Summary:
+        """The ratio test, the placebo band and the ratio table."""
+        test = pd.DataFrame({"value": [self.ratio[self.treated], float(self.rank), float(self.n_obs),
+                                       self.p_value, 1 / self.n_obs]},
+                            index=["post/pre RMSPE ratio of the treated unit", "rank (1 = largest)",
+                                   "units", "permutation p-value", "smallest attainable p-value"])
+        band = self.band().set_index("term")[["estimate", "conf_low", "conf_high", "p_value"]]
+        notes = [f"{1 - self.alpha:.0%} placebo band: the effects theta not rejected by the "
+                 "per-period placebo test comparing |treated gap - theta| with the placebos' "
+                 "absolute gaps (ties count as extreme)."]
+        return Summary(
+            f"In-space placebos: {unit_label(self.treated)} against {self.n_obs - 1} placebo units",
+            [("Post/pre RMSPE ratio test (ADH 2010)", test),
+             (f"Effects with {1 - self.alpha:.0%} placebo band", band),
+             ("Units by post/pre RMSPE ratio", self.to_frame())], notes)
+
+    def tidy(self) -> pd.DataFrame:
+        """The post/pre RMSPE ratio with its permutation p-value, then the mean post gap
+        and each post-treatment gap with the placebo band and placebo p-values."""
+        ratio_row = {"term": "post/pre RMSPE ratio", "time": np.nan,
+                     "estimate": float(self.ratio[self.treated]),
+                     "statistic": float(self.ratio[self.treated]), "p_value": self.p_value,
+                     "n_obs": self.n_obs}
+        return tidy_frame([ratio_row, *self.band().to_dict("records")])
 
     def to_frame(self) -> pd.DataFrame:
         """One row per unit: pre/post RMSPE and their ratio, sorted by ratio."""
@@ -780,36 +966,57 @@ class PlaceboSpaceResult:
         out["treated"] = out.index == self.treated
         return out.sort_values("post/pre RMSPE", ascending=False)
 
-    def plot(self, mspe_threshold: float | None = None, ax=None):
-        """Gap paths of placebos (grey) and the treated unit (black).
+    def plot(self, ax=None, labels=None, lang: str = "en", *, mspe_threshold: float | None = None,
+             band: bool = True, **kwargs):
+        """Gap paths of placebos (grey) and the treated unit (black), with the placebo band.
 
         ``mspe_threshold`` drops placebos whose pre-treatment MSPE exceeds that
-        multiple of the treated unit's, as in ADH (2010) figures 5-7.
+        multiple of the treated unit's, as in ADH (2010) figures 5-7.  (A number
+        passed as the first argument, the old signature, is read as
+        ``mspe_threshold`` with a DeprecationWarning.)
         """
-        ax = _ax(ax)
+        if isinstance(ax, (int, float)) and not isinstance(ax, bool):
+            warnings.warn("PlaceboSpaceResult.plot(mspe_threshold) positionally is deprecated; "
+                          "use plot(mspe_threshold=...)", DeprecationWarning, stacklevel=2)
+            ax, mspe_threshold = None, ax
+        return super().plot(ax=ax, labels=labels, lang=lang, mspe_threshold=mspe_threshold,
+                            band=band, **kwargs)
+
+    def _plot(self, ax, labels, lang, mspe_threshold=None, band=True, **kwargs):
         keep = self.gaps.columns.drop(self.treated)
         if mspe_threshold is not None:
             lim = mspe_threshold * self.pre_rmspe[self.treated] ** 2
             keep = [c for c in keep if self.pre_rmspe[c] ** 2 <= lim]
-        for c in keep:
-            ax.plot(self.gaps.index, self.gaps[c].to_numpy(), color="grey", alpha=0.4, lw=0.8)
-        ax.plot(
-            self.gaps.index,
-            self.gaps[self.treated].to_numpy(),
-            color="black",
-            lw=2,
-            label=str(self.treated),
-        )
+        for i, c in enumerate(keep):
+            ax.plot(self.gaps.index, self.gaps[c].to_numpy(), color=_PLACEBO_COLOR, alpha=0.5,
+                    lw=0.8, label=f"placebos ({len(keep)})" if i == 0 else None)
+        name = unit_label(self.treated, labels, lang)
+        if band:
+            _fill_band(ax, self.band(), f"{1 - self.alpha:.0%} placebo band for {name}")
+        ax.plot(self.gaps.index, self.gaps[self.treated].to_numpy(), color=_TREATED_COLOR, lw=2,
+                label=name)
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(self.treatment_time, color="grey", ls=":")
-        ax.set_ylabel("gap")
-        ax.legend()
-        return ax
+        ax.set_xlabel("period")
+        _time_axis(ax, self.gaps.index)
+        ax.set_ylabel(f"gap in {self.outcome}, treated − synthetic")
+        shown = "" if mspe_threshold is None else f", pre-MSPE <= {mspe_threshold:g}x treated"
+        ax.set_title(f"In-space placebos: {name} vs {len(keep)} placebo units{shown} "
+                     f"(ratio p = {self.p_value:.3f})")
+        ax.legend(frameon=False)
 
 
 @dataclass(repr=False)
-class LeaveOneOutResult:
-    """Synthetic paths re-estimated without each positively weighted donor."""
+class LeaveOneOutResult(Result):
+    """Synthetic paths re-estimated without each positively weighted donor.
+
+    A robustness check, not an inferential procedure: the spread of the rows shows how
+    much the estimate rests on single donors, so ``tidy()`` carries no confidence
+    intervals (NaN); the intervals of the effect are those of the full fit's placebo
+    band (:meth:`SyntheticControlResult.placebo_space`).
+    """
+
+    _name = "Leave-one-out synthetic controls"
 
     treated: Any
     treatment_time: Any
@@ -819,6 +1026,13 @@ class LeaveOneOutResult:
     gaps: pd.DataFrame
     weights: pd.DataFrame  # donor x dropped donor
     pre_rmspe: pd.Series
+    outcome: str = "outcome"
+    baseline_pre_rmspe: float = np.nan
+
+    @property
+    def n_obs(self) -> int:
+        """Units of the full fit (treated + donors)."""
+        return 1 + len(self.weights)
 
     def __repr__(self) -> str:
         post = self.gaps[self.gaps.index >= self.treatment_time].mean()
@@ -828,9 +1042,25 @@ class LeaveOneOutResult:
             + ", ".join(f"{k}={val:.4g}" for k, val in post.items())
         )
 
-    def summary(self) -> str:
-        """The repr plus the per-donor table."""
-        return repr(self) + "\n\n" + self.to_frame().round(4).to_string()
+    def summary(self) -> Summary:
+        """Mean post-treatment gap and pre-treatment RMSPE without each donor."""
+        frame = self.tidy().set_index("term")[["estimate", "pre_rmspe"]]
+        return Summary(f"Leave-one-out: synthetic {unit_label(self.treated)} without each "
+                       "weighted donor", [("Mean post-treatment gap", frame)],
+                       ["a robustness check: no confidence intervals; see the placebo band of "
+                        "the full fit"])
+
+    def tidy(self) -> pd.DataFrame:
+        """The full fit's mean post gap, then one row per dropped donor ("without <unit>");
+        no confidence intervals (see the class docstring)."""
+        post = self.gaps[self.gaps.index >= self.treatment_time].mean()
+        base_gap = (self.actual - self.baseline)
+        rows = [{"term": "all donors", "estimate": float(base_gap[base_gap.index >=
+                                                                  self.treatment_time].mean()),
+                 "n_obs": self.n_obs, "dropped": None, "pre_rmspe": self.baseline_pre_rmspe}]
+        rows += [{"term": f"without {d}", "estimate": float(v), "n_obs": self.n_obs - 1,
+                  "dropped": d, "pre_rmspe": float(self.pre_rmspe[d])} for d, v in post.items()]
+        return tidy_frame(rows)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per dropped donor: pre-treatment RMSPE and mean post gap."""
@@ -839,24 +1069,22 @@ class LeaveOneOutResult:
             "dropped"
         )
 
-    def plot(self, ax=None):
+    def _plot(self, ax, labels, lang, **kwargs):
         """Actual, baseline synthetic and the leave-one-out synthetic paths."""
-        ax = _ax(ax)
-        for c in self.synthetic.columns:
-            ax.plot(
-                self.synthetic.index, self.synthetic[c].to_numpy(), color="grey", alpha=0.6, lw=0.8
-            )
-        ax.plot(self.actual.index, self.actual.to_numpy(), color="black", label=str(self.treated))
-        ax.plot(
-            self.baseline.index,
-            self.baseline.to_numpy(),
-            color="tab:blue",
-            ls="--",
-            label="synthetic",
-        )
+        for i, c in enumerate(self.synthetic.columns):
+            ax.plot(self.synthetic.index, self.synthetic[c].to_numpy(), color=_PLACEBO_COLOR,
+                    alpha=0.8, lw=0.8, label="without one donor" if i == 0 else None)
+        name = unit_label(self.treated, labels, lang)
+        ax.plot(self.actual.index, self.actual.to_numpy(), color=_TREATED_COLOR, label=name)
+        ax.plot(self.baseline.index, self.baseline.to_numpy(), color=_SYNTH_COLOR, ls="--",
+                label=f"synthetic {name}")
         ax.axvline(self.treatment_time, color="grey", ls=":")
-        ax.legend()
-        return ax
+        ax.set_xlabel("period")
+        _time_axis(ax, self.actual.index)
+        ax.set_ylabel(self.outcome)
+        ax.set_title(f"Leave-one-out: synthetic {name} without each of "
+                     f"{self.synthetic.shape[1]} weighted donors")
+        ax.legend(frameon=False)
 
 
 # --------------------------------------------------------------------------

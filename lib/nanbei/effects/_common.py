@@ -1,0 +1,166 @@
+"""Helpers shared by the effects estimators: draw-count limits, deprecated aliases, verdicts.
+
+Draw limits (bootstrap draws, permutations)
+-------------------------------------------
+``MIN_DRAWS = 99``
+    The smallest number of *random* draws accepted.  With B draws a p-value moves in steps
+    of 1/B; B = 99 is the smallest B for which ``alpha (B + 1)`` is an integer at both
+    ``alpha = 0.05`` and ``0.01`` (Davidson & MacKinnon 2000, "Bootstrap tests: how many
+    bootstraps?", *Econometric Reviews* 19(1)), so a 5% test is exact in size.  Fewer
+    draws (``n_boot=1`` used to return p = 0.0) give p-values that cannot mean anything.
+``MAX_DRAWS = 1_000_000``
+    The largest number of draws (and of enumerated assignments or weight vectors).  At
+    10**6 draws the Monte Carlo standard error of a p-value near 0.05 is 0.0002, far below
+    any decision margin; more draws only cost time.  Every per-draw quantity is stored as
+    a handful of float64 numbers (at most ~60 MB at the cap) and the draws themselves are
+    generated and processed in fixed-size chunks, so memory stays bounded whatever the
+    number of clusters or units.  A request above the cap is refused with a clear error.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+
+MIN_DRAWS = 99
+MAX_DRAWS = 1_000_000
+
+
+def check_draws(value, name: str, what: str, *, minimum: int = MIN_DRAWS,
+                maximum: int = MAX_DRAWS) -> int:
+    """Validate a number of bootstrap draws or permutations; return it as int.
+
+    Raises ValueError naming ``name`` unless ``value`` is an integer (not a bool) with
+    ``minimum <= value <= maximum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(
+            f"{what}: {name} must be an integer between {minimum} and {maximum:,}, got {value!r}"
+        )
+    if value < minimum:
+        raise ValueError(
+            f"{what}: {name}={value} is too small to be meaningful; use at least {minimum} "
+            f"(p-values move in steps of 1/{name}; {minimum} makes a 5% and a 1% test exact)"
+        )
+    if value > maximum:
+        raise ValueError(
+            f"{what}: {name}={value:,} exceeds the maximum of {maximum:,} draws (the Monte "
+            f"Carlo error of a p-value is already below 0.0005 there; more draws only cost "
+            "time and memory)"
+        )
+    return int(value)
+
+
+def deprecated_alias(new: str, old: str, *, note: str = ""):
+    """A read-only property ``old`` returning ``self.<new>`` with a DeprecationWarning."""
+
+    def getter(self):
+        warnings.warn(
+            f"{type(self).__name__}.{old} is deprecated; use .{new}{note}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(self, new)
+
+    return property(getter, doc=f"Deprecated alias of ``{new}``{note}.")
+
+
+def format_p(p: float, alpha: float) -> str:
+    """A p-value printed so that its rounding never crosses ``alpha``.
+
+    Three decimals by default; more where three would print a p-value on the wrong side
+    of ``alpha`` or as equal to it (0.0496 -> "0.0496", not "0.050"); ``< 0.001`` for tiny
+    rejecting p-values.
+    """
+    if not np.isfinite(p):
+        return "n/a"
+    reject = p <= alpha
+    if reject and p < 0.001 <= alpha:
+        return "< 0.001"
+    for digits in range(3, 9):
+        text = f"{p:.{digits}f}"
+        shown = float(text)
+        if (shown <= alpha) == reject and (shown != alpha or p == alpha):
+            return text
+    return f"{p:.3g}"
+
+
+def p_phrase(p: float, alpha: float = 0.05) -> str:
+    """``"p = 0.012"`` or ``"p < 0.001"``, with :func:`format_p`'s rounding."""
+    text = format_p(p, alpha)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
+    """One sentence saying which tests reject a zero effect at level ``alpha``.
+
+    ``p_values`` maps a test's name to its p-value.  A test rejects when ``p <= alpha``
+    (the convention of the confidence intervals in :mod:`nanbei.effects`: a value is in the
+    interval exactly when its p-value exceeds ``alpha``).  The sentence quotes every
+    p-value (printed so that rounding cannot move it across ``alpha``), so it cannot
+    contradict the numbers shown next to it; missing (NaN) p-values are listed as not
+    available and ignored for the verdict.
+
+    Examples: "At the 5% level, both tests reject a zero effect (wild cluster bootstrap:
+    p = 0.012; randomization inference: p = 0.031)."  /  "At the 5% level, the tests
+    disagree: wild cluster bootstrap (p = 0.012) rejects a zero effect, randomization
+    inference (p = 0.075) does not."
+    """
+    if not isinstance(p_values, Mapping) or not p_values:
+        raise ValueError("verdict: p_values must be a non-empty mapping of test name to p-value")
+    if not 0 < alpha < 1:
+        raise ValueError(f"verdict: alpha must be in (0, 1), got {alpha}")
+    clean: dict[str, float] = {}
+    missing = []
+    for name, p in p_values.items():
+        try:
+            p = float(p)
+        except (TypeError, ValueError):
+            raise ValueError(f"verdict: p-value of {name!r} is not a number: {p!r}") from None
+        if math.isnan(p):
+            missing.append(str(name))
+            continue
+        if not 0 <= p <= 1:
+            raise ValueError(f"verdict: p-value of {name!r} must lie in [0, 1], got {p}")
+        clean[str(name)] = p
+    level = f"{100 * alpha:g}%"
+    tail = f" ({', '.join(missing)}: not available)" if missing else ""
+    if not clean:
+        return f"No p-value is available, so there is no verdict at the {level} level{tail}."
+
+    def quote(names):
+        return "; ".join(f"{n}: {p_phrase(clean[n], alpha)}" for n in names)
+
+    def listing(names):
+        items = [f"{n} ({p_phrase(clean[n], alpha)})" for n in names]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+    rejecting = [n for n, p in clean.items() if p <= alpha]
+    keeping = [n for n, p in clean.items() if p > alpha]
+    k = len(clean)
+    if len(rejecting) == k:
+        who = "the test rejects" if k == 1 else ("both tests reject" if k == 2 else
+                                                f"all {k} tests reject")
+        return f"At the {level} level, {who} a zero effect ({quote(rejecting)}){tail}."
+    if not rejecting:
+        who = ("the test does not reject" if k == 1 else
+               "neither test rejects" if k == 2 else f"none of the {k} tests rejects")
+        return f"At the {level} level, {who} a zero effect ({quote(keeping)}){tail}."
+    verb_r = "rejects" if len(rejecting) == 1 else "reject"
+    verb_k = "does not" if len(keeping) == 1 else "do not"
+    return (f"At the {level} level, the tests disagree: {listing(rejecting)} {verb_r} a zero "
+            f"effect, {listing(keeping)} {verb_k}{tail}.")
+
+
+def normal_p(estimate, se) -> np.ndarray:
+    """Two-sided normal p-values of estimate / se (NaN where se is missing or zero)."""
+    from scipy import stats
+
+    est = np.asarray(estimate, dtype=float)
+    s = np.asarray(se, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(s > 0, est / s, np.nan)
+    return 2 * stats.norm.sf(np.abs(z))
