@@ -26,6 +26,7 @@ regressions (a transition matrix, club memberships), which no table library mode
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -148,6 +149,20 @@ class Summary:
 
     def _repr_latex_(self) -> str:
         return self.as_latex()
+
+
+def deprecated_alias(new: str, old: str, *, note: str = "") -> property:
+    """A read-only property ``old`` returning ``self.<new>`` with a DeprecationWarning: the
+    one-release transition of every result class to the common names (``p_value``, ``n_obs``,
+    ``alpha``)."""
+
+    def getter(self):
+        warnings.warn(
+            f"{type(self).__name__}.{old} is deprecated and will be removed in the next release; "
+            f"use .{new}{note}", DeprecationWarning, stacklevel=2)
+        return getattr(self, new)
+
+    return property(getter, doc=f"Deprecated alias of ``{new}``{note} (read-only).")
 
 
 def unit_label(unit, labels: Mapping | None = None, lang: str = "en") -> str:

@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-
-def deprecated_alias(new: str, old: str) -> property:
-    """A read-only property ``old`` that returns ``self.<new>`` with a DeprecationWarning.
-
-    Used for the one-release transition to the common naming scheme of
-    :mod:`nanbei.results` (``p_value``, ``n_obs``, ``alpha``).
-    """
-
-    def getter(self):
-        warnings.warn(
-            f"{type(self).__name__}.{old} is deprecated and will be removed in the next "
-            f"release; use .{new}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(self, new)
-
-    return property(getter, doc=f"Deprecated alias of ``{new}`` (read-only).")
+from nanbei.results import deprecated_alias  # noqa: F401  (re-exported for the result classes)
 
 
 def check_alpha(alpha, what: str) -> float:

@@ -29,7 +29,6 @@ se(lambda) = se(b) / |1 + b T| and se(half-life) = ln 2 se(lambda) / lambda^2.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +36,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from nanbei.convergence._common import check_alpha, deprecated_alias, fmt, label_text
-from nanbei.effects.inference import wild_cluster_bootstrap
+from nanbei.effects.inference import invert_test, wild_cluster_bootstrap
 from nanbei.panel import check_panel
 from nanbei.results import Result, Summary, tidy_frame, unit_label
 
@@ -491,36 +490,6 @@ def beta(
 # --------------------------------------------------------------------------- panel
 
 
-def _invert_pvalue(pfun: Callable[[float], float], bhat: float, se: float, alpha: float,
-                   max_doublings: int = 17, n_bisect: int = 100) -> tuple[float, float]:
-    """Confidence set {beta0 : p(beta0) > alpha} of a bootstrap test, found outward
-    from the estimate (where p is largest): double the step (starting at one
-    standard error) until the test rejects, then bisect to 1e-9 standard errors.
-    A side still not rejected at ``bhat +- se * 2**16`` is reported as infinite
-    (with few clusters no value may be rejectable at all)."""
-    scale = se if se > 0 and math.isfinite(se) else max(abs(bhat), 1.0)
-    bounds = []
-    for side in (-1.0, 1.0):
-        inside, step, outside = bhat, scale, None
-        for _ in range(max_doublings):
-            cand = bhat + side * step
-            if pfun(cand) <= alpha:
-                outside = cand
-                break
-            inside, step = cand, 2.0 * step
-        if outside is None:
-            bounds.append(side * math.inf)
-            continue
-        for _ in range(n_bisect):
-            mid = 0.5 * (inside + outside)
-            if pfun(mid) <= alpha:
-                outside = mid
-            else:
-                inside = mid
-            if abs(outside - inside) <= 1e-9 * scale:
-                break
-        bounds.append(0.5 * (inside + outside))
-    return float(bounds[0]), float(bounds[1])
 
 
 @dataclass(repr=False, eq=False)
@@ -885,7 +854,7 @@ def beta_panel(
     else:
         p_wild = p_at(0.0)
         p_cluster = float(fit.pvalues["log_start"])
-        ci_wild = _invert_pvalue(p_at, slope, float(fit.std_errors["log_start"]), alpha)
+        ci_wild = invert_test(p_at, slope, float(fit.std_errors["log_start"]), alpha)
     if not np.allclose(spans, spans[0]):
         notes.append(f"windows span unequal time lengths {sorted(set(spans.tolist()))}; "
                      f"speed uses their mean {horizon:.4g}")

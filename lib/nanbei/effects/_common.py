@@ -20,10 +20,11 @@ Draw limits (bootstrap draws, permutations)
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
+
+from nanbei.results import deprecated_alias  # noqa: F401  (re-exported for the result classes)
 
 MIN_DRAWS = 99
 MAX_DRAWS = 1_000_000
@@ -52,20 +53,6 @@ def check_draws(value, name: str, what: str, *, minimum: int = MIN_DRAWS,
             "time and memory)"
         )
     return int(value)
-
-
-def deprecated_alias(new: str, old: str, *, note: str = ""):
-    """A read-only property ``old`` returning ``self.<new>`` with a DeprecationWarning."""
-
-    def getter(self):
-        warnings.warn(
-            f"{type(self).__name__}.{old} is deprecated; use .{new}{note}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(self, new)
-
-    return property(getter, doc=f"Deprecated alias of ``{new}``{note}.")
 
 
 def format_p(p: float, alpha: float) -> str:

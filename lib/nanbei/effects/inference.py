@@ -961,7 +961,7 @@ def wild_cluster_bootstrap(
     p_value = _tail_share(t_boot, t_obs, alternative, symmetric)
     ci = (math.nan, math.nan)
     if conf_level is not None:
-        ci = _invert(pfun, bhat, se, 1.0 - conf_level)
+        ci = invert_test(pfun, bhat, se, 1.0 - conf_level)
 
     return WildBootstrapResult(
         param=param,
@@ -998,7 +998,7 @@ def _cr1_pvalue(t: float, dof: int, alternative: str) -> float:
     return float(2 * stats.t.sf(abs(t), dof))
 
 
-def _invert(
+def invert_test(
     pfun: Callable[[float], float],
     bhat: float,
     se: float,
