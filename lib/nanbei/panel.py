@@ -159,3 +159,28 @@ def break_years(
     observed = df.dropna(subset=[value]).groupby(time)[unit].nunique()
     share = (jumps.groupby(time)[unit].nunique() / observed).dropna()
     return share[share >= min_share].rename("share_of_units")
+
+
+def unit_cohorts(df: pd.DataFrame, *, unit: str, cohort: str, what: str = "panel") -> pd.Series:
+    """One adoption cohort per unit (0 = never treated; missing counts as never), checking that
+    ``cohort`` is numeric, non-negative and constant within each unit."""
+    c = df[cohort]
+    if not pd.api.types.is_numeric_dtype(c) or pd.api.types.is_bool_dtype(c):
+        coerced = pd.to_numeric(c, errors="coerce")
+        badv = c[coerced.isna() & c.notna()].unique()[:5].tolist()
+        if badv:
+            raise ValueError(f"{what}: cohort column '{cohort}' must be numeric; found {badv}")
+        c = coerced
+    c = c.fillna(0).astype(float)
+    if (c < 0).any():
+        raise ValueError(
+            f"{what}: cohort column '{cohort}' has negative values {sorted(c[c < 0].unique())[:5]}"
+        )
+    by_unit = c.groupby(df[unit].to_numpy()).agg(["min", "max"])
+    varying = by_unit.index[by_unit["min"] != by_unit["max"]]
+    if len(varying):
+        raise ValueError(
+            f"{what}: cohort column '{cohort}' varies within units {varying[:5].tolist()}; "
+            "it must be the (constant) first treated period of each unit"
+        )
+    return by_unit["min"]

@@ -48,7 +48,7 @@ import pandas as pd
 from scipy import stats
 
 from nanbei.effects._common import check_draws, normal_p
-from nanbei.panel import check_panel
+from nanbei.panel import check_panel, unit_cohorts
 from nanbei.results import Result, Summary, tidy_frame
 
 __all__ = [
@@ -568,7 +568,7 @@ def staggered_did(
         min_periods=2,
         what=what,
     )
-    cohort_col = _unit_cohort(df, unit=unit, time=time, cohort=cohort, what=what)
+    cohort_col = unit_cohorts(df, unit=unit, cohort=cohort, what=what)
     times = np.sort(panel[time].unique())
     if not pd.api.types.is_numeric_dtype(times):
         raise ValueError(f"{what}: time column '{time}' must be numeric (e.g. years)")
@@ -937,30 +937,6 @@ def _multiplier_bootstrap(psi, n_boot, seed, alpha):
 # --------------------------------------------------------------------------
 # input helpers
 # --------------------------------------------------------------------------
-
-
-def _unit_cohort(df, *, unit, time, cohort, what) -> pd.Series:
-    """One cohort per unit (0 = never treated), checking it is constant within unit."""
-    c = df[cohort]
-    if not pd.api.types.is_numeric_dtype(c) or pd.api.types.is_bool_dtype(c):
-        coerced = pd.to_numeric(c, errors="coerce")
-        badv = c[coerced.isna() & c.notna()].unique()[:5].tolist()
-        if badv:
-            raise ValueError(f"{what}: cohort column '{cohort}' must be numeric; found {badv}")
-        c = coerced
-    c = c.fillna(0).astype(float)
-    if (c < 0).any():
-        raise ValueError(
-            f"{what}: cohort column '{cohort}' has negative values {sorted(c[c < 0].unique())[:5]}"
-        )
-    by_unit = c.groupby(df[unit].to_numpy()).agg(["min", "max"])
-    varying = by_unit.index[by_unit["min"] != by_unit["max"]]
-    if len(varying):
-        raise ValueError(
-            f"{what}: cohort column '{cohort}' varies within units {varying[:5].tolist()}; "
-            "it must be the (constant) first treated period of each unit"
-        )
-    return by_unit["min"]
 
 
 def _as_list(x) -> list[str]:

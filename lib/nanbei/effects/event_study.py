@@ -55,8 +55,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from nanbei.effects.did import _unit_cohort
-from nanbei.panel import check_panel
+from nanbei.fixed_effects import Demeaner, cr1_factor, indicator
+from nanbei.panel import check_panel, unit_cohorts
 from nanbei.results import Result, Summary, tidy_frame
 
 __all__ = ["EventStudyResult", "event_study"]
@@ -229,7 +229,7 @@ def event_study(
     )
     if not pd.api.types.is_numeric_dtype(panel[time]):
         raise ValueError(f"{what}: time column '{time}' must be numeric (e.g. years)")
-    g_unit = _unit_cohort(df, unit=unit, time=time, cohort=cohort, what=what)
+    g_unit = unit_cohorts(df, unit=unit, cohort=cohort, what=what)
     times = np.sort(panel[time].unique()).astype(float)
     bad = sorted(set(g_unit[g_unit != 0]) - set(times))
     if bad:
@@ -411,7 +411,7 @@ def _twfe_ols(y, col, k, unit_codes, time_codes, clus_codes, what):
     resid = resid_fn(beta)
     scores = score_fn(resid, clus_codes, n_clusters)
     n_par = k + n_times  # unit effects are nested in the clusters (fixest "nested")
-    factor = n_clusters / (n_clusters - 1) * (n - 1) / (n - n_par)
+    factor = cr1_factor(n_clusters, n, n_par)
     V = factor * bread @ (scores.T @ scores) @ bread
     return beta, V, n_clusters
 
@@ -462,65 +462,24 @@ def _onehot_balanced(y, col, k, unit_codes, time_codes):
 def _dense(y, col, k, unit_codes, time_codes):
     """Normal equations with an explicitly demeaned design (unbalanced panels)."""
     n = len(y)
-    n_units, n_times = unit_codes.max() + 1, time_codes.max() + 1
     X = np.zeros((n, k))
     on = col >= 0
     X[np.flatnonzero(on), col[on]] = 1.0
-    Zd = _demean_two_way(np.column_stack([y, X]), unit_codes, time_codes, n_units, n_times)
+    Zd = Demeaner([unit_codes, time_codes], tol=1e-13)(np.column_stack([y, X]))
     yd, Xd = Zd[:, 0], Zd[:, 1:]
 
     def resid_fn(beta):
         return yd - Xd @ beta
 
     def score_fn(resid, clus, n_clus):
-        return _indicator(clus, n_clus) @ (Xd * resid[:, None])
+        return indicator(clus, n_clus) @ (Xd * resid[:, None])
 
     return Xd.T @ Xd, Xd.T @ yd, resid_fn, score_fn
-
-
-def _demean_two_way(Z, unit_codes, time_codes, n_units, n_times, tol=1e-13, max_iter=10_000):
-    """Remove unit and period means (two-way within transformation).
-
-    Closed-form on a balanced panel; alternating projections otherwise.
-    """
-    n = Z.shape[0]
-    cnt_u = np.bincount(unit_codes, minlength=n_units).astype(float)
-    cnt_t = np.bincount(time_codes, minlength=n_times).astype(float)
-    # group-membership matrices (groups x observations) give group sums as products
-    S_u = _indicator(unit_codes, n_units)
-    S_t = _indicator(time_codes, n_times)
-
-    def means(codes, cnt, M):
-        S = S_u if codes is unit_codes else S_t
-        return (S @ M) / cnt[:, None]
-
-    if n == n_units * n_times and np.all(cnt_u == n_times):
-        return (
-            Z
-            - means(unit_codes, cnt_u, Z)[unit_codes]
-            - means(time_codes, cnt_t, Z)[time_codes]
-            + Z.mean(axis=0)
-        )
-    R = Z - Z.mean(axis=0)
-    scale = np.maximum(np.abs(R).max(axis=0), 1.0)
-    for _ in range(max_iter):
-        R = R - means(unit_codes, cnt_u, R)[unit_codes]
-        step = means(time_codes, cnt_t, R)
-        R = R - step[time_codes]
-        if np.max(np.abs(step) / scale) < tol:
-            return R
-    raise ValueError("event_study: two-way demeaning did not converge")
 
 
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-
-
-def _indicator(codes: np.ndarray, n_groups: int) -> sparse.csr_matrix:
-    """Sparse (groups x observations) 0/1 matrix of group membership."""
-    n = len(codes)
-    return sparse.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
 
 
 def _check_window(window, what) -> tuple[int, int]:

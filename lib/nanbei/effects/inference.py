@@ -96,7 +96,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from scipy import stats
 
 from nanbei.effects._common import (
@@ -104,6 +103,7 @@ from nanbei.effects._common import (
     check_draws,
     p_phrase,
 )
+from nanbei.fixed_effects import Demeaner, cr1_factor, indicator
 from nanbei.panel import check_panel
 from nanbei.results import Result, Summary, tidy_frame, unit_label
 
@@ -133,56 +133,6 @@ _CHUNK_BYTES = 8e6
 # --------------------------------------------------------------------------------------
 # small generic helpers
 # --------------------------------------------------------------------------------------
-def _indicator(codes: np.ndarray, n_levels: int) -> sp.csr_matrix:
-    """Sparse L x N matrix with a one where observation i belongs to level codes[i]."""
-    n = codes.shape[0]
-    return sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_levels, n))
-
-
-class _Demeaner:
-    """Partial fixed effects out of columns by alternating projections.
-
-    For one fixed effect this is the exact within transformation; for several
-    it is the method of alternating projections (Guimaraes & Portugal 2010;
-    Gaure 2013), iterated until the largest group mean removed in a sweep is
-    below ``tol`` times the scale of the data.  Hand-written (instead of
-    calling pyfixest) because the bootstrap needs to demean many columns at
-    once and pyfixest is only a test dependency.
-    """
-
-    def __init__(self, fe_codes: Sequence[np.ndarray], tol: float = 1e-11, max_iter: int = 10_000):
-        self.ops = []
-        for codes in fe_codes:
-            n_lev = int(codes.max()) + 1
-            ind = _indicator(codes, n_lev)
-            counts = np.asarray(ind.sum(axis=1)).ravel()
-            self.ops.append((ind, counts, codes))
-        self.tol = tol
-        self.max_iter = max_iter
-
-    def __call__(self, w: np.ndarray) -> np.ndarray:
-        if not self.ops:
-            return np.array(w, dtype=float, copy=True)
-        one_d = w.ndim == 1
-        out = np.array(w, dtype=float, copy=True).reshape(w.shape[0], -1)
-        scale = max(1.0, float(np.abs(out).max()) if out.size else 1.0)
-        for _ in range(self.max_iter):
-            biggest = 0.0
-            for ind, counts, codes in self.ops:
-                means = (ind @ out) / counts[:, None]
-                out -= means[codes]
-                if means.size:
-                    biggest = max(biggest, float(np.abs(means).max()))
-            if len(self.ops) == 1 or biggest <= self.tol * scale:
-                break
-        else:  # pragma: no cover - pathological designs only
-            raise ValueError(
-                "fixed effects: alternating projections did not converge in "
-                f"{self.max_iter} sweeps; check for a badly connected set of fixed effects"
-            )
-        return out.ravel() if one_d else out
-
-
 def _nested(inner: np.ndarray, outer: np.ndarray) -> bool:
     """True if every level of ``inner`` lies inside a single level of ``outer``."""
     first = np.full(int(inner.max()) + 1, -1, dtype=np.int64)
@@ -843,7 +793,7 @@ def wild_cluster_bootstrap(
     n = len(yv)
 
     # --- partial out absorbed fixed effects (FWL) ---------------------------------
-    demean = _Demeaner(fe_codes)
+    demean = Demeaner(fe_codes)
     if fe_codes:
         yt = demean(yv)
         xt = demean(xm)
@@ -886,10 +836,10 @@ def wild_cluster_bootstrap(
         k_df -= sum(lv - 1 for lv, c in zip(levels, fe_codes, strict=True) if _nested(c, cl))
     if n - k_df <= 0:
         raise ValueError(f"not enough observations ({n}) for {k_df} parameters")
-    ssc = (n_cl / (n_cl - 1)) * ((n - 1) / (n - k_df))
+    ssc = cr1_factor(n_cl, n, k_df)
 
-    ind_cl = _indicator(cl, n_cl)
-    ind_bc = _indicator(bc, n_bc)
+    ind_cl = indicator(cl, n_cl)
+    ind_bc = indicator(bc, n_bc)
     zg = ind_cl @ (xt * z[:, None])  # G x k : Xt_g' z_g
     zg_xinv = zg @ xtx_inv
     fe_nested_in_boot = all(_nested(c, bc) for c in fe_codes)
@@ -1375,7 +1325,7 @@ class _TWFEStat:
     """
 
     def __init__(self, panel, unit_codes, time_codes, outcome, controls, cl_codes, d_actual):
-        self.demean = _Demeaner([unit_codes, time_codes])
+        self.demean = Demeaner([unit_codes, time_codes])
         self.cl = cl_codes
         self.n_cl = int(cl_codes.max()) + 1
         yt = self.demean(panel[outcome].to_numpy(dtype=float))
@@ -1399,7 +1349,7 @@ class _TWFEStat:
         if _nested(time_codes, cl_codes):
             k_df -= n_times - 1
         self.ssc = (self.n_cl / (self.n_cl - 1)) * ((n - 1) / (n - k_df))
-        self.ind = _indicator(cl_codes, self.n_cl)
+        self.ind = indicator(cl_codes, self.n_cl)
 
     def _tilde(self, dmat: np.ndarray) -> np.ndarray:
         dt = self.demean(dmat)
