@@ -93,6 +93,11 @@ def jump_reversals(df: pd.DataFrame, *, unit: str, time: str, value: str, thresh
     log points if ``log`` else in levels) between observations at most ``max_gap``
     periods apart.  Genuine growth does not reverse within a year; a value that belongs
     to another unit, coverage or city does.  Returns unit, time, value, previous, next.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"u": [1] * 4, "t": [1, 2, 3, 4], "x": [10.0, 11.0, 95.0, 12.0]})
+    >>> jump_reversals(df, unit="u", time="t", value="x", threshold=1.0)[["t", "x"]].values.tolist()
+    [[3.0, 95.0]]
     """
     d = df[[unit, time, value]].dropna().sort_values([unit, time])
     if log:

@@ -31,6 +31,12 @@ def _population(panel: pd.DataFrame, basis: str) -> pd.Series:
 def per_capita(panel: pd.DataFrame, basis: str) -> pd.Series:
     """GDP per capita in yuan on a declared population basis.
 
+    >>> import pandas as pd
+    >>> toy = pd.DataFrame({"gdp": [100.0], "pop_registered": [50.0], "pop_resident": [80.0],
+    ...                     "gdp_pc_official": [12_500.0]})
+    >>> per_capita(toy, "registered").item(), per_capita(toy, "resident").item()
+    (20000.0, 12500.0)
+
     basis
         "registered": GDP / year-end registered (户籍) population, every year it exists;
         "resident": GDP / census resident (常住) population, census years (2010, 2020) only;

@@ -42,6 +42,12 @@ def region_ratio(panel: pd.DataFrame, numerator: str = "Sunan", denominator: str
                  basis: str = "official", allow_incomplete: bool = False) -> pd.Series:
     """Per-year ratio of regional per-capita GDP, ``numerator`` over ``denominator``.
 
+    >>> from nanbei import data
+    >>> ratio = data.region_ratio(data.load_city_panel("jiangsu"), "Sunan", "Subei",
+    ...                           basis="registered")
+    >>> round(float(ratio[2021]), 2), ratio.attrs["basis"]
+    (3.29, 'registered')
+
     Each region's per-capita GDP is its total GDP over its total population on
     ``basis`` (for "official", the population implied by GDP / published per-capita
     GDP).  Years where either region lacks a member city are NaN, unless
@@ -68,6 +74,13 @@ def ratio_break_decomposition(panel: pd.DataFrame, start: int, end: int,
                               basis: str = "official",
                               allow_incomplete: bool = False) -> pd.DataFrame:
     """Split the change of a regional ratio into definitional breaks and the rest.
+
+    >>> from nanbei import data
+    >>> parts = data.ratio_break_decomposition(data.load_city_panel("jiangsu"), 2001, 2021)
+    >>> list(parts["component"])
+    ['break 2009', 'break 2020', 'rest', 'total']
+    >>> bool(abs(parts["log_change"].iloc[:3].sum() - parts["log_change"].iloc[3]) < 1e-12)
+    True
 
     In a break year ``b`` (a new population basis, a census re-benchmark) the ratio
     moves for two reasons: GDP grows, and the population it is divided by is

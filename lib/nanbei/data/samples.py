@@ -69,6 +69,12 @@ def analysis_panel(panel: pd.DataFrame, outcome: str, *, start: int, end: int,
 
     Returns the long sample (identifier columns, ``year``, ``y``) and a :class:`Dropped`
     record: "series breaks" then "gaps" (no complete series in the window).
+
+    >>> from nanbei import data
+    >>> sample, dropped = data.analysis_panel(data.load_city_panel("jiangsu"), "log_gdp_pc",
+    ...                                       start=2001, end=2018)
+    >>> sample["city_code"].nunique(), str(dropped)
+    (13, 'no cities left out')
     """
     if outcome not in OUTCOMES:
         raise ValueError(f"analysis_panel: outcome must be one of {list(OUTCOMES)}, got {outcome!r}")
