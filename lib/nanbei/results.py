@@ -66,13 +66,14 @@ def _cell(value, digits: int) -> str:
     if value is None:
         return ""
     if isinstance(value, (float, np.floating)):
-        if np.isnan(value):
+        x = float(value)
+        if np.isnan(x):
             return ""
-        if float(value).is_integer() and abs(value) < 1e15:
-            return f"{value:.0f}"
-        if abs(value) >= 1e5 or abs(value) < 1e-3:
-            return f"{value:.{digits}g}"
-        return f"{value:.{digits}f}"
+        if x.is_integer() and abs(x) < 1e15:
+            return f"{x:.0f}"
+        if abs(x) >= 1e5 or abs(x) < 1e-3:
+            return f"{x:.{digits}g}"
+        return f"{x:.{digits}f}"
     return str(value)
 
 

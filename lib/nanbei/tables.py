@@ -71,9 +71,10 @@ def table(*results, format: str = "html", model_heads: Sequence[str] | None = No
                 model_heads=list(model_heads) if model_heads else None,
                 caption=caption, notes=notes, labels=labels)
     if format == "html":
-        return et.make(type="gt").as_raw_html()
+        gt = et.make(type="gt")
+        return gt.as_raw_html()  # type: ignore[union-attr]  (type="gt" returns a GT)
     if format == "latex":
-        return et.make(type="tex")
+        return str(et.make(type="tex"))
     flat = _flatten(et.df)
     if format == "dataframe":
         return flat
