@@ -72,7 +72,7 @@ def table(*results, format: str = "html", model_heads: Sequence[str] | None = No
                 caption=caption, notes=notes, labels=labels)
     if format == "html":
         gt = et.make(type="gt")
-        return gt.as_raw_html()  # type: ignore[union-attr]  (type="gt" returns a GT)
+        return gt.as_raw_html()  # type: ignore[union-attr]
     if format == "latex":
         return str(et.make(type="tex"))
     flat = _flatten(et.df)
