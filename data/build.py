@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -384,6 +386,268 @@ def build_known_breaks(provinces: set[str]) -> pd.DataFrame:
     return kb.sort_values(["first_year_affected", "break_id"], kind="mergesort")
 
 
+CENSUS_COUNTY = RAW / "census_county"
+# Three-sector grouping of the census industry sections (the same letters in GB/T 4754-2002, used
+# by the 2010 census, and GB/T 4754-2017, used by 2020): A primary, B-E secondary, F-T tertiary.
+CENSUS_SECTIONS = "ABCDEFGHIJKLMNOPQRST"
+CENSUS_SECTOR = {s: ("primary" if s == "A" else "secondary" if s in "BCDE" else "tertiary")
+                 for s in CENSUS_SECTIONS}
+CENSUS_INDUSTRY_ZH = {
+    2010: ["农林牧渔业", "采矿业", "制造业", "电力、燃气及水的生产和供应业", "建筑业", "交通运输、仓储和邮政业",
+           "信息传输、计算机服务和软件业", "批发和零售业", "住宿和餐饮业", "金融业", "房地产业", "租赁和商务服务业",
+           "科学研究、技术服务和地质勘查业", "水利、环境和公共设施管理业", "居民服务和其他服务业", "教育",
+           "卫生、社会保障和社会福利业", "文化、体育和娱乐业", "公共管理和社会组织", "国际组织"],
+    2020: ["农林牧渔业", "采矿业", "制造业", "电力、热力、燃气及水生产和供应业", "建筑业", "批发和零售业",
+           "交通运输、仓储和邮政业", "住宿和餐饮业", "信息传输、软件和信息技术服务业", "金融业", "房地产业",
+           "租赁和商务服务业", "科学研究和技术服务业", "水利、环境和公共设施管理业", "居民服务、修理和其他服务业",
+           "教育", "卫生和社会工作", "文化、体育和娱乐业", "公共管理、社会保障和社会组织", "国际组织"],
+}
+CENSUS_COUNTY_COLUMNS = [
+    "year", "code", "name", "city_code", "region", "unit_id", "pop_resident", "pop_registered",
+    "pop_urban", "pop_rural", "urban_share", "households_all", "households_long_form",
+    "sampling_fraction", "emp_sample_total", "emp_sample_primary", "emp_sample_secondary",
+    "emp_sample_tertiary"]
+# The census of 2010-11-01 uses the divisions of the areacodes table of end-2009 (checked below);
+# the boundaries are the current divisions (table of end-2024).
+AREACODES_CENSUS_2010, AREACODES_BOUNDARIES = 2009, 2024
+
+
+def _areacode_edges(codes: pd.DataFrame, changes: pd.DataFrame) -> tuple[list, dict]:
+    """Pairs of county codes whose areas intersect across a change, from the areacodes diffs.
+
+    A change line is ``<sign><code> <name><attribute>``: ``-`` a record of the source year that
+    ends, ``+`` a new record of the target year, ``=`` a record of both that gives up territory
+    (the yescallop/areacodes diff specification).  The attribute ``>a,b`` names the target-year
+    records the area goes to, ``<a,b`` the source-year records it comes from; ``_`` is the
+    record's own name, ``.`` its own code.  Names are resolved within the record's prefecture
+    (all Jiangsu changes of 2009-2024 stay inside one); an unresolvable or ambiguous name stops
+    the build.  Returns the edges and, per code, the changes that touch it.
+    """
+    table = {y: g for y, g in codes.groupby("year")}
+    edges, touched = [], {}
+    where = "data/raw/census_county/areacodes/jiangsu_changes.csv"
+    for i, row in changes.iterrows():
+        first, second = (int(y) for y in row["period"].split("-"))
+        match = re.fullmatch(r"([-+=])(\d{6}) (\S+?)([<>])(.+)", row["line"])
+        if not match:
+            raise SystemExit(f"{where}, line {i + 2}: cannot parse {row['line']!r}")
+        sign, code, name, direction, attribute = match.groups()
+        code = int(code)
+        other_year = second if direction == ">" else first
+        other = table[other_year]
+        for selector in attribute.split(","):
+            if selector == ".":
+                target = code
+            else:
+                wanted = name if selector == "_" else selector
+                hits = other[(other["name"] == wanted) & (other["code"] // 100 == code // 100)]
+                if len(hits) != 1:
+                    raise SystemExit(f"{where}, line {i + 2}: {wanted!r} matches {len(hits)} "
+                                     f"records of {other_year} in prefecture {code // 100 * 100}")
+                target = int(hits["code"].iloc[0])
+            edges.append((code, target))
+            label = f"{row['period']} {row['document'] or row['title']}".strip()
+            for c in (code, target):
+                touched.setdefault(c, [])
+                if label not in touched[c]:
+                    touched[c].append(label)
+    del sign
+    return edges, touched
+
+
+def build_census_county() -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """County census 2010 and 2020 (Jiangsu) and the crosswalk to comparable units.
+
+    Checks that stop the build: every industry breakdown sums to its published total (so a blank
+    industry cell is a zero count and may be added as one in sector sums; it stays blank in the
+    industry table), the 2010 sector shares recomputed from the counts match the published
+    percentages to rounding, county rows sum to their prefecture rows, the long-form household
+    fraction lies between 7% and 13%, every census and boundary code is known to the code tables,
+    and no code is reused for another area.
+    """
+    log = []
+    raw = {2010: _read(CENSUS_COUNTY / "census_county_2010_jiangsu.csv", ("name",)),
+           2020: _read(CENSUS_COUNTY / "census_county_2020_jiangsu.csv",
+                       ("province", "city", "name"))}
+    codes = _read(CENSUS_COUNTY / "areacodes" / "jiangsu_codes.csv", ("name",))
+    changes = _read(CENSUS_COUNTY / "areacodes" / "jiangsu_changes.csv", dtype=str)
+    emp_cols = [f"emp_{s}" for s in CENSUS_SECTIONS]
+    for year, df in raw.items():
+        where = f"data/raw/census_county/census_county_{year}_jiangsu.csv"
+        gap = df[emp_cols].fillna(0).sum(axis=1) - df["emp_total"]
+        if gap.abs().max() > 0:
+            line = int(np.flatnonzero(gap.abs().to_numpy() > 0)[0]) + 2
+            raise SystemExit(f"{where}, line {line}: industries do not sum to emp_total")
+        fraction = df["households_long_form"] / df["households_all"]
+        if not fraction.between(0.07, 0.13).all():
+            line = int(np.flatnonzero(~fraction.between(0.07, 0.13).to_numpy())[0]) + 2
+            raise SystemExit(f"{where}, line {line}: long-form household fraction outside 7-13%")
+        if year == 2010:
+            for sector, letters in (("primary", "A"), ("secondary", "BCDE"), ("tertiary", "FGHIJKLMNOPQRST")):
+                share = df[[f"emp_{s}" for s in letters]].fillna(0).sum(axis=1) / df["emp_total"] * 100
+                off = (share - df[f"pct_{sector}"]).abs()
+                if off.max() > 0.0051:
+                    raise SystemExit(f"{where}, line {int(off.idxmax()) + 2}: {sector} share "
+                                     f"{share.max():.2f} differs from the published percentage")
+        log.append(f"census {year}: long-form fraction of households "
+                   f"{fraction.min():.2%}-{fraction.max():.2%}")
+
+    # Prefecture of every row: from the code, or (2020 rows without a code) from the city name.
+    zh_to_code = {zh: code for code, (zh, _) in JIANGSU_REGIONS.items()}
+    raw[2010]["city_code"] = raw[2010]["code"] // 100 * 100
+    raw[2020]["city_code"] = raw[2020]["city"].map(zh_to_code)
+    for year, df in raw.items():
+        county = (df["code"] % 100 != 0) | df["code"].isna()
+        df["is_county"] = county & df["city_code"].isin(JIANGSU_REGIONS)
+        sums = df[df["is_county"]].groupby("city_code")[["pop_resident", "emp_total"]].sum()
+        published = df[df["code"].isin(JIANGSU_REGIONS)].set_index("code")[["pop_resident", "emp_total"]]
+        if not sums.sort_index().equals(published.sort_index().rename_axis("city_code").astype(sums.dtypes)):
+            raise SystemExit(f"census_county_{year}_jiangsu.csv: county rows do not sum to their "
+                             "prefecture rows")
+    # Divisions: the 2010 census = the end-2009 code table; the boundaries = the end-2024 table.
+    by_year = {y: dict(zip(g["code"], g["name"], strict=True)) for y, g in codes.groupby("year")}
+    c10 = raw[2010][raw[2010]["is_county"]]
+    unknown = [c for c in c10["code"] if c not in by_year[AREACODES_CENSUS_2010]]
+    if unknown:
+        raise SystemExit(f"census 2010 codes not in the {AREACODES_CENSUS_2010} code table: {unknown}")
+    geo = json.loads((RAW / "boundaries" / "jiangsu_counties_95.geojson").read_text(encoding="utf-8"))
+    geo_codes = {int(f["properties"]["adcode"]): f["properties"]["name"] for f in geo["features"]}
+    table_now = {c: n for c, n in by_year[AREACODES_BOUNDARIES].items() if c % 100}
+    if geo_codes != table_now:
+        raise SystemExit("the 95 county boundaries differ from the areacodes table of "
+                         f"{AREACODES_BOUNDARIES}")
+    c20 = raw[2020][raw[2020]["is_county"]].copy()
+    known20 = set(by_year[2019]) | set(by_year[2020])
+    c20["zone"] = c20["code"].isna() | ~c20["code"].isin(known20)
+    if not c20.loc[c20["zone"], "name"].str.contains("开发区|园区|新区").all():
+        raise SystemExit("census 2020 rows with unknown codes that are not development zones: "
+                         f"{c20.loc[c20['zone'], 'name'].tolist()}")
+    # No code may stand for two areas: present, absent, present again.
+    years = sorted(by_year)
+    for code in set(codes["code"]):
+        present = [code in by_year[y] for y in years]
+        first, last = present.index(True), len(present) - 1 - present[::-1].index(True)
+        if not all(present[first:last + 1]):
+            raise SystemExit(f"areacodes: code {code} disappears and comes back")
+
+    # Union-find over county codes: same code = same node; changes and zones add edges.
+    parent: dict = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    edges, touched = _areacode_edges(codes, changes)
+    for a, b in edges:
+        union(a, b)
+    for code in codes.loc[codes["code"] % 100 != 0, "code"]:
+        find(code)
+    # Development zones of the 2020 census are not administrative divisions and have no code in
+    # the tables: each is linked to every municipal district (名称以"区"结尾) of its prefecture in
+    # the 2010 census, the area such zones are carved from (an assumption, stated in data/README.md).
+    districts10 = c10[c10["name"].str.endswith("区")]
+    zone_ids = {}
+    for _, zone in c20[c20["zone"]].iterrows():
+        node = ("zone", zone["name"])
+        zone_ids[zone["name"]] = node
+        for code in districts10.loc[districts10["city_code"] == zone["city_code"], "code"]:
+            union(node, code)
+    # Units: each component, named by its boundary polygons (a unit has at least one).
+    members: dict = {}
+    for code in geo_codes:
+        members.setdefault(find(code), []).append(code)
+    unit_of = {}
+    for root, geo_members in members.items():
+        unit_of[root] = min(geo_members)
+    unit_name = {unit_of[r]: "+".join(geo_codes[c] for c in sorted(m)) for r, m in members.items()}
+
+    def unit(node):
+        root = find(node)
+        if root not in unit_of:
+            raise SystemExit(f"{node}: no boundary polygon in its comparable unit")
+        return unit_of[root]
+
+    c10 = c10.assign(unit_id=[unit(int(c)) for c in c10["code"]])
+    c20 = c20.assign(unit_id=[unit(zone_ids[n]) if z else unit(int(c))
+                              for c, n, z in zip(c20["code"], c20["name"], c20["zone"], strict=True)])
+    if (c10.groupby("unit_id")["city_code"].nunique() > 1).any():
+        raise SystemExit("a comparable unit spans two prefectures")
+
+    # Crosswalk: one row per census row and boundary polygon.
+    def rule(code, zone=False):
+        if zone:
+            return ("development zone of the 2020 census (no division code): linked to the "
+                    "prefecture's municipal districts of 2010 (assumption)")
+        hits = touched.get(code, [])
+        return "; ".join(hits) if hits else "code and area unchanged 2009-2024 (areacodes)"
+
+    cross = pd.concat([
+        pd.DataFrame({"source": "census_2010", "code": c10["code"].astype("Int64"),
+                      "name": c10["name"], "unit_id": c10["unit_id"],
+                      "link": [rule(int(c)) for c in c10["code"]]}),
+        pd.DataFrame({"source": "census_2020", "code": c20["code"].astype("Int64"),
+                      "name": c20["name"], "unit_id": c20["unit_id"],
+                      "link": [rule(c if pd.isna(c) else int(c), z) for c, z in
+                               zip(c20["code"], c20["zone"], strict=True)]}),
+        pd.DataFrame({"source": "boundaries", "code": pd.array(list(geo_codes), dtype="Int64"),
+                      "name": list(geo_codes.values()),
+                      "unit_id": [unit(c) for c in geo_codes],
+                      "link": [rule(c) for c in geo_codes]}),
+    ], ignore_index=True)
+    cross["unit_name"] = cross["unit_id"].map(unit_name)
+    cross["city_code"] = (cross["unit_id"] // 100 * 100).astype("int64")
+    cross["region"] = cross["city_code"].map({c: r for c, (_, r) in JIANGSU_REGIONS.items()})
+    cross = cross[["source", "code", "name", "unit_id", "unit_name", "city_code", "region", "link"]]
+    n_units = cross["unit_id"].nunique()
+    log.append(f"census counties: {len(c10)} rows in 2010, {len(c20)} in 2020 "
+               f"({int(c20['zone'].sum())} development zones), 95 polygons -> {n_units} comparable units")
+
+    # Census table and industry table.
+    tables, industry = [], []
+    for year, df in ((2010, c10), (2020, c20)):
+        counts = df[emp_cols].fillna(0)
+        out = pd.DataFrame({
+            "year": year, "code": df["code"].astype("Int64"), "name": df["name"],
+            "city_code": df["city_code"].astype("int64"),
+            "region": df["city_code"].map({c: r for c, (_, r) in JIANGSU_REGIONS.items()}),
+            "unit_id": df["unit_id"], "pop_resident": df["pop_resident"],
+            "pop_registered": df["pop_registered"] if "pop_registered" in df else np.nan,
+            "pop_urban": df["pop_urban"], "pop_rural": df["pop_rural"],
+            "urban_share": df["pop_urban"] / df["pop_resident"],
+            "households_all": df["households_all"], "households_long_form": df["households_long_form"],
+            "sampling_fraction": df["households_long_form"] / df["households_all"],
+            "emp_sample_total": df["emp_total"],
+            **{f"emp_sample_{sector}": counts[[f"emp_{s}" for s in CENSUS_SECTIONS
+                                                if CENSUS_SECTOR[s] == sector]].sum(axis=1)
+               for sector in ("primary", "secondary", "tertiary")},
+        })
+        tables.append(out[CENSUS_COUNTY_COLUMNS])
+        long = df.melt(id_vars=["code", "name", "unit_id"], value_vars=emp_cols,
+                       var_name="section", value_name="emp_sample")
+        long["section"] = long["section"].str.removeprefix("emp_")
+        long["industry_zh"] = long["section"].map(dict(zip(CENSUS_SECTIONS, CENSUS_INDUSTRY_ZH[year],
+                                                           strict=True)))
+        long["sector"] = long["section"].map(CENSUS_SECTOR)
+        long.insert(0, "year", year)
+        long["code"] = long["code"].astype("Int64")
+        industry.append(long)
+    census = pd.concat(tables, ignore_index=True).sort_values(["year", "city_code", "code"],
+                                                              kind="mergesort")
+    industry = pd.concat(industry, ignore_index=True).sort_values(
+        ["year", "code", "name", "section"], kind="mergesort")
+    industry = industry[["year", "code", "name", "unit_id", "section", "industry_zh", "sector",
+                         "emp_sample"]]
+    return {"census_county.csv": census, "census_county_industry.csv": industry,
+            "census_county_crosswalk.csv": cross.sort_values(["source", "unit_id", "code"],
+                                                             kind="mergesort")}, log
+
+
 def _city_code_from_label(label) -> float:
     """'宿迁 Suqian' -> 321300, by the Chinese name; NaN when not a Jiangsu city."""
     if not isinstance(label, str):
@@ -429,6 +693,10 @@ def build_all() -> tuple[dict[str, bytes], list[str]]:
     supplements, supplement_log = build_supplements(panel)
     log += supplement_log
     for name, df in supplements.items():
+        files[f"tidy/{name}"] = _csv_bytes(df)
+    census_county, census_county_log = build_census_county()
+    log += census_county_log
+    for name, df in census_county.items():
         files[f"tidy/{name}"] = _csv_bytes(df)
     for name in ("jiangsu_cities_13.geojson", "jiangsu_counties_95.geojson",
                  "jiangsu_province.geojson"):

@@ -52,6 +52,9 @@ from nanbei.data.files import (
     _shipped_table,
     data_dir,
     load_boundaries,
+    load_census_counties,
+    load_census_crosswalk,
+    load_census_industry,
     load_cities,
     load_claims,
     load_claims_context,
@@ -94,4 +97,5 @@ __all__ = [
     "per_capita_panel", "ratio_break_decomposition", "region_ratio", "regional_aggregate",
     "regional_per_capita", "revision_cutoff", "series_breaks", "validate_panel",
     "verify_checksum", "yearbook_region_ratio", "_shipped_table",
+    "load_census_counties", "load_census_crosswalk", "load_census_industry",
 ]

@@ -163,3 +163,44 @@ def load_claims_context() -> pd.DataFrame:
     """Published context figures for the claims, each with its source (tidy/claims_context.csv);
     shown beside the claims, never used as checks."""
     return _shipped_table("tidy/claims_context.csv").copy()
+
+
+def load_census_counties() -> pd.DataFrame:
+    """County rows of the 2010 and 2020 censuses for Jiangsu (tidy/census_county.csv).
+
+    One row per census county (district, county, county-level city; in 2020 also the 11
+    development zones the census reports separately): year, code (GB/T 2260 as published; empty
+    for three zones), name, city_code, region, unit_id (the comparable unit of
+    :func:`load_census_crosswalk`), resident, registered (2010 only), urban and rural population
+    (persons), urban_share, households_all and households_long_form (family households in the
+    housing tables, all and long form), sampling_fraction (their ratio, about 0.1) and
+    ``emp_sample_*``: employed persons aged 16+ by sector **in the long-form sample** (about 10%
+    of households in both censuses), counts of the sample, never totals.  Source: Dong, Du & Liu
+    (2022), repository leiii/census (MIT); see data/README.md.
+    """
+    out = _shipped_table("tidy/census_county.csv").copy()
+    out["code"] = out["code"].astype("Int64")
+    return out
+
+
+def load_census_industry() -> pd.DataFrame:
+    """Employed persons of the long-form census sample by industry section, county and year
+    (tidy/census_county_industry.csv): year, code, name, unit_id, section (A-T of GB/T 4754-2002
+    in 2010 and GB/T 4754-2017 in 2020: the letters of sections F-I differ between the years),
+    industry_zh, sector, emp_sample (blank where the source is blank: a zero count, since the
+    industries of every row sum to the published total)."""
+    out = _shipped_table("tidy/census_county_industry.csv").copy()
+    out["code"] = out["code"].astype("Int64")
+    return out
+
+
+def load_census_crosswalk() -> pd.DataFrame:
+    """Crosswalk of census counties (2010, 2020) and boundary polygons to comparable units
+    (tidy/census_county_crosswalk.csv): source ("census_2010", "census_2020", "boundaries"),
+    code, name, unit_id (smallest polygon adcode of the unit), unit_name, city_code, region, and
+    link: the division changes (period and document number, from yescallop/areacodes, CC0) that
+    join the row to others, or the rule that does.  A unit is the smallest set of areas whose
+    outer boundary is the same in 2010 and 2020."""
+    out = _shipped_table("tidy/census_county_crosswalk.csv").copy()
+    out["code"] = out["code"].astype("Int64")
+    return out
