@@ -125,10 +125,14 @@ def test_years_and_parks_claims(ledger):
 
 
 def test_jobs_context_by_hand(ledger):
+    """Subei's unit employment change within the segments between definitional breaks, summed
+    by hand (2006-2012 and 2013-2020; 2013 is a break)."""
     js = data.load_city_panel("jiangsu")
     subei = js[js["region"] == "Subei"].groupby("year")["employment"].sum(min_count=5)
-    assert ledger.loc["parks_jobs", "measured"] == pytest.approx(subei[2012] - subei[2006], abs=0.05)
-    assert ledger.loc["parks_jobs", "years"] == "2006–2012"  # 2013 is a definitional break
+    by_hand = (subei[2012] - subei[2006]) + (subei[2020] - subei[2013])
+    assert ledger.loc["parks_jobs", "measured"] == pytest.approx(by_hand, abs=0.05)
+    assert ledger.loc["parks_jobs", "years"] == "2006–2020"
+    assert f"{70 / subei[2020]:.0%}" in ledger.loc["parks_jobs", "explanation"]
 
 
 def test_unknown_check_is_refused(monkeypatch):

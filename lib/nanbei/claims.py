@@ -188,24 +188,19 @@ def _roster_count(claim) -> dict:
                 explanation=NOT_TESTABLE["parks_count"].format(named=named, uncertain=uncertain))
 
 
-def _jobs_context(claim, jiangsu) -> dict:
-    from nanbei.panel import break_years
+def _jobs_context(claim) -> dict:
+    # One computation of the jobs context: nanbei.employment's, also shown in notebook 03.
+    from nanbei import employment
 
-    breaks = [int(y) for y in break_years(jiangsu, unit="city_code", time="year",
-                                          value="employment", max_log_change=0.3).index]
-    subei = data.regional_aggregate(jiangsu, "employment").query("region == 'Subei'")
-    subei = subei.set_index("year")["value"].dropna()
-    after = [b for b in breaks if b > 2006]
-    end = (min(after) - 1) if after else int(subei.index.max())
-    change = subei.loc[end] - subei.loc[2006] if {2006, end} <= set(subei.index) else np.nan
-    claimed = float(claim["value"])
-    text = (NOT_TESTABLE["parks_jobs"] + f" For scale: Subei's unit employment changed by {change:+.1f} "
-            f"(10k persons) from 2006 to {end}, the last year before the next definitional break; the "
-            f"claim of {claimed:.0f} (10k) is {claimed / subei.loc[end]:.0%} of Subei's unit employment "
-            f"in {end}.")
-    return _row(claim, status="not testable", measured=round(float(change), 1),
-                basis="unit employment (单位从业人员)", years=f"2006–{end}",
-                cities="5 Subei cities", explanation=text)
+    ctx = employment.jobs_claim_context(float(claim["value"]))
+    text = (NOT_TESTABLE["parks_jobs"] + " For scale: the claim is "
+            f"{ctx['share_of_unit_employment']:.0%} of Subei's unit employment in {ctx['end']} and "
+            f"{ctx['share_of_census_employed_2020']:.1%} of its employed persons in the 2020 census. "
+            + ctx["verdict"])
+    return _row(claim, status="not testable", measured=round(float(ctx["growth_within_segments"]), 1),
+                basis="unit employment (单位从业人员); census long form",
+                years=f"{ctx['since']}–{ctx['end']}", cities="5 Subei cities",
+                explanation=text)
 
 
 def _suzhou_suqian(claim) -> dict:
@@ -247,7 +242,7 @@ def evaluate(jiangsu: pd.DataFrame | None = None, china: pd.DataFrame | None = N
         elif check == "roster_count":
             rows.append(_roster_count(claim))
         elif check == "jobs_context":
-            rows.append(_jobs_context(claim, jiangsu))
+            rows.append(_jobs_context(claim))
         elif check == "suzhou_suqian":
             rows.append(_suzhou_suqian(claim))
         elif check == "not_testable":
