@@ -1,7 +1,7 @@
 # Nanbei: two commands do everything on a fresh machine with Python 3.11 (3.12, 3.13 also work).
 #   make reports   create the environment if missing, run every notebook, render HTML reports
 #   make test      create the environment if missing, run the whole test suite
-# Also: make lab (JupyterLab on the project kernel), make lock, make data, make bench.
+# Also: make lab (JupyterLab on the project kernel), make gallery, make lock, make data, make bench.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 VENV   ?= .venv
@@ -11,7 +11,7 @@ PY     := $(VENV)/bin/python
 STAMP      := $(VENV)/.nanbei-runtime
 STAMP_TEST := $(VENV)/.nanbei-test
 
-.PHONY: env reports test test-pythons lab lock data bench clean
+.PHONY: env reports gallery test test-pythons lab lock data bench clean
 
 env: $(STAMP)
 
@@ -27,8 +27,15 @@ $(STAMP_TEST): $(STAMP) requirements/lock-test.txt
 	$(VENV)/bin/uv pip install --python $(PY) --compile-bytecode -r requirements/lock-test.txt -e .
 	touch $(STAMP_TEST)
 
+# Every notebook (the `default` configuration of runs.toml), in parallel, into build/reports/
+# (gallery: build/reports/index.html).  NOTEBOOKS=00_data (or a configuration name) runs less;
+# RUN_ARGS passes more options, e.g. RUN_ARGS="--jobs 1 -p fast=true".
 reports: $(STAMP)
-	$(PY) -m nanbei.reports $(NOTEBOOKS)
+	$(VENV)/bin/nanbei run $(NOTEBOOKS) $(RUN_ARGS)
+
+# Rebuild build/reports/index.html and results.csv from what is there (no notebook runs).
+gallery: $(STAMP)
+	$(VENV)/bin/nanbei gallery
 
 test: $(STAMP_TEST)
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
@@ -47,8 +54,14 @@ test-pythons:
 		else echo "Python $$v not found: skipped"; fi; \
 	done
 
+# JupyterLab on notebooks/ with the project kernel, on LAB_PORT (as root too: --allow-root), its
+# kernels over IPC sockets (no plain-text TCP).  LAB_ARGS passes more, e.g. LAB_ARGS=--no-browser.
+LAB_PORT ?= 8888
+LAB_IP   ?= 127.0.0.1
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ServerApp.ip=$(LAB_IP) --ServerApp.port=$(LAB_PORT) \
+		--ServerApp.port_retries=0 --KernelManager.transport=ipc \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Regenerate the pinned locks from pyproject.toml (universal: Linux, macOS, Windows; Python
 # 3.11-3.13).  The runtime lock is constrained by the test lock, so shared pins are identical.
@@ -68,3 +81,12 @@ bench: $(STAMP_TEST)
 
 clean:
 	rm -rf build
+
+# The workshop (notebooks/workshop/, guide in INSTRUCTOR.md): writes the participants' copy without
+# solutions (build/workshop/student/ and nanbei-workshop-student.zip) and the instructor's copy
+# (build/workshop/instructor/), then runs the instructor's copy and fails unless every exercise's
+# check passes.  NO_CHECK=1 only writes the copies; WORKSHOP_LANG=zh checks in Chinese.
+.PHONY: workshop
+workshop: $(STAMP)
+	$(PY) -m nanbei.workshop build notebooks/workshop --output build/workshop \
+		--lang $(or $(WORKSHOP_LANG),en) $(if $(NO_CHECK),--no-check)

@@ -7,6 +7,9 @@ in 31 provinces x 30 years of per-capita GDP with population weights.  Times
 * reference: inequality Gini / Theil / TheilD per year + giddy Markov on
   mapclassify quantile classes + statsmodels OLS, from the same long DataFrame
   (nanbei's sigma computes more: CV, sd of logs, weighted indices, within part);
+* the Theil decomposition under three weightings (population, GDP, none) against
+  inequality's TheilD (unweighted, year by year; it has no weighted form, so the
+  reference does a third of the work and only the unweighted parts are compared);
 
 checks that the shared numbers agree, and also times nanbei's Phillips-Sul
 ``clubs`` (no reference package) and ``beta_panel`` when available.
@@ -85,6 +88,14 @@ def nb_markov(df):
     return markov(df, unit="city", time="year", value="gdppc", k=5)
 
 
+def nb_theil(df):
+    from nanbei.convergence import theil_decomposition
+
+    return theil_decomposition(df.assign(gdp=df["gdppc"] * df["pop"]), unit="city", time="year",
+                               value="gdppc", group="province",
+                               weights={"population": "pop", "GDP": "gdp", "unweighted": None})
+
+
 def _wide(df):
     return df.pivot(index="city", columns="year", values="gdppc")
 
@@ -101,6 +112,18 @@ def ref_sigma(df):
     theil = np.array([Theil(y[:, j]).T for j in range(y.shape[1])])
     between = np.array([float(np.ravel(TheilD(y[:, j], prov).bg)[0]) for j in range(y.shape[1])])
     return gini, theil, between
+
+
+def ref_theil(df):
+    """inequality: TheilD between and within parts (unweighted) year by year."""
+    from inequality.theil import TheilD
+
+    wide = _wide(df)
+    prov = df.groupby("city")["province"].first().reindex(wide.index).to_numpy()
+    y = wide.to_numpy()
+    parts = [TheilD(y[:, j], prov) for j in range(y.shape[1])]
+    return (np.array([float(np.ravel(d.bg)[0]) for d in parts]),
+            np.array([float(np.ravel(d.wg)[0]) for d in parts]))
 
 
 def ref_beta(df):
@@ -147,6 +170,11 @@ def run(label: str, df: pd.DataFrame) -> None:
     t_ref, _ = best_time(lambda: [ref(df) for _, ref in pairs.values()])
     rows.append({"task": "sigma+beta+markov", "nanbei_s": t_nb, "reference_s": t_ref,
                  "speedup": t_ref / t_nb})
+    nb_theil(df), ref_theil(df)
+    t_th, th = best_time(lambda: nb_theil(df))
+    t_th_ref, (bg, wg) = best_time(lambda: ref_theil(df))
+    rows.append({"task": "theil x3 weightings (ref: unweighted only)", "nanbei_s": t_th,
+                 "reference_s": t_th_ref, "speedup": t_th_ref / t_th})
 
     s, (gini, theil, between) = res["sigma"]
     b, (slope, se) = res["beta"]
@@ -155,6 +183,10 @@ def run(label: str, df: pd.DataFrame) -> None:
         "gini": np.max(np.abs(s["gini"].to_numpy() / gini - 1)),
         "theil": np.max(np.abs(s["theil"].to_numpy() / theil - 1)),
         "theil_between": np.max(np.abs(s["theil_between"].to_numpy() / between - 1)),
+        "theil x3: between": np.max(np.abs(th.component("between")["unweighted"].to_numpy()
+                                           / bg - 1)),
+        "theil x3: within": np.max(np.abs(th.component("within")["unweighted"].to_numpy()
+                                          / wg - 1)),
         "markov transitions": np.max(np.abs(m.transitions.to_numpy() - trans)),
         "markov p": np.max(np.abs(m.p.to_numpy() - p)),
         "steady state": np.max(np.abs(m.steady_state.to_numpy() / ss - 1)),

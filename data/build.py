@@ -358,6 +358,42 @@ def build_claims() -> dict[str, pd.DataFrame]:
     return {"claims.csv": claims, "claims_context.csv": context[CONTEXT_COLUMNS]}
 
 
+COMPETING_KINDS = ("pairing", "cobuilt_parks", "yrd_association", "regional_cooperation",
+                   "regional_plan")
+COMPETING_ROLES = ("recipient", "helper", "member", "target_area")
+
+
+def build_competing_policies(cities: pd.DataFrame, timeline: pd.DataFrame) -> pd.DataFrame:
+    """Cities touched by policies comparable to Jiangsu's south-north linkage, one row per
+    city and policy (data/raw/competing_policies/competing_policies.csv, compiled from the
+    sources of the policy timeline).  Checked: known city codes and provinces, a kind and a
+    role from the lists above, and a timeline row (date and key) whose source it repeats."""
+    where = "data/raw/competing_policies/competing_policies.csv"
+    cp = _read(RAW / "competing_policies" / "competing_policies.csv",
+               ("policy_id", "kind", "timeline_date", "timeline_key", "province_en", "city_zh",
+                "role", "source_url", "note"))
+    known = cities.set_index("city_code")
+    for i, row in cp.iterrows():
+        line = i + 2
+        if row["city_code"] not in known.index:
+            raise SystemExit(f"{where}, line {line}: unknown city_code {row['city_code']}")
+        if known.loc[row["city_code"], "province_en"] != row["province_en"]:
+            raise SystemExit(f"{where}, line {line}: city {row['city_code']} is not in "
+                             f"{row['province_en']}")
+        if row["kind"] not in COMPETING_KINDS or row["role"] not in COMPETING_ROLES:
+            raise SystemExit(f"{where}, line {line}: kind must be one of {COMPETING_KINDS} and "
+                             f"role one of {COMPETING_ROLES}")
+        hit = timeline[(timeline["date"] == row["timeline_date"])
+                       & timeline["event_en"].str.contains(row["timeline_key"], regex=False)]
+        if len(hit) != 1 or hit["source_url"].iloc[0] != row["source_url"]:
+            raise SystemExit(f"{where}, line {line}: no single policy_timeline row dated "
+                             f"{row['timeline_date']} mentioning {row['timeline_key']!r} with "
+                             "the same source_url")
+    if cp.duplicated(["policy_id", "city_code", "role"]).any():
+        raise SystemExit(f"{where}: duplicate (policy_id, city_code, role) rows")
+    return cp.sort_values(["first_year", "policy_id", "role", "city_code"], kind="mergesort")
+
+
 KNOWN_BREAK_KINDS = ("definition", "revision", "rebenchmark", "coverage")
 
 
@@ -685,8 +721,11 @@ def build_all() -> tuple[dict[str, bytes], list[str]]:
         "tidy/flags.csv": _csv_bytes(flags),
         "tidy/province_cpi.csv": _csv_bytes(build_cpi(cpi)),
     }
-    for name, df in build_parks().items():
+    parks = build_parks()
+    for name, df in parks.items():
         files[f"tidy/{name}"] = _csv_bytes(df)
+    files["tidy/competing_policies.csv"] = _csv_bytes(
+        build_competing_policies(cities, parks["policy_timeline.csv"]))
     files["tidy/known_breaks.csv"] = _csv_bytes(build_known_breaks(set(cities["province_en"])))
     for name, df in build_claims().items():
         files[f"tidy/{name}"] = _csv_bytes(df)

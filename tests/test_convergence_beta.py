@@ -456,3 +456,26 @@ def test_beta_panel_draws_in_bounded_blocks(fourteen, monkeypatch):
         _, p_exact, _, _, B = _wildboottest_reference(res.data, "twoway", 2**14 + 1, 1)
     assert B == 2**14
     assert res.p_value_wild == pytest.approx(p_exact, abs=4 * 0.5 / math.sqrt(2500))
+
+
+def test_with_vcov_sets_what_tidy_and_the_table_report(mexico):
+    """with_vcov("hc1"): tidy() (and so nanbei.table) reports HC1 standard errors, p-values and
+    intervals, the same numbers as statsmodels' HC1 fit; the original result is unchanged."""
+    _, long = mexico
+    res = beta(long, unit="State", time="year", value="pcgdp", start=1940, end=2000)
+    robust = res.with_vcov("hc1")
+    assert res.vcov == "classical" and robust.vcov == "hc1"
+    row = robust.tidy().set_index("term").loc["log_start"]
+    assert row["std_error"] == pytest.approx(res.se_hc1, rel=1e-12)
+    assert row["p_value"] == pytest.approx(res.p_value_hc1, rel=1e-12)
+    assert (row["conf_low"], row["conf_high"]) == pytest.approx(res.conf_int_hc1, rel=1e-12)
+    fit = sm.OLS(res.data["growth"], sm.add_constant(res.data["log_start"])).fit(cov_type="HC1")
+    assert row["std_error"] == pytest.approx(float(fit.bse["log_start"]), rel=1e-10)
+    classical = res.tidy().set_index("term").loc["log_start"]
+    assert classical["std_error"] == pytest.approx(res.se, rel=1e-12)
+    assert robust.tidy("classical").equals(res.tidy())  # an explicit choice still wins
+    coef = robust.__maketables_coef_table__
+    assert coef.loc["log_start", "se"] == pytest.approx(res.se_hc1, rel=1e-12)
+    assert "HC1" in robust.vcov_label
+    with pytest.raises(ValueError, match="vcov"):
+        res.with_vcov("hc3")

@@ -611,3 +611,33 @@ def test_log_t_p_value_and_interval_agree_with_the_test(gdp_clubs):
         # convergence rejected (t < -1.65)  <=>  p < Phi(-1.65)
         assert r.converges == (r.p_value > norm.cdf(-1.65))
     assert gdp_clubs.log_t.conf_level == 0.95
+
+
+def test_plot_names_units_without_overprinting():
+    """Units ending close together are named at the right margin, one name clear of the next."""
+    import itertools
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    rng = np.random.default_rng(2)
+    years = np.arange(1990, 2020)
+    rows = [(f"unit {i}", t, 100 * np.exp(0.03 * (t - 1990) + 0.002 * i + rng.normal(0, 0.002)))
+            for i in range(12) for t in years]
+    df = pd.DataFrame(rows, columns=["u", "t", "y"])
+    res = clubs(df, unit="u", time="t", value="y")
+    fig, ax = plt.subplots(figsize=(6, 3))
+    res.plot(ax=ax)
+    fig.tight_layout()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    names = [t for t in ax.texts if t.get_text().startswith("unit ")]
+    assert len(names) == 12
+    boxes = [Text.get_window_extent(t, renderer) for t in names]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b)
+    assert all(b.x0 > ax.bbox.x1 for b in boxes)  # in the margin, clear of the paths
+    plt.close(fig)

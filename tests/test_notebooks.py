@@ -68,6 +68,9 @@ VARIANTS = [
     ("02_cobuilt_parks", {"fast": True, "outcome": "log_fdi", "start_year": 2004, "end_year": 2012,
                           "treated_city": 321300}),
     ("02_cobuilt_parks", {"fast": True, "revisions": "keep", "end_year": 2020}),
+    # every inference setting runs ("both" is the default above, "wild" in the first variant)
+    ("02_cobuilt_parks", {"fast": True, "inference": "randomization", "exclude_donors": "none",
+                          "cs_control": "notyet", "synth_treatment_years": [2006]}),
 ]
 
 

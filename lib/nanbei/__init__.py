@@ -8,11 +8,14 @@ nanbei.effects      synthetic control, staggered DiD, event studies, few-cluster
 nanbei.plotting     matplotlib helpers with a bundled CJK font
 nanbei.results      the common result surface (summary, tidy, plot)
 nanbei.table        several results side by side in HTML, LaTeX, Markdown or CSV
+nanbei.record       a notebook's key number into the results store (nanbei.store)
+nanbei.runner       the batch runner behind `nanbei run` (reports, gallery, sweeps, Dask)
 """
 
 from nanbei.errors import DataError, DataWarning
+from nanbei.store import record
 
-__all__ = ["DataError", "DataWarning", "table"]
+__all__ = ["DataError", "DataWarning", "record", "table"]
 
 
 def table(*results, **options):

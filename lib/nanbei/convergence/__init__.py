@@ -2,6 +2,8 @@
 
 * :func:`sigma`      - dispersion/inequality per period (CV, sd of logs, Gini, Theil,
   population-weighted forms, between/within-group Theil decomposition);
+* :func:`theil_decomposition` - the between/within split of Theil's T under several
+  weightings at once (population, GDP, unweighted, or any weight column);
 * :func:`beta`       - cross-section absolute or conditional beta convergence;
 * :func:`beta_panel` - fixed-effects panel beta convergence with clustered and
   wild-cluster-bootstrap inference;
@@ -12,7 +14,7 @@
 All take the DataFrame plus the names of its ``unit``, ``time`` and ``value``
 columns as keyword arguments and raise ``ValueError`` naming the problem on bad input.
 
-Every result (:class:`SigmaResult`, :class:`BetaResult`, :class:`BetaPanelResult`,
+Every result (:class:`SigmaResult`, :class:`TheilResult`, :class:`BetaResult`, :class:`BetaPanelResult`,
 :class:`MarkovResult`, :class:`ClubsResult`, :class:`LogTResult`) derives from
 :class:`nanbei.results.Result`: ``summary()`` (text, HTML, LaTeX), ``tidy()`` with
 the columns ``term, estimate, std_error, statistic, p_value, conf_low, conf_high,
@@ -23,17 +25,19 @@ n_obs`` and ``plot(ax=None, labels=None, lang="en")``.  Names follow one scheme:
 
 from nanbei.convergence.beta import BetaPanelResult, BetaResult, beta, beta_panel
 from nanbei.convergence.markov import MarkovResult, markov
-from nanbei.convergence.sigma import SigmaResult, sigma
+from nanbei.convergence.sigma import SigmaResult, TheilResult, sigma, theil_decomposition
 
 __all__ = [
     "BetaPanelResult",
     "BetaResult",
     "MarkovResult",
     "SigmaResult",
+    "TheilResult",
     "beta",
     "beta_panel",
     "markov",
     "sigma",
+    "theil_decomposition",
 ]
 
 try:

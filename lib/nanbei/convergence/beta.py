@@ -245,6 +245,7 @@ class BetaResult(Result):
     slope_tol: float = 0.0
     flat: bool = False
     value: str = "value"
+    vcov: str = "classical"
 
     _name = "Beta convergence"
 
@@ -280,13 +281,38 @@ class BetaResult(Result):
             coefs.loc["log_start", ["statistic", "p_value", "conf_low", "conf_high"]] = np.nan
         return coefs
 
-    def tidy(self, vcov: str = "classical") -> pd.DataFrame:
+    def with_vcov(self, vcov: str) -> BetaResult:
+        """The same result with ``vcov`` ("classical" or "hc1") as the standard errors that
+        ``tidy()`` reports by default, and so :func:`nanbei.table` shows (stars included).
+
+        >>> import pandas as pd
+        >>> from nanbei import convergence
+        >>> df = pd.DataFrame({"u": [1, 1, 2, 2, 3, 3], "t": [0, 1] * 3,
+        ...                    "y": [1.0, 2.0, 2.0, 3.5, 4.0, 4.8]})
+        >>> res = convergence.beta(df, unit="u", time="t", value="y", start=0, end=1)
+        >>> robust = res.with_vcov("hc1")
+        >>> bool(robust.tidy()["std_error"].iloc[0] == res.se_hc1), res.vcov
+        (True, 'classical')
+        """
+        if vcov not in ("classical", "hc1"):
+            raise ValueError(f"vcov must be 'classical' or 'hc1', got {vcov!r}")
+        from dataclasses import replace
+
+        return replace(self, vcov=vcov)
+
+    @property
+    def vcov_label(self) -> str:
+        """How ``tidy()`` computes standard errors by default, in words."""
+        return {"classical": "classical", "hc1": "HC1 (heteroskedasticity-robust)"}[self.vcov]
+
+    def tidy(self, vcov: str | None = None) -> pd.DataFrame:
         """Rows ``log_start`` (the slope), ``speed``, ``half_life``, ``intercept`` and any
-        controls.  ``vcov="classical"`` (default, as ``se``/``p_value``) or ``"hc1"``
-        (as ``se_hc1``/``p_value_hc1``) chooses the standard errors, tests and
-        intervals.  Speed and half-life: delta-method ``std_error`` and the slope's
-        interval mapped through the monotone transformations (module docstring)."""
-        coefs = self._coefficients(vcov)
+        controls.  ``vcov="classical"`` (as ``se``/``p_value``) or ``"hc1"`` (as
+        ``se_hc1``/``p_value_hc1``) chooses the standard errors, tests and intervals;
+        default: the result's ``vcov`` ("classical" unless set by :meth:`with_vcov`).
+        Speed and half-life: delta-method ``std_error`` and the slope's interval mapped
+        through the monotone transformations (module docstring)."""
+        coefs = self._coefficients(self.vcov if vcov is None else vcov)
         rows = [{"term": t, **r.to_dict(), "n_obs": self.n_obs} for t, r in coefs.iterrows()]
         s = coefs.loc["log_start"]
         implied = _implied_rows(self.slope, np.nan if self.flat else s["std_error"],

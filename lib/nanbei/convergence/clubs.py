@@ -394,21 +394,26 @@ class ClubsResult(Result):
             name = g if lang == "en" else g.replace("club", "俱乐部").replace("divergent", "发散")
             ax.plot(x, path.to_numpy(), color=colour[g], lw=2.5,
                     label=f"{name} ({len(club_of[club_of == g])})")
-        if annotate if annotate is not None else len(h) <= 30:
-            for u, path in h.iterrows():
-                ax.annotate(unit_label(u, labels, lang), (x[-1], path.iloc[-1]), fontsize=7,
-                            xytext=(3, 0), textcoords="offset points", va="center")
         ax.axhline(1, color="grey", lw=0.8)
         if pd.api.types.is_numeric_dtype(h.columns):
             from nanbei.plotting import year_axis
 
             year_axis(ax)
         ax.set_ylabel(label_text(lang, "relative transition path h_it", "相对转移路径 h_it"))
-        ax.set_title(label_text(lang, f"Phillips-Sul clubs: {self.n_clubs} club(s), "
+        clubs_en = f"{self.n_clubs} club" + ("" if self.n_clubs == 1 else "s")
+        ax.set_title(label_text(lang, f"Phillips-Sul clubs: {clubs_en}, "
                                       f"{len(self.divergent)} divergent",
                                 f"Phillips-Sul 俱乐部收敛：{self.n_clubs} 个俱乐部，"
                                 f"{len(self.divergent)} 个发散"))
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        if annotate if annotate is not None else len(h) <= 30:
+            # names at the ends of the paths, moved apart so that none overprints another
+            from nanbei.plotting import label_line_ends
+
+            names = {unit_label(u, labels, lang): (x[-1], float(path.iloc[-1]))
+                     for u, path in h.iterrows()}
+            colours = {unit_label(u, labels, lang): colour[club_of.loc[u]] for u in h.index}
+            label_line_ends(ax, names, colors=colours, at_edge=True)
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,8 @@ check every unweighted index against ``inequality`` on the libpysal Mexico data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from nanbei.convergence._common import label_text
 from nanbei.panel import check_panel
 from nanbei.results import Result, Summary, tidy_frame, unit_label
 
-__all__ = ["SigmaResult", "sigma"]
+__all__ = ["SigmaResult", "TheilResult", "sigma", "theil_decomposition"]
 
 #: Plain-language definitions of the columns of :attr:`SigmaResult.table`.
 MEASURES = {
@@ -168,7 +169,8 @@ class SigmaResult(Result):
         ax.set_ylabel(label_text(lang, "dispersion", "离散度"))
         ax.set_title(label_text(lang, f"Sigma convergence of {self.value}",
                                 f"σ收敛：{self.value} 的离散度"))
-        ax.legend(frameon=False, fontsize=8)
+        # beside the axes: inside, a legend of up to seven measures covers some of the lines
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def _period_sums(tc: np.ndarray, x: np.ndarray, n_periods: int) -> np.ndarray:
@@ -237,6 +239,57 @@ def _theil_split(tc: np.ndarray, gc: np.ndarray, n_groups: int, y: np.ndarray, p
     return between, within
 
 
+_GROUP_CODE = "__nanbei_group_code__"
+
+
+def _prepare(df, *, unit: str, time: str, value: str, weights: list, group: str | None,
+             what: str):
+    """Validate a sigma-type input once and sort it by (period, value).
+
+    Returns ``(data, tc, y, order, periods, levels)``: the validated frame (with integer
+    group codes in ``_GROUP_CODE`` when ``group`` is given), the period code and value of
+    each row in sorted order, the sorting permutation of ``data``, the sorted periods and
+    the group labels (empty without ``group``).
+    """
+    cols = [value, *weights]
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
+    src = df
+    levels: pd.Index | tuple = ()
+    if group is not None:
+        if group not in df.columns:
+            raise ValueError(
+                f"{what}: group column '{group}' not found; available columns are "
+                f"{list(df.columns)}"
+            )
+        codes, levels = pd.factorize(df[group], sort=True)  # NaN -> -1
+        if (codes < 0).any():
+            bad = df.loc[codes < 0, [c for c in (unit, time) if c in df.columns]].head(5)
+            raise ValueError(
+                f"{what}: group column '{group}' is missing at ({unit}, {time}) "
+                f"{[tuple(r) for r in bad.to_records(index=False)]}"
+            )
+        # carry integer group codes through the validation (which keeps only the
+        # named columns and sorts them) instead of merging the group back later
+        keep = list(dict.fromkeys(c for c in (unit, time, *cols) if c in df.columns))
+        src = df[keep].assign(**{_GROUP_CODE: codes})
+    data = check_panel(
+        src, unit=unit, time=time, columns=cols + ([_GROUP_CODE] if group is not None else []),
+        positive=cols, min_units=2, what=what,
+    )
+    counts = data.groupby(time)[unit].size()
+    thin = counts[counts < 2]
+    if len(thin):
+        raise ValueError(
+            f"{what}: period(s) {thin.index[:5].tolist()} have fewer than 2 units; "
+            "dispersion is undefined there - drop them first"
+        )
+    tcodes, periods = pd.factorize(data[time], sort=True)
+    y = data[value].to_numpy(dtype=float)
+    order = np.lexsort((y, tcodes))  # by period, then value (needed by the Gini)
+    return data, tcodes[order], y[order], order, periods, levels
+
+
 def sigma(
     df: pd.DataFrame,
     *,
@@ -291,43 +344,9 @@ def sigma(
     missing or non-positive values or weights, missing groups, or a period with
     fewer than two units.
     """
-    cols = [value] + ([weight] if weight is not None else [])
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"sigma: expected a pandas DataFrame, got {type(df).__name__}")
-    src = df
-    gcol = "__nanbei_group_code__"
-    if group is not None:
-        if group not in df.columns:
-            raise ValueError(
-                f"sigma: group column '{group}' not found; available columns are {list(df.columns)}"
-            )
-        codes, levels = pd.factorize(df[group], sort=True)  # NaN -> -1
-        if (codes < 0).any():
-            bad = df.loc[codes < 0, [c for c in (unit, time) if c in df.columns]].head(5)
-            raise ValueError(
-                f"sigma: group column '{group}' is missing at ({unit}, {time}) "
-                f"{[tuple(r) for r in bad.to_records(index=False)]}"
-            )
-        # carry integer group codes through the validation (which keeps only the
-        # named columns and sorts them) instead of merging the group back later
-        keep = list(dict.fromkeys(c for c in (unit, time, *cols) if c in df.columns))
-        src = df[keep].assign(**{gcol: codes})
-    data = check_panel(
-        src, unit=unit, time=time, columns=cols + ([gcol] if group is not None else []),
-        positive=cols, min_units=2, what="sigma",
-    )
-    counts = data.groupby(time)[unit].size()
-    thin = counts[counts < 2]
-    if len(thin):
-        raise ValueError(
-            f"sigma: period(s) {thin.index[:5].tolist()} have fewer than 2 units; "
-            "dispersion is undefined there - drop them first"
-        )
-
-    tcodes, periods = pd.factorize(data[time], sort=True)
-    y = data[value].to_numpy(dtype=float)
-    order = np.lexsort((y, tcodes))  # by period, then value (needed by the Gini)
-    tc, y = tcodes[order], y[order]
+    data, tc, y, order, periods, levels = _prepare(
+        df, unit=unit, time=time, value=value, weights=[weight] if weight is not None else [],
+        group=group, what="sigma")
     T = len(periods)
     n = np.bincount(tc, minlength=T)
     eq = 1.0 / n[tc]
@@ -348,10 +367,269 @@ def sigma(
         ind_w = _indices(tc, y, p, T)
         out["cv_w"], out["gini_w"], out["theil_w"] = ind_w["cv"], ind_w["gini"], ind_w["theil"]
     if group is not None:
-        gc = data[gcol].to_numpy(dtype=np.int64)[order]
+        gc = data[_GROUP_CODE].to_numpy(dtype=np.int64)[order]
         out["theil_between"], out["theil_within"] = _theil_split(tc, gc, len(levels), y, eq, T)
         if weight is not None:
             out["theil_between_w"], out["theil_within_w"] = _theil_split(
                 tc, gc, len(levels), y, p, T)
     return SigmaResult(table=out, unit=unit, time=time, value=value, weight=weight,
                        group=group, groups=tuple(levels) if group is not None else ())
+
+
+# --------------------------------------------------------------------------- Theil by weighting
+
+#: Plain-language meaning of the weightings usually compared in regional-inequality work.
+WEIGHTING_NOTES = {
+    "population": "every person counts once: T = sum_i s_i ln(s_i / p_i), s_i the unit's share "
+                  "of the total (e.g. GDP) and p_i its share of population (in part of the "
+                  "literature this same index is called GDP-weighted, after the s_i)",
+    "gdp": "every unit counts with its share of GDP: p_i = GDP_i / sum GDP",
+    "none": "every unit counts once (p_i = 1/n), whatever its size",
+}
+
+
+def _dominant(share: float) -> str:
+    """"between" if the between-group part is more than half of the total, "within" if less."""
+    if not np.isfinite(share):
+        return "undefined"
+    return "between" if share > 0.5 else ("within" if share < 0.5 else "neither")
+
+
+@dataclass(repr=False, eq=False)
+class TheilResult(Result):
+    """Theil's T and its between/within-group split under several weightings
+    (see :func:`theil_decomposition`).
+
+    Attributes
+    ----------
+    table : long DataFrame, one row per weighting and period, columns ``weighting``, the
+        time column, ``n``, ``total``, ``between``, ``within`` and ``between_share``
+        (= between / total).
+    weights : label -> weight column (None for unweighted), in the order given.
+    unit, time, value, group : the column names used.
+    groups : the group labels.
+    """
+
+    table: pd.DataFrame
+    weights: dict
+    unit: str
+    time: str
+    value: str
+    group: str
+    groups: tuple = field(default_factory=tuple)
+
+    _name = "Theil decomposition"
+
+    @property
+    def weightings(self) -> list[str]:
+        """The weighting labels, in the order given."""
+        return list(self.weights)
+
+    def component(self, name: str) -> pd.DataFrame:
+        """One column of :attr:`table` as periods x weightings (``name`` one of ``total``,
+        ``between``, ``within``, ``between_share``, ``n``)."""
+        if name not in ("n", "total", "between", "within", "between_share"):
+            raise ValueError(f"component: unknown component {name!r}; use total, between, "
+                             "within, between_share or n")
+        wide = self.table.pivot(index=self.time, columns="weighting", values=name)
+        return wide[self.weightings].rename_axis(columns="weighting")
+
+    def shares(self) -> pd.DataFrame:
+        """Between-group share of Theil's T, periods x weightings."""
+        return self.component("between_share")
+
+    def share_range(self, start=None, end=None) -> pd.DataFrame:
+        """The between-group share over the periods ``start``..``end`` (inclusive; None =
+        open), one row per weighting: ``first``/``last`` period, ``n_periods``, ``min``,
+        ``max``, ``mean`` of the share and ``dominant``: "between" when the between-group
+        part is more than half of the total in every period, "within" when it is less than
+        half in every period, "mixed" otherwise.  Empty when no period falls in the range."""
+        shares = self.shares()
+        keep = pd.Series(True, index=shares.index)
+        if start is not None:
+            keep &= shares.index >= start
+        if end is not None:
+            keep &= shares.index <= end
+        sub = shares[keep.to_numpy()]
+        rows = []
+        if len(sub):
+            for w in self.weightings:
+                col = sub[w]
+                kinds = {_dominant(v) for v in col}
+                rows.append({"weighting": w, "first": sub.index[0], "last": sub.index[-1],
+                             "n_periods": len(col), "min": float(col.min()),
+                             "max": float(col.max()), "mean": float(col.mean()),
+                             "dominant": kinds.pop() if len(kinds) == 1 else "mixed"})
+        out = pd.DataFrame(rows, columns=["weighting", "first", "last", "n_periods", "min",
+                                          "max", "mean", "dominant"])
+        return out.set_index("weighting")
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per weighting, period and component (``total``, ``between``, ``within``,
+        ``between_share``): ``term`` is ``"<component>[<weighting>, <period>]"``, ``n_obs``
+        the units of the period; extra columns ``weighting``, ``period``, ``component``.  No
+        sampling inference (descriptive indices of the observed units)."""
+        rows = []
+        for r in self.table.to_dict("records"):
+            period = r[self.time]
+            for comp in ("total", "between", "within", "between_share"):
+                rows.append({"term": f"{comp}[{r['weighting']}, {period}]",
+                             "estimate": float(r[comp]), "n_obs": int(r["n"]),
+                             "weighting": r["weighting"], "period": period, "component": comp})
+        return tidy_frame(rows)
+
+    def summary(self) -> Summary:
+        periods = self.shares().index
+        title = (f"Theil decomposition of {self.value} by '{self.group}' "
+                 f"({len(self.groups)} groups), {len(self.weightings)} weighting(s), "
+                 f"{periods[0]}-{periods[-1]}")
+        wide = pd.concat({w: self.table[self.table["weighting"] == w].set_index(self.time)[
+            ["total", "between", "within"]] for w in self.weightings}, axis=1)
+        wide.columns = [f"{w}: {c}" for w, c in wide.columns]
+        notes = ["between + within = total for every weighting; between_share = between / total",
+                 *(f"{w}: weight column '{col}'" if col is not None else f"{w}: unweighted"
+                   for w, col in self.weights.items()),
+                 "descriptive indices of the observed units: no standard errors"]
+        return Summary(title, [("Between-group share of Theil's T", self.shares()),
+                               ("Theil's T and its parts", wide)], notes)
+
+    def _plot(self, ax, labels, lang, highlight=None, highlight_label=None):
+        """The between-group share of Theil's T over the periods, one line per weighting,
+        against the one-half line (below it the within-group part dominates).
+        ``highlight=(start, end)`` shades a span of periods (e.g. a study's window) and
+        ``highlight_label`` names it; ``labels`` may rename weightings."""
+        shares = self.shares()
+        styles = ["-", "--", ":", "-."]
+        for i, w in enumerate(self.weightings):
+            ax.plot(shares.index, shares[w], ls=styles[i % len(styles)], marker="o", ms=2.5,
+                    label=unit_label(w, labels, lang))
+        ax.axhline(0.5, color="grey", lw=0.8)
+        ax.annotate(label_text(lang, "below: within-group part dominates", "线下：组内差距为主"),
+                    (0.01, 0.5), xycoords=("axes fraction", "data"), xytext=(0, -3),
+                    textcoords="offset points", va="top", fontsize=7, color="0.35")
+        if highlight is not None:
+            lo, hi = highlight
+            ax.axvspan(lo, hi, color="0.9", zorder=0,
+                       label=highlight_label if highlight_label else None)
+        ax.set_ylim(0, 1)
+        if pd.api.types.is_numeric_dtype(shares.index):
+            from nanbei.plotting import year_axis
+
+            year_axis(ax)
+        ax.set_xlabel(label_text(lang, str(self.time), "时期"))
+        ax.set_ylabel(label_text(lang, "between-group share of Theil T", "组间差距占泰尔指数比重"))
+        ax.set_title(label_text(lang, f"Theil T between {self.group} groups, by weighting",
+                                f"泰尔指数组间比重（按{self.group}分组，不同权重）"))
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+
+
+def _weight_spec(weights) -> dict:
+    """Normalise ``weights`` to an ordered {label: column or None}."""
+    if isinstance(weights, Mapping):
+        spec = dict(weights)
+    elif isinstance(weights, (str, bytes)) or weights is None:
+        spec = {("unweighted" if weights is None else str(weights)): weights}
+    elif isinstance(weights, Sequence):
+        spec = {}
+        for w in weights:
+            label = "unweighted" if w is None else str(w)
+            if label in spec:
+                raise ValueError(f"theil_decomposition: weighting {label!r} given twice")
+            spec[label] = w
+    else:
+        raise ValueError("theil_decomposition: weights must map labels to weight columns "
+                         f"(or None), or list them; got {type(weights).__name__}")
+    if not spec:
+        raise ValueError("theil_decomposition: give at least one weighting (None = unweighted)")
+    for label, col in spec.items():
+        if col is not None and not isinstance(col, str):
+            raise ValueError(f"theil_decomposition: weighting {label!r} must name a weight "
+                             f"column or be None (unweighted), got {col!r}")
+    return spec
+
+
+def theil_decomposition(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    value: str,
+    group: str,
+    weights=None,
+) -> TheilResult:
+    """Theil's T of ``value`` and its exact between/within-group split, under each weighting.
+
+    How much of regional inequality lies *between* groups (Sunan, Suzhong, Subei) rather
+    than *within* them depends on how units are weighted.  With weight shares p_i (summing
+    to one in each period), mean mu = sum_i p_i y_i and r_i = y_i / mu,
+
+        T = sum_i p_i r_i ln r_i = between + within,
+        between = sum_g S_g ln(S_g / P_g),   within = sum_g S_g T_g,
+
+    where P_g = sum_{i in g} p_i, S_g = sum_{i in g} p_i r_i is the group's share of the
+    weighted total, and T_g is Theil's T inside group g with the weights renormalised to it.
+    Both parts are computed directly (see :func:`sigma`), so their sum equalling the total
+    checks the arithmetic.
+
+    Parameters
+    ----------
+    df : long DataFrame, one row per unit and period.
+    unit, time, value : column names; ``value`` strictly positive (e.g. GDP per capita).
+    group : column partitioning the units (e.g. ``"region"``).
+    weights : the weightings to compare, as a mapping label -> weight column (None for
+        unweighted), e.g. ``{"population-weighted": "population", "GDP-weighted": "gdp",
+        "unweighted": None}``; a list of columns (None = unweighted, labelled by column name
+        and "unweighted"); or one column.  Default None: unweighted only.  Any positive
+        column can serve as weights.  For per-capita values, population weights give the
+        inequality among persons (Theil T = sum_i s_i ln(s_i / p_i) with s_i the GDP share
+        and p_i the population share; part of the literature calls this index
+        "GDP-weighted" after the s_i); GDP weights make each unit count with its share of
+        output; unweighted counts each unit once.
+
+    Returns
+    -------
+    :class:`TheilResult`: ``table`` (long), ``shares()`` (between-group share, periods x
+    weightings), ``share_range(start, end)``, ``component(...)``, and the common surface.
+
+    Raises
+    ------
+    ValueError as :func:`sigma` (unknown columns, duplicates, missing or non-positive values
+    or weights, a period with fewer than two units), and for a malformed ``weights``.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"u": [1, 2, 3], "t": 2000, "y": [1.0, 2.0, 3.0],
+    ...                    "pop": [1.0, 1.0, 2.0], "g": ["A", "A", "B"]})
+    >>> res = theil_decomposition(df, unit="u", time="t", value="y", group="g",
+    ...                           weights={"population": "pop", "unweighted": None})
+    >>> row = res.table.iloc[0]
+    >>> bool(abs(row["between"] + row["within"] - row["total"]) < 1e-15)
+    True
+    """
+    spec = _weight_spec(weights)
+    if not isinstance(group, str) or not group:
+        raise ValueError("theil_decomposition: group must name the column of the groups")
+    columns = list(dict.fromkeys(c for c in spec.values() if c is not None))
+    data, tc, y, order, periods, levels = _prepare(
+        df, unit=unit, time=time, value=value, weights=columns, group=group,
+        what="theil_decomposition")
+    gc = data[_GROUP_CODE].to_numpy(dtype=np.int64)[order]
+    T = len(periods)
+    n = np.bincount(tc, minlength=T)
+    frames = []
+    for label, col in spec.items():
+        if col is None:
+            p = 1.0 / n[tc]
+        else:
+            w = data[col].to_numpy(dtype=float)[order]
+            p = w / _period_sums(tc, w, T)[tc]
+        r = y / _period_sums(tc, p * y, T)[tc]
+        total = _period_sums(tc, p * r * np.log(r), T)  # as in _indices
+        between, within = _theil_split(tc, gc, len(levels), y, p, T)
+        frames.append(pd.DataFrame({"weighting": label, time: periods, "n": n.astype(int),
+                                    "total": total, "between": between, "within": within,
+                                    "between_share": np.divide(
+                                        between, total, out=np.full(T, np.nan),
+                                        where=total > 0)}))
+    table = pd.concat(frames, ignore_index=True)
+    return TheilResult(table=table, weights=spec, unit=unit, time=time, value=value,
+                       group=group, groups=tuple(levels))

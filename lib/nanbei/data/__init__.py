@@ -58,6 +58,7 @@ from nanbei.data.files import (
     load_cities,
     load_claims,
     load_claims_context,
+    load_competing_policies,
     load_flags,
     load_known_breaks,
     load_pairings,
@@ -98,4 +99,5 @@ __all__ = [
     "regional_per_capita", "revision_cutoff", "series_breaks", "validate_panel",
     "verify_checksum", "yearbook_region_ratio", "_shipped_table",
     "load_census_counties", "load_census_crosswalk", "load_census_industry",
+    "load_competing_policies",
 ]

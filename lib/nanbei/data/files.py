@@ -204,3 +204,10 @@ def load_census_crosswalk() -> pd.DataFrame:
     out = _shipped_table("tidy/census_county_crosswalk.csv").copy()
     out["code"] = out["code"].astype("Int64")
     return out
+
+
+def load_competing_policies() -> pd.DataFrame:
+    """Cities touched by policies comparable to Jiangsu's south-north linkage in the comparison
+    provinces and around Subei (tidy/competing_policies.csv): policy_id, kind, first_year,
+    timeline_date, timeline_key, province_en, city_code, city_zh, role, source_url, note."""
+    return _shipped_table("tidy/competing_policies.csv").copy()

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,10 @@ from scipy import stats
 from nanbei.effects._common import check_draws, normal_p
 from nanbei.panel import check_panel, unit_cohorts
 from nanbei.results import Result, Summary, tidy_frame
+
+if TYPE_CHECKING:
+    from nanbei.effects.inference import RandomizationResult
+    from nanbei.effects.pretrends import PreTrendTest
 
 __all__ = [
     "StaggeredDiDResult",
@@ -237,6 +242,7 @@ class StaggeredDiDResult(Result):
     crit_val: float = float("nan")
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     skipped: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    _data: dict | None = field(default=None, repr=False)
 
     @property
     def n_units(self) -> int:
@@ -320,6 +326,97 @@ class StaggeredDiDResult(Result):
         ax.set_title(f"Callaway-Sant'Anna ATT(g, t) by cohort ({len(cohorts)} cohorts, "
                      f"{self.control} controls, {self.method})", pad=14)
         ax.legend(frameon=False)
+
+    # ------------------------------------------------------------------
+    def pretest(self) -> PreTrendTest:
+        """Joint Wald test that every pre-treatment ATT(g, t) is zero (R ``did``'s pre-test).
+
+        ``W = theta' V^-1 theta`` over the pre-treatment cells (the reference cells of a
+        universal base period excluded), with ``V`` from the influence functions; chi-squared
+        with as many degrees of freedom as cells.  R ``did`` prints its p-value as "P-value for
+        pre-test of parallel trends assumption" (tested against the published mpdta value)."""
+        from nanbei.effects.pretrends import PreTrendTest, _wald
+
+        a = self.att_gt
+        keep = (~a["post"].to_numpy()) & a["se"].notna().to_numpy()
+        if not keep.any():
+            raise ValueError("pretest: no pre-treatment cell with a standard error")
+        theta = a["att"].to_numpy(float)[keep]
+        psi = self.influence[:, keep]
+        V = psi.T @ psi / self.n_units**2
+        stat, df = _wald(theta, V)
+        labels = [f"ATT({g},{t})" for g, t in zip(a["cohort"][keep], a["time"][keep],
+                                                    strict=True)]
+        return PreTrendTest(statistic=stat, df=df, p_value=float(stats.chi2.sf(stat, df)),
+                            test="Wald (chi-squared)", terms=labels, estimates=theta,
+                            n_obs=self.n_units, alpha=self.alpha)
+
+    def randomization(self, kind: str = "simple", *, n_perm: int = 9999, seed: int | None = 0,
+                      alpha: float | None = None) -> RandomizationResult:
+        """Randomization inference for an aggregate ATT with few treated units.
+
+        The cohort labels are permuted across the units (keeping how many units adopt in each
+        period), the group-time ATTs and the ``kind`` aggregate are recomputed for every
+        assignment, and the p-value is the share of assignments whose |aggregate| is at least
+        the actual one (all assignments when there are at most ``n_perm``, exact; otherwise
+        ``(1 + hits) / (1 + n_perm)``).  Valid under the sharp null with exchangeable units,
+        however few are treated (an analytic standard error resting on three or five treated
+        units is not).  The confidence interval inverts the test for a constant additive
+        effect ``tau`` on the treated post-treatment cells: every aggregate is linear in the
+        outcome, so ``stat_k(tau) = stat_k(Y) - tau stat_k(D)`` exactly.  Only ``kind="simple"``
+        (the overall ATT) is offered; without covariates all assignments are evaluated in
+        vectorised blocks, with covariates each assignment is a full re-estimation.
+        """
+        from nanbei.effects._common import check_draws
+        from nanbei.effects.inference import (
+            RandomizationResult,
+            _assignment_batches,
+            _invert_grid,
+            _n_assignments,
+            _tail_share,
+        )
+
+        if kind != "simple":
+            raise ValueError("randomization: only kind='simple' (the overall ATT) is offered")
+        if self._data is None:
+            raise ValueError("randomization: the result does not hold its data")
+        n_perm = check_draws(n_perm, "n_perm", "randomization")
+        alpha = self.alpha if alpha is None else alpha
+        d = self._data
+        Y, G, X, times = d["Y"], d["G"], d["X"], d["times"]
+        D = np.zeros_like(Y)
+        for i, g in enumerate(G):
+            if g > 0:
+                D[i] = times >= g
+        ca = _CSAggregate(times, G, self.control, self.base_period, self.method, X)
+        obs_y, obs_d = ca.stat(Y, G[None, :])[0], ca.stat(D, G[None, :])[0]
+        labels = G.copy()
+        n_assign = _n_assignments(labels)
+        exact = n_assign <= n_perm
+        n_eval = n_assign if exact else n_perm
+        rng = np.random.default_rng(seed)
+        sy, sd = np.empty(n_eval), np.empty(n_eval)
+        filled = 0
+        for rows in _assignment_batches(labels, exact, n_eval, rng, 256):
+            k = len(rows)
+            sy[filled:filled + k] = ca.stat(Y, rows)
+            sd[filled:filled + k] = ca.stat(D, rows)
+            filled += k
+        pfun = _CSRIPValue(obs_y, obs_d, sy, sd, exact)
+        dist = sy
+        hits = _tail_share(dist, obs_y, "two-sided", symmetric=True) * len(dist)
+        p = hits / len(dist) if exact else (1.0 + hits) / (1.0 + len(dist))
+        se_ref = self.aggregate("simple").se
+        ci = _invert_grid(pfun, float(obs_y), se_ref if np.isfinite(se_ref) else 1.0, alpha)
+        counts = pd.Series(G[G > 0]).value_counts().sort_index()
+        treated = tuple(self.units[G > 0])
+        return RandomizationResult(
+            statistic="att", observed=float(obs_y), p_value=float(min(1.0, p)),
+            alternative="two-sided", n_perm=int(n_eval), n_assignments=int(n_assign),
+            exact=bool(exact), n_treated=len(treated), n_pool=int(len(G)),
+            adoption={(int(k) if float(k).is_integer() else k): int(v) for k, v in counts.items()},
+            treated_units=treated, distribution=dist, estimate=float(obs_y), ci=ci,
+            alpha=float(alpha), term="ATT (simple)", n_obs=int(len(G)), _pfun=pfun)
 
     # ------------------------------------------------------------------
     def aggregate(
@@ -467,6 +564,79 @@ class StaggeredDiDResult(Result):
             se_method="bootstrap" if bootstrap else "analytic",
             n_obs=int(n),
         )
+
+
+class _CSAggregate:
+    """The simple aggregate ATT of Callaway-Sant'Anna for many cohort assignments at once.
+
+    ``stat(Y, rows)``: ``rows`` is (assignments x units) cohort labels; returns one overall
+    ATT per assignment, computed as :meth:`StaggeredDiDResult.aggregate` ("simple") does:
+    post-treatment cells (g <= t, base period g - 1), cohort-share weights.  Without
+    covariates each ATT(g, t) is a difference of mean changes, evaluated for all assignments
+    by matrix products; with covariates every assignment is re-estimated.
+    """
+
+    def __init__(self, times, G, control, base_period, method, X):
+        self.times, self.control, self.base, self.method, self.X = (times, control, base_period,
+                                                                     method, X)
+        self.cohorts = np.sort(np.unique(G[G > 0]))
+        self.share = {g: float(np.mean(G == g)) for g in self.cohorts}
+
+    def stat(self, Y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=float)
+        if self.X is not None:
+            out = np.empty(len(rows))
+            for k, G in enumerate(rows):
+                cells, _, _ = _estimate_cells(Y, G, self.X, self.times, self.cohorts,
+                                              control=self.control, method=self.method,
+                                              base_period=self.base)
+                num = den = 0.0
+                for c in cells:
+                    if c["time"] >= c["cohort"] and c["n_control"] > 0:
+                        num += self.share[c["cohort"]] * c["att"]
+                        den += self.share[c["cohort"]]
+                out[k] = num / den if den > 0 else np.nan
+            return out
+        times = self.times
+        num = np.zeros(len(rows))
+        den = np.zeros(len(rows))
+        never = (rows == 0).astype(float)
+        for g in self.cohorts:
+            b = int(np.searchsorted(times, g) - 1)
+            post = np.flatnonzero(times >= g)
+            DY = Y[:, post] - Y[:, [b]]  # units x post periods
+            Sg = (rows == g).astype(float)
+            n_g = Sg.sum(axis=1)
+            mean_t = (Sg @ DY) / n_g[:, None]
+            for j, tc in enumerate(post):
+                if self.control == "never":
+                    C = never
+                else:
+                    C = ((rows == 0) | (rows > times[tc])).astype(float)
+                n_c = C.sum(axis=1)
+                ok = n_c > 0
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    att = mean_t[:, j] - (C @ DY[:, j]) / n_c
+                num += np.where(ok, self.share[g] * att, 0.0)
+                den += np.where(ok, self.share[g], 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return num / den
+
+
+class _CSRIPValue:
+    """Randomization p-value of "constant effect tau" for the CS aggregate (picklable)."""
+
+    def __init__(self, obs_y, obs_d, sy, sd, exact):
+        self.obs_y, self.obs_d, self.sy, self.sd, self.exact = obs_y, obs_d, sy, sd, exact
+
+    def __call__(self, tau: float) -> float:
+        from nanbei.effects.inference import _tail_share
+
+        dist = self.sy - tau * self.sd
+        obs = self.obs_y - tau * self.obs_d
+        hits = _tail_share(dist, obs, "two-sided", symmetric=True) * len(dist)
+        p = hits / len(dist) if self.exact else (1.0 + hits) / (1.0 + len(dist))
+        return float(min(1.0, p))
 
 
 # --------------------------------------------------------------------------
@@ -666,6 +836,7 @@ def staggered_did(
         crit_val=float(crit),
         dropped=dropped,
         skipped=pd.DataFrame(skipped, columns=["cohort", "time", "reason"]),
+        _data={"Y": Y, "G": G, "X": X, "times": times},
     )
 
 

@@ -513,6 +513,7 @@ def _estimate(spec: _Spec, treated, treatment_time, donors: list):
         predictors=pred,
         optimizer=table,
         notes=notes,
+        rmspe_floor=_RMSPE_FLOOR * float(np.std(Yv[pre], ddof=1)) if Yv[pre].size > 1 else 0.0,
         _spec=spec,
         _donors=list(donors),
     )
@@ -546,6 +547,8 @@ def _fill_band(ax, band: pd.DataFrame, label: str) -> None:
                         alpha=0.2, label=label)
 _SYNTH_COLOR = "#1b6ca8"
 _PLACEBO_COLOR = "#9aa5b1"
+#: Pre-treatment RMSPE floor, relative to the standard deviation of the pre-treatment outcomes.
+_RMSPE_FLOOR = 1e-3
 
 
 def _post_label(t) -> str:
@@ -633,14 +636,31 @@ class SyntheticControlResult(Result):
     predictors: pd.DataFrame
     optimizer: pd.DataFrame
     notes: list = field(default_factory=list)
+    rmspe_floor: float = 0.0
+    short_pre_period: bool = False
     _spec: Any = None
     _donors: list = field(default_factory=list)
     _placebo: Any = None
 
     @property
     def post_pre_ratio(self) -> float:
-        """post_rmspe / pre_rmspe, the ADH (2010) test statistic."""
-        return self.post_rmspe / self.pre_rmspe if self.pre_rmspe > 0 else np.inf
+        """post_rmspe / pre_rmspe, the ADH (2010) test statistic, with the pre-treatment RMSPE
+        floored at ``rmspe_floor`` (1e-3 of the standard deviation of the pre-treatment
+        outcomes): an exact pre-treatment fit (interpolation, e.g. with more donors than
+        pre-periods) would otherwise divide by a rounding error and print ratios like 1e14.
+        ``ratio_capped`` says when the floor was used."""
+        den = max(self.pre_rmspe, self.rmspe_floor)
+        return self.post_rmspe / den if den > 0 else np.inf
+
+    @property
+    def ratio_capped(self) -> bool:
+        """True when the pre-treatment RMSPE is below ``rmspe_floor`` (a near-exact fit), so
+        that ``post_pre_ratio`` is computed with the floor instead."""
+        return bool(self.pre_rmspe < self.rmspe_floor)
+
+    @property
+    def n_pre_periods(self) -> int:
+        return int((self.gap.index < self.treatment_time).sum())
 
     @property
     def n_obs(self) -> int:
@@ -791,7 +811,8 @@ class SyntheticControlResult(Result):
             gaps[d] = r.gap
             pre_r[d], post_r[d] = r.pre_rmspe, r.post_rmspe
         pre_s, post_s = pd.Series(pre_r), pd.Series(post_r)
-        ratio = post_s / pre_s.replace(0, np.nan)
+        # one common floor for every unit (see post_pre_ratio), so the ranks stay comparable
+        ratio = post_s / pre_s.clip(lower=self.rmspe_floor).replace(0, np.nan)
         ratio = ratio.fillna(np.inf)
         rank = int((ratio >= ratio[self.treated]).sum())
         result = PlaceboSpaceResult(
@@ -805,6 +826,7 @@ class SyntheticControlResult(Result):
             p_value=rank / len(ratio),
             outcome=self.outcome,
             alpha=float(alpha),
+            rmspe_floor=self.rmspe_floor,
         )
         self._placebo = result
         return result
@@ -913,6 +935,13 @@ class PlaceboSpaceResult(Result):
     p_value: float
     outcome: str = "outcome"
     alpha: float = 0.05
+    rmspe_floor: float = 0.0
+
+    @property
+    def floored(self) -> pd.Series:
+        """Units whose pre-treatment RMSPE is below the floor (near-exact fits), whose ratio
+        uses the floor (see :attr:`SyntheticControlResult.post_pre_ratio`)."""
+        return self.pre_rmspe < self.rmspe_floor
 
     @property
     def n_obs(self) -> int:
@@ -1216,5 +1245,19 @@ def synthetic_control(
         seed=int(seed),
     )
     res = _estimate(spec, treated, treatment_time, donors)
+    n_pre = int(np.sum(times < treatment_time))
+    if n_pre <= len(donors):
+        res.short_pre_period = True
+        msg = (f"{what}: {n_pre} pre-treatment periods for {len(donors)} donors: with at least "
+               "as many donors as pre-treatment periods a convex combination can match the "
+               "pre-treatment path (nearly) exactly by interpolation, so the fit says little "
+               "about the counterfactual and the post/pre RMSPE ratio is unstable (Abadie, "
+               "Diamond & Hainmueller 2015; Abadie 2021)")
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        notes.append(msg)
+    if res.ratio_capped:
+        notes.append(f"pre-treatment RMSPE {res.pre_rmspe:.3g} is below the floor "
+                     f"{res.rmspe_floor:.3g} (a near-exact fit): the post/pre RMSPE ratio uses "
+                     "the floor")
     res.notes = notes + res.notes
     return res

@@ -1,0 +1,374 @@
+"""Sentences whose wording depends on a number, for the convergence notebook.
+
+A notebook must never print "rejects" next to p = 0.07, "falls" next to a rise, or "ranks 1 of
+14" for a province that was not ranked.  Every phrase whose words depend on a number is chosen
+here, by a small function with a test for each branch (``tests/test_convergence_prose.py``), and
+quotes the numbers it is based on, so the text cannot contradict the figures printed beside it.
+
+Conventions: p-values are printed with :func:`nanbei.effects.format_p`'s rounding (never across
+``alpha``); a test rejects when ``p <= alpha``; changes are judged on the printed (rounded)
+numbers, so "falls from 0.52 to 0.52" cannot happen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from nanbei.effects._common import format_p, p_phrase
+
+__all__ = [
+    "basis_attribution",
+    "change_noun",
+    "change_phrase",
+    "club_list",
+    "consistent_bases_phrase",
+    "count_phrase",
+    "direction_word",
+    "dominance_phrase",
+    "format_p",
+    "half_life_phrase",
+    "log_t_phrase",
+    "ordinal",
+    "p_phrase",
+    "plural",
+    "rank_among",
+    "rank_phrase",
+    "rejection_phrase",
+    "sigma_trend_phrase",
+    "speed_phrase",
+    "theil_weighting_explanation",
+]
+
+
+def _finite(x) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+# --------------------------------------------------------------------------- counting words
+
+
+def plural(n: int, singular: str, plural_form: str | None = None) -> str:
+    """``"1 club"``, ``"2 clubs"``, ``"0 cities"`` (``plural_form`` for irregular nouns)."""
+    word = singular if n == 1 else (plural_form or singular + "s")
+    return f"{n} {word}"
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``12th``, ``13th``, ``21st``, ``112th``."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def count_phrase(k: int, n: int, singular: str, plural_form: str | None = None) -> str:
+    """``k`` of ``n`` things: "3 of 5 Subei cities", "none of the 5 Subei cities", "all 5
+    Subei cities", "the one Subei city", "no Subei cities" (when ``n`` is 0)."""
+    if not 0 <= k <= n:
+        raise ValueError(f"count_phrase: need 0 <= k <= n, got k={k}, n={n}")
+    many = plural_form or singular + "s"
+    if n == 0:
+        return f"no {many}"
+    if n == 1:
+        return f"the one {singular}" if k == 1 else f"not the one {singular}"
+    if k == 0:
+        return f"none of the {n} {many}"
+    if k == n:
+        return f"all {n} {many}"
+    return f"{k} of {n} {many}"
+
+
+def club_list(numbers: Sequence[int]) -> str:
+    """Club numbers in words: "club 2", "clubs 1 and 2", "clubs 1, 3 and 4", or "no club"."""
+    nums = sorted({int(n) for n in numbers})
+    if not nums:
+        return "no club"
+    if len(nums) == 1:
+        return f"club {nums[0]}"
+    return "clubs " + ", ".join(map(str, nums[:-1])) + f" and {nums[-1]}"
+
+
+def rank_among(values: pd.Series, key, *, smaller_is_better: bool = True) -> int | None:
+    """Competition rank (1 = best) of ``values[key]``: 1 + the number of strictly better
+    values.  None when ``key`` is missing or its value is NaN."""
+    if key not in values.index or not _finite(values[key]):
+        return None
+    v = float(values[key])
+    other = values.drop(index=key).dropna().astype(float)
+    better = other < v if smaller_is_better else other > v
+    return int(better.sum()) + 1
+
+
+def rank_phrase(rank: int | None, total: int, noun: str = "provinces") -> str:
+    """``"ranks 3rd of 14 provinces"``; ``"is not among the 14 provinces ranked"`` when not
+    ranked (``rank`` None)."""
+    if rank is None:
+        return f"is not among the {total} {noun} ranked"
+    if not 1 <= rank <= total:
+        raise ValueError(f"rank_phrase: rank {rank} outside 1..{total}")
+    if total == 1:
+        return f"is the only one of the {noun} ranked"
+    return f"ranks {ordinal(rank)} of {total} {noun}"
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def rejection_phrase(p: float, *, hypothesis: str, alpha: float = 0.05, label: str = "") -> str:
+    """``"rejects <hypothesis> at the 5% level (HC1 p = 0.007)"`` or ``"does not reject ..."``;
+    ``"cannot test <hypothesis> (no p-value)"`` when ``p`` is missing.  ``label`` names the
+    p-value (e.g. "HC1", "wild bootstrap")."""
+    level = f"{100 * alpha:g}%"
+    if not _finite(p):
+        return f"cannot test {hypothesis} (no p-value)"
+    quoted = f"{label} {p_phrase(p, alpha)}" if label else p_phrase(p, alpha)
+    verb = "rejects" if p <= alpha else "does not reject"
+    return f"{verb} {hypothesis} at the {level} level ({quoted})"
+
+
+def log_t_phrase(log_t) -> str:
+    """What the Phillips-Sul log t test of the whole panel says (``log_t`` a
+    :class:`~nanbei.convergence.LogTResult`): rejects / does not reject overall convergence,
+    with t and the critical value; identical units and undefined tests are said as such."""
+    t, crit = float(log_t.t), float(log_t.critical)
+    if t == math.inf:
+        return "finds the units identical in the last period (they have converged; t is undefined)"
+    if not math.isfinite(t):
+        return "is undefined for these data (t is not a number)"
+    if log_t.converges:
+        return f"does not reject overall convergence (t = {t:.2f}, not below {crit:.2f})"
+    return f"rejects overall convergence (t = {t:.2f} < {crit:.2f})"
+
+
+# --------------------------------------------------------------------------- directions
+
+
+def direction_word(slope: float, *, tol: float = 0.0) -> str:
+    """Beta convergence in one word: "converging" (negative slope), "diverging" (positive),
+    "neither converging nor diverging" (|slope| <= tol), "undefined" (NaN)."""
+    if not _finite(slope):
+        return "undefined"
+    if abs(slope) <= tol:
+        return "neither converging nor diverging"
+    return "converging" if slope < 0 else "diverging"
+
+
+def change_phrase(start: float, end: float, *, digits: int = 2) -> str:
+    """``"falls by 0.52 (3.63 → 3.11)"``, ``"rises by 0.30 (2.10 → 2.40)"`` or ``"is unchanged
+    at 3.63"``, judged on the numbers as printed with ``digits`` decimals."""
+    a, b = round(float(start), digits), round(float(end), digits)
+    if a == b:
+        return f"is unchanged at {a:.{digits}f}"
+    verb = "falls" if b < a else "rises"
+    return f"{verb} by {abs(a - b):.{digits}f} ({a:.{digits}f} → {b:.{digits}f})"
+
+
+def change_noun(change: float) -> str:
+    """"fall" for a negative change, "rise" for a positive one, "change" for zero or NaN
+    (as in "the split of the official fall")."""
+    if not _finite(change) or change == 0:
+        return "change"
+    return "fall" if change < 0 else "rise"
+
+
+def sigma_trend_phrase(series: pd.Series, *, digits: int = 3) -> str:
+    """How a dispersion series moves from its first to its last period: "falls from 0.645
+    (2001) to 0.520 (2021): sigma convergence", "rises ...: sigma divergence", or "is
+    unchanged at ... : neither" (judged on the printed numbers)."""
+    s = series.dropna()
+    if len(s) < 2:
+        raise ValueError("sigma_trend_phrase: need at least two periods")
+    first, last = s.index[0], s.index[-1]
+    a, b = round(float(s.iloc[0]), digits), round(float(s.iloc[-1]), digits)
+    if a == b:
+        return (f"is unchanged at {a:.{digits}f} from {first} to {last}: neither sigma "
+                "convergence nor divergence")
+    if b < a:
+        return f"falls from {a:.{digits}f} ({first}) to {b:.{digits}f} ({last}): sigma convergence"
+    return f"rises from {a:.{digits}f} ({first}) to {b:.{digits}f} ({last}): sigma divergence"
+
+
+def dominance_phrase(shares: Sequence[float] | pd.Series, *, part: str = "a south–north matter"
+                     ) -> str:
+    """Whether a part is most of the whole in every period: "mostly a south–north matter"
+    (every share above one half), "less than half a south–north matter" (every share below),
+    "partly a south–north matter (its share crosses one half)" otherwise."""
+    values = [float(v) for v in shares if _finite(v)]
+    if not values:
+        raise ValueError("dominance_phrase: no finite share")
+    if all(v > 0.5 for v in values):
+        return f"mostly {part}"
+    if all(v < 0.5 for v in values):
+        return f"less than half {part}"
+    return f"partly {part} (its share is at or crosses one half)"
+
+
+# --------------------------------------------------------------------------- the headline ratio
+
+
+def basis_attribution(official: tuple[float, float], registered: tuple[float, float], *,
+                      digits: int = 2) -> str:
+    """How much of the fall of the official ratio is the change of population basis.
+
+    ``official`` and ``registered`` are the (start, end) ratios on the two bases; falls are
+    judged on the printed numbers.  Four cases: the official ratio does not fall (nothing
+    to split); the registered ratio does not fall (the whole official fall is the basis);
+    both fall, the registered less (the split in per cent); the registered falls at least as
+    much (the basis explains none of it)."""
+    o0, o1 = (round(float(v), digits) for v in official)
+    r0, r1 = (round(float(v), digits) for v in registered)
+    d_off, d_reg = o0 - o1, r0 - r1
+    if d_off <= 0:
+        return ("The official ratio does not fall over these years, so there is no fall to split "
+                "between the change of population basis and convergence.")
+    if d_reg <= 0:
+        how = "does not narrow" if d_reg == 0 else f"widens by {-d_reg:.{digits}f}"
+        return (f"The whole official fall is the change of population basis: per registered "
+                f"inhabitant the gap {how}.")
+    if d_reg < d_off:
+        share = 1 - d_reg / d_off
+        return (f"So about **{share:.0%}** of the official fall is the change of population basis "
+                f"and {1 - share:.0%} a fall of the gap per registered inhabitant.")
+    return ("The registered-basis ratio falls at least as much as the official one, so the change "
+            "of population basis explains none of the official fall.")
+
+
+def consistent_bases_phrase(resident: tuple[float, float], registered: tuple[float, float], *,
+                            digits: int = 2) -> str:
+    """Whether the two consistent bases agree on the direction of the gap between two years:
+    "on either consistent basis the gap narrowed" / "widened", or that they disagree."""
+    def moved(pair):
+        a, b = (round(float(v), digits) for v in pair)
+        return "narrowed" if b < a else ("widened" if b > a else "did not change")
+
+    res, reg = moved(resident), moved(registered)
+    if res == reg:
+        return f"on either consistent basis the gap {res}"
+    return f"the two consistent bases disagree: per resident the gap {res}, per registered " \
+           f"inhabitant it {reg}"
+
+
+# --------------------------------------------------------------------------- speed, half-life
+
+
+def speed_phrase(speed: float) -> str:
+    """``"a speed of 0.86% a year"``; a negative speed is divergence; NaN is undefined."""
+    if not _finite(speed):
+        return "an undefined speed (the fitted slope overshoots)"
+    if speed < 0:
+        return f"a negative speed ({speed:.2%} a year: divergence)"
+    return f"a speed of {speed:.2%} a year"
+
+
+def half_life_phrase(half_life: float, conf_int: tuple[float, float] | None = None,
+                     level: float = 0.95) -> str:
+    """The half-life of beta convergence in words, with its interval when given.
+
+    "a half-life of 78 years (95% interval 45–300 years)"; an interval without an upper
+    bound reads "45 years to never"; an infinite half-life is "no finite half-life (no
+    convergence)"; NaN is "an undefined half-life"; under a year "under one year"."""
+    if half_life is None or (isinstance(half_life, float) and math.isnan(half_life)):
+        return "an undefined half-life (the fitted slope overshoots)"
+    h = float(half_life)
+    if h == math.inf or h <= 0:
+        return "no finite half-life (no convergence)"
+    text = "a half-life of under one year" if h < 1 else f"a half-life of {h:.0f} years"
+    if conf_int is not None:
+        lo, hi = (float(v) for v in conf_int)
+        if _finite(lo) and lo >= 0:
+            if hi == math.inf:
+                text += f" ({level:.0%} interval {lo:.0f} years to never)"
+            elif _finite(hi):
+                text += f" ({level:.0%} interval {lo:.0f}–{hi:.0f} years)"
+    return text
+
+
+# --------------------------------------------------------------------------- Theil weighting
+
+
+def _share_range(row, digits: int = 2) -> str:
+    lo, hi = f"{row['min']:.{digits}f}", f"{row['max']:.{digits}f}"
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def theil_weighting_explanation(ranges: pd.DataFrame, *, published: str = "within",
+                                study: str = "the published study", group_noun: str = "region",
+                                reference: str | None = None,
+                                window: tuple[int, int] | None = None) -> str:
+    """Which weighting of Theil's T, if any, explains a published finding on which part dominates.
+
+    ``ranges`` is :meth:`TheilResult.share_range` over the study's years (one row per
+    weighting, labelled so that "<share> population-weighted" reads well).  ``published`` is
+    the part the study found dominant ("within" or "between"); ``reference`` the weighting
+    this analysis reports (default: the first row).  Four cases: the years are not in the
+    data; no weighting reproduces the finding (then the weighting closest to it and by how
+    much it moves the share); every weighting does; some do and some do not (the weighting
+    drives the difference).
+    """
+    if published not in ("within", "between"):
+        raise ValueError(f"published must be 'within' or 'between', got {published!r}")
+    if ranges.empty:
+        span = f" ({window[0]}–{window[1]})" if window else ""
+        return f"The years of {study}{span} are not in this sample, so it cannot be compared."
+    weightings = list(ranges.index)
+    reference = weightings[0] if reference is None else reference
+    if reference not in ranges.index:
+        raise ValueError(f"reference {reference!r} is not one of the weightings {weightings}")
+    first, last = ranges["first"].iloc[0], ranges["last"].iloc[0]
+    span = f"{first}–{last}" if first != last else f"{first}"
+    other = "between" if published == "within" else "within"
+    listing = _listing([f"{_share_range(ranges.loc[w])} {w}" for w in weightings])
+    agree = [w for w in weightings if ranges.loc[w, "dominant"] == published]
+    mixed = [w for w in weightings if ranges.loc[w, "dominant"] not in (published, other)]
+    head = f"In {span} the between-{group_noun} share of Theil's T is {listing}"
+    if len(agree) == len(weightings):
+        return (f"Every weighting agrees with {study} that {published}-{group_noun} inequality "
+                f"dominates: {head[0].lower() + head[1:]}. The weighting does not matter for "
+                "this finding.")
+    if agree:
+        disagree = [w for w in weightings if w not in agree]
+        return (f"The weighting drives the difference. {head}: {published}-{group_noun} "
+                f"inequality dominates {_listing(agree)}, as {study} finds, but not "
+                f"{_listing(disagree)}.")
+    # No weighting reproduces the finding: say what each shows, then which comes closest.
+    text = f"No weighting reproduces {study}'s finding that {published}-{group_noun} inequality " \
+           f"dominates. {head}"
+    steady = [w for w in weightings if ranges.loc[w, "dominant"] == other]
+    changing = [w for w in mixed if ranges.loc[w, "dominant"] == "mixed"]
+    undefined = [w for w in mixed if w not in changing]
+    if len(steady) == len(weightings):
+        text += f": the {other}-{group_noun} part is more than half under every weighting."
+    else:
+        clauses = []
+        if steady:
+            clauses.append(f"{other}-{group_noun} inequality dominates in every year only "
+                           f"{_listing(steady)}")
+        if changing:
+            clauses.append(f"the dominant part changes within these years {_listing(changing)}")
+        if undefined:
+            clauses.append(f"the split is undefined in some year {_listing(undefined)} (no "
+                           "inequality to split, or exactly half)")
+        text += "; " + "; ".join(clauses) + "."
+    means = ranges["mean"].astype(float).dropna()
+    if means.empty or reference not in means.index:
+        return text
+    closest = means.idxmin() if published == "within" else means.idxmax()
+    move = abs(float(means[closest]) - float(means[reference]))
+    if closest == reference:
+        text += (f" The {reference} index reported here is already the closest to {study}, so "
+                 "the weighting does not drive the difference.")
+    else:
+        text += (f" The {closest} index comes closest, but it moves the share by only "
+                 f"{100 * move:.0f} percentage points on average from the {reference} one, so the "
+                 "weighting does not drive the difference: it must lie in how the study "
+                 "defines or computes the two parts.")
+    return text
