@@ -38,8 +38,17 @@ def simulate() -> pd.DataFrame:
     pop = rng.lognormal(5.5, 0.6, N_CITIES)
     rows = []
     for t in YEARS:
-        rows.append(pd.DataFrame({"city": np.arange(N_CITIES), "year": t, "gdppc": np.exp(ly),
-                                  "pop": pop, "province": prov}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "city": np.arange(N_CITIES),
+                    "year": t,
+                    "gdppc": np.exp(ly),
+                    "pop": pop,
+                    "province": prov,
+                }
+            )
+        )
         ly = steady + np.exp(-0.04) * (ly - steady) + 0.06 + rng.normal(0, 0.04, N_CITIES)
         steady = steady + 0.06
         pop = pop * np.exp(rng.normal(0.005, 0.01, N_CITIES))
@@ -54,11 +63,18 @@ def china_panel() -> pd.DataFrame:
 
     china = data.load_city_panel("china")
     breaks = data.series_breaks(china, "registered", 2001, 2021)
-    pc = data.per_capita_panel(china[~china["city_code"].isin(breaks["city_code"])],
-                               "registered", "real")
+    pc = data.per_capita_panel(
+        china[~china["city_code"].isin(breaks["city_code"])], "registered", "real"
+    )
     bal, _ = complete_units(pc, unit="city_code", time="year", value="gdp_pc", start=2001, end=2021)
-    return bal.rename(columns={"city_code": "city", "gdp_pc": "gdppc", "population": "pop",
-                               "province_code": "province"})[["city", "year", "gdppc", "pop", "province"]]
+    return bal.rename(
+        columns={
+            "city_code": "city",
+            "gdp_pc": "gdppc",
+            "population": "pop",
+            "province_code": "province",
+        }
+    )[["city", "year", "gdppc", "pop", "province"]]
 
 
 def best_time(fn, repeat=REPEAT):
@@ -79,7 +95,9 @@ def nb_sigma(df):
 def nb_beta(df):
     from nanbei.convergence import beta
 
-    return beta(df, unit="city", time="year", value="gdppc", start=df["year"].min(), end=df["year"].max())
+    return beta(
+        df, unit="city", time="year", value="gdppc", start=df["year"].min(), end=df["year"].max()
+    )
 
 
 def nb_markov(df):
@@ -91,9 +109,14 @@ def nb_markov(df):
 def nb_theil(df):
     from nanbei.convergence import theil_decomposition
 
-    return theil_decomposition(df.assign(gdp=df["gdppc"] * df["pop"]), unit="city", time="year",
-                               value="gdppc", group="province",
-                               weights={"population": "pop", "GDP": "gdp", "unweighted": None})
+    return theil_decomposition(
+        df.assign(gdp=df["gdppc"] * df["pop"]),
+        unit="city",
+        time="year",
+        value="gdppc",
+        group="province",
+        weights={"population": "pop", "GDP": "gdp", "unweighted": None},
+    )
 
 
 def _wide(df):
@@ -122,8 +145,10 @@ def ref_theil(df):
     prov = df.groupby("city")["province"].first().reindex(wide.index).to_numpy()
     y = wide.to_numpy()
     parts = [TheilD(y[:, j], prov) for j in range(y.shape[1])]
-    return (np.array([float(np.ravel(d.bg)[0]) for d in parts]),
-            np.array([float(np.ravel(d.wg)[0]) for d in parts]))
+    return (
+        np.array([float(np.ravel(d.bg)[0]) for d in parts]),
+        np.array([float(np.ravel(d.wg)[0]) for d in parts]),
+    )
 
 
 def ref_beta(df):
@@ -155,26 +180,40 @@ def main():
 
 
 def run(label: str, df: pd.DataFrame) -> None:
-    pairs = {"sigma": (nb_sigma, ref_sigma), "beta": (nb_beta, ref_beta),
-             "markov": (nb_markov, ref_markov)}
+    pairs = {
+        "sigma": (nb_sigma, ref_sigma),
+        "beta": (nb_beta, ref_beta),
+        "markov": (nb_markov, ref_markov),
+    }
     rows, res = [], {}
     for name, (nb, ref) in pairs.items():
         nb(df), ref(df)  # warm up imports and caches: neither side pays one-off costs
         t_nb, out_nb = best_time(lambda nb=nb: nb(df))
         t_ref, out_ref = best_time(lambda ref=ref: ref(df))
         res[name] = (out_nb, out_ref)
-        rows.append({"task": name, "nanbei_s": t_nb, "reference_s": t_ref,
-                     "speedup": t_ref / t_nb})
+        rows.append({"task": name, "nanbei_s": t_nb, "reference_s": t_ref, "speedup": t_ref / t_nb})
     # the three together, end to end, timed as one unit on each side
     t_nb, _ = best_time(lambda: [nb(df) for nb, _ in pairs.values()])
     t_ref, _ = best_time(lambda: [ref(df) for _, ref in pairs.values()])
-    rows.append({"task": "sigma+beta+markov", "nanbei_s": t_nb, "reference_s": t_ref,
-                 "speedup": t_ref / t_nb})
+    rows.append(
+        {
+            "task": "sigma+beta+markov",
+            "nanbei_s": t_nb,
+            "reference_s": t_ref,
+            "speedup": t_ref / t_nb,
+        }
+    )
     nb_theil(df), ref_theil(df)
     t_th, th = best_time(lambda: nb_theil(df))
     t_th_ref, (bg, wg) = best_time(lambda: ref_theil(df))
-    rows.append({"task": "theil x3 weightings (ref: unweighted only)", "nanbei_s": t_th,
-                 "reference_s": t_th_ref, "speedup": t_th_ref / t_th})
+    rows.append(
+        {
+            "task": "theil x3 weightings (ref: unweighted only)",
+            "nanbei_s": t_th,
+            "reference_s": t_th_ref,
+            "speedup": t_th_ref / t_th,
+        }
+    )
 
     s, (gini, theil, between) = res["sigma"]
     b, (slope, se) = res["beta"]
@@ -183,10 +222,12 @@ def run(label: str, df: pd.DataFrame) -> None:
         "gini": np.max(np.abs(s["gini"].to_numpy() / gini - 1)),
         "theil": np.max(np.abs(s["theil"].to_numpy() / theil - 1)),
         "theil_between": np.max(np.abs(s["theil_between"].to_numpy() / between - 1)),
-        "theil x3: between": np.max(np.abs(th.component("between")["unweighted"].to_numpy()
-                                           / bg - 1)),
-        "theil x3: within": np.max(np.abs(th.component("within")["unweighted"].to_numpy()
-                                          / wg - 1)),
+        "theil x3: between": np.max(
+            np.abs(th.component("between")["unweighted"].to_numpy() / bg - 1)
+        ),
+        "theil x3: within": np.max(
+            np.abs(th.component("within")["unweighted"].to_numpy() / wg - 1)
+        ),
         "markov transitions": np.max(np.abs(m.transitions.to_numpy() - trans)),
         "markov p": np.max(np.abs(m.p.to_numpy() - p)),
         "steady state": np.max(np.abs(m.steady_state.to_numpy() / ss - 1)),
@@ -201,20 +242,35 @@ def run(label: str, df: pd.DataFrame) -> None:
             raise
         clubs = None
     if clubs is not None:
-        t_cl, _ = best_time(lambda: clubs(df, unit="city", time="year", value="gdppc"),
-                              repeat=2)
-        rows.append({"task": "clubs (Phillips-Sul)", "nanbei_s": t_cl, "reference_s": np.nan,
-                     "speedup": np.nan})
+        t_cl, _ = best_time(lambda: clubs(df, unit="city", time="year", value="gdppc"), repeat=2)
+        rows.append(
+            {
+                "task": "clubs (Phillips-Sul)",
+                "nanbei_s": t_cl,
+                "reference_s": np.nan,
+                "speedup": np.nan,
+            }
+        )
     from nanbei.convergence import beta_panel
 
-    t_bp, bp = best_time(lambda: beta_panel(df, unit="city", time="year", value="gdppc",
-                                            window=5, n_boot=9999), repeat=2)
-    rows.append({"task": "beta_panel (9999 wild draws)", "nanbei_s": t_bp,
-                 "reference_s": np.nan, "speedup": np.nan})
+    t_bp, bp = best_time(
+        lambda: beta_panel(df, unit="city", time="year", value="gdppc", window=5, n_boot=9999),
+        repeat=2,
+    )
+    rows.append(
+        {
+            "task": "beta_panel (9999 wild draws)",
+            "nanbei_s": t_bp,
+            "reference_s": np.nan,
+            "speedup": np.nan,
+        }
+    )
     table = pd.DataFrame(rows)
 
-    print(f"\n== {label} panel: {df['city'].nunique()} cities x {df['year'].nunique()} years; best of "
-          f"{REPEAT} runs (clubs, beta_panel: best of 2)")
+    print(
+        f"\n== {label} panel: {df['city'].nunique()} cities x {df['year'].nunique()} years; best of "
+        f"{REPEAT} runs (clubs, beta_panel: best of 2)"
+    )
     with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 120):
         print(table.to_string(index=False))
     print("\nAgreement with the reference packages (max relative / absolute difference):")
@@ -223,8 +279,10 @@ def run(label: str, df: pd.DataFrame) -> None:
     ok = all(v < 1e-8 for v in checks.values())
     print("numbers agree:", ok)
     print(f"target sigma+beta+markov < 1 s: {'met' if t_nb < 1 else 'NOT met'} ({t_nb:.3f} s)")
-    print(f"beta slope {b.slope:.5f}, speed {b.speed:.4f}; panel slope {bp.slope:.5f}, "
-          f"wild p {bp.p_value_wild:.4f}")
+    print(
+        f"beta slope {b.slope:.5f}, speed {b.speed:.4f}; panel slope {bp.slope:.5f}, "
+        f"wild p {bp.p_value_wild:.4f}"
+    )
 
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)

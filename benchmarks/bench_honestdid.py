@@ -34,7 +34,7 @@ import pandas as pd
 from nanbei import effects
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = r'''
+REFERENCE = r"""
 import json, sys, time, warnings
 import numpy as np
 warnings.simplefilter("ignore")
@@ -52,15 +52,16 @@ for key, fn, kw in (("rm", hd.createSensitivityResults_relativeMagnitudes, {"Mba
         out[key] = f"{type(exc).__name__}: {exc}"
     out[key + "_s"] = time.perf_counter() - t
 print(json.dumps(out))
-'''
+"""
 
 
 def medicaid():
     df = pd.read_csv(ROOT / "tests" / "data" / "honest" / "ehec_data.csv")
     df = df[(df["year"] < 2016) & (df["yexp2"].isna() | (df["yexp2"] != 2015))].copy()
     df["cohort"] = np.where(df["yexp2"] == 2014, 2014, 0)
-    es = effects.event_study(df, unit="stfips", time="year", outcome="dins", cohort="cohort",
-                             window=(-6, 1))
+    es = effects.event_study(
+        df, unit="stfips", time="year", outcome="dins", cohort="cohort", window=(-6, 1)
+    )
     return es, None
 
 
@@ -69,8 +70,9 @@ def subei():
     from bench_placebo_time import subei_did
 
     panel = subei_did()
-    es = effects.event_study(panel, unit="city_code", time="year", outcome="y", cohort="cohort",
-                             window=(-5, 10))
+    es = effects.event_study(
+        panel, unit="city_code", time="year", outcome="y", cohort="cohort", window=(-5, 10)
+    )
     return es, 5
 
 
@@ -79,8 +81,12 @@ def inputs(es, max_post):
     pre = [e for e in names if e < -1]
     post = [e for e in names if e >= 0][:max_post]
     order = pre + post
-    return (es.coefficients.loc[order, "estimate"].to_numpy(), es.vcov.loc[order, order].to_numpy(),
-            len(pre), len(post))
+    return (
+        es.coefficients.loc[order, "estimate"].to_numpy(),
+        es.vcov.loc[order, order].to_numpy(),
+        len(pre),
+        len(post),
+    )
 
 
 def timed(fn, repeat=3):
@@ -102,8 +108,12 @@ def reference(beta, sigma, n_pre, n_post, mbar, m):
         script = Path(tmp) / "ref.py"
         script.write_text(REFERENCE)
         try:
-            run = subprocess.run([python, str(script), str(path)], capture_output=True, text=True,
-                                 timeout=float(os.environ.get("NANBEI_HONESTDID_TIMEOUT", "900")))
+            run = subprocess.run(
+                [python, str(script), str(path)],
+                capture_output=True,
+                text=True,
+                timeout=float(os.environ.get("NANBEI_HONESTDID_TIMEOUT", "900")),
+            )
         except subprocess.TimeoutExpired as exc:
             return {"error": f"honestdid did not finish in {exc.timeout:.0f} s"}
     if run.returncode != 0:
@@ -124,13 +134,23 @@ def main() -> pd.DataFrame:
             effects.honest_did(beta, sigma, n_pre, n_post, M=[1.0], breakdown=False)  # warm-up
             args = (beta, sigma, n_pre, n_post)
             t_rm, rm = timed(lambda a=args, v=mbar: effects.honest_did(*a, M=v, breakdown=False))
-            t_sd, sd = timed(lambda a=args, v=m: effects.honest_did(*a, M=v, restriction="smoothness",
-                                                                   breakdown=False))
+            t_sd, sd = timed(
+                lambda a=args, v=m: effects.honest_did(
+                    *a, M=v, restriction="smoothness", breakdown=False
+                )
+            )
         ref = reference(beta, sigma, n_pre, n_post, mbar, m)
         for key, t_ours, ours in (("rm", t_rm, rm), ("sd", t_sd, sd)):
-            row = {"input": label, "restriction": ours.restriction, "values": 20,
-                   "nanbei_s": t_ours, "honestdid_s": np.nan, "ratio_reference_over_nanbei": np.nan,
-                   "max_abs_diff": np.nan, "reference_note": "NANBEI_HONESTDID_PYTHON not set"}
+            row = {
+                "input": label,
+                "restriction": ours.restriction,
+                "values": 20,
+                "nanbei_s": t_ours,
+                "honestdid_s": np.nan,
+                "ratio_reference_over_nanbei": np.nan,
+                "max_abs_diff": np.nan,
+                "reference_note": "NANBEI_HONESTDID_PYTHON not set",
+            }
             if ref is not None and "error" in ref:
                 row["reference_note"] = ref["error"]
             elif ref is not None:
@@ -150,7 +170,9 @@ def main() -> pd.DataFrame:
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
     res.to_csv(out / "bench_honestdid.csv", index=False)
-    print("target (< 2 s per grid of 20 values):", "met" if (res["nanbei_s"] < 2).all() else "NOT met")
+    print(
+        "target (< 2 s per grid of 20 values):", "met" if (res["nanbei_s"] < 2).all() else "NOT met"
+    )
     return res
 
 

@@ -107,8 +107,15 @@ def china_panel() -> pd.DataFrame:
     y = data.outcome_panel(china[~china["city_code"].isin(breaks["city_code"])], "log_gdp_pc")
     bal, _ = complete_units(y, unit="city_code", time="year", value="y", start=2001, end=2021)
     treat = ((bal["region"] == "Subei") & (bal["year"] >= 2006)).astype(float)
-    return pd.DataFrame({"city": bal["city_code"], "year": bal["year"],
-                         "province": bal["province_code"], "treat": treat, "y": bal["y"]})
+    return pd.DataFrame(
+        {
+            "city": bal["city_code"],
+            "year": bal["year"],
+            "province": bal["province_code"],
+            "treat": treat,
+            "y": bal["y"],
+        }
+    )
 
 
 def main() -> None:

@@ -59,8 +59,10 @@ def main() -> pd.DataFrame:
     loaded = data.load_city_panel("china")
     raw = pd.read_csv(path)
     assert loaded.shape == raw.shape
-    masked = (raw[data.NUMERIC_COLUMNS].notna().to_numpy()
-              & loaded[data.NUMERIC_COLUMNS].isna().to_numpy()).sum()
+    masked = (
+        raw[data.NUMERIC_COLUMNS].notna().to_numpy()
+        & loaded[data.NUMERIC_COLUMNS].isna().to_numpy()
+    ).sum()
     assert masked == loaded.attrs["n_masked"], (masked, loaded.attrs["n_masked"])
 
     rows = [

@@ -54,8 +54,15 @@ def reference(panel: pd.DataFrame, fake: float, seed: int):
     X = np.column_stack([d, np.ones(len(sub)), dummies.to_numpy()])
     R = np.zeros(X.shape[1])
     R[0] = 1.0
-    wb = WildboottestCL(X=X, Y=sub["y"].to_numpy(float), cluster=sub["city_code"].to_numpy(), R=R,
-                        B=B, seed=seed, parallel=False)
+    wb = WildboottestCL(
+        X=X,
+        Y=sub["y"].to_numpy(float),
+        cluster=sub["city_code"].to_numpy(),
+        R=R,
+        B=B,
+        seed=seed,
+        parallel=False,
+    )
     wb.get_scores(bootstrap_type="11", impose_null=True)
     wb.get_weights(weights_type="webb")
     wb.get_numer()
@@ -69,10 +76,20 @@ def reference(panel: pd.DataFrame, fake: float, seed: int):
 
 def main() -> pd.DataFrame:
     panel = subei_did()
-    print(f"Subei DiD: {panel['city_code'].nunique()} cities x {panel['year'].nunique()} years, "
-          f"{int((panel['cohort'] > 0).sum() / panel['year'].nunique())} treated cities")
-    kw = dict(unit="city_code", time="year", outcome="y", cohort="cohort", design="did",
-              inference="wild", n_boot=B, seed=2006)
+    print(
+        f"Subei DiD: {panel['city_code'].nunique()} cities x {panel['year'].nunique()} years, "
+        f"{int((panel['cohort'] > 0).sum() / panel['year'].nunique())} treated cities"
+    )
+    kw = dict(
+        unit="city_code",
+        time="year",
+        outcome="y",
+        cohort="cohort",
+        design="did",
+        inference="wild",
+        n_boot=B,
+        seed=2006,
+    )
     effects.placebo_in_time(panel, **{**kw, "n_boot": 99})  # warm-up
     times = []
     for _ in range(3):
@@ -91,14 +108,28 @@ def main() -> pd.DataFrame:
     rows = []
     for f, po, pr in zip(fakes, ours, p_ref, strict=True):
         se = math.sqrt(max(2 * pr * (1 - pr) / B, 1e-12))
-        rows.append({"date": f, "p_nanbei": po, "p_wildboottest": pr,
-                     "agree_3se": abs(po - pr) <= 3 * se + 1 / B})
+        rows.append(
+            {
+                "date": f,
+                "p_nanbei": po,
+                "p_wildboottest": pr,
+                "agree_3se": abs(po - pr) <= 3 * se + 1 / B,
+            }
+        )
     table = pd.DataFrame(rows).set_index("date")
     print(table.to_string())
-    summary = pd.DataFrame([{"fake_dates": len(fakes) - 1, "draws_each": B,
-                             "nanbei_s": t_ours, "wildboottest_s": t_ref,
-                             "ratio_reference_over_nanbei": t_ref / t_ours,
-                             "agree": bool(table["agree_3se"].all())}])
+    summary = pd.DataFrame(
+        [
+            {
+                "fake_dates": len(fakes) - 1,
+                "draws_each": B,
+                "nanbei_s": t_ours,
+                "wildboottest_s": t_ref,
+                "ratio_reference_over_nanbei": t_ref / t_ours,
+                "agree": bool(table["agree_3se"].all()),
+            }
+        ]
+    )
     print(summary.T.to_string())
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)

@@ -34,8 +34,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))  # the default configuration
-SWEEP_GRID = {"basis": ["registered", "official"], "prices": ["real", "nominal"],
-              "start_year": [2001, 2005], "end_year": [2019, 2021]}
+SWEEP_GRID = {
+    "basis": ["registered", "official"],
+    "prices": ["real", "nominal"],
+    "start_year": [2001, 2005],
+    "end_year": [2019, 2021],
+}
 
 
 def text_outputs(path: Path) -> list[str]:
@@ -63,18 +67,53 @@ def baseline(notebooks: list[Path], folder: Path) -> float:
     for nb in notebooks:
         executed = folder / nb.name
         extra = ["-p", "export_dir", str(folder)] if nb.stem == "04_claims" else []
-        subprocess.run([str(BIN / "papermill"), "-k", "nanbei", "--no-progress-bar", str(nb),
-                        str(executed), *extra], cwd=nb.parent, check=True, capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                        str(executed), "--output-dir", str(folder)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(BIN / "papermill"),
+                "-k",
+                "nanbei",
+                "--no-progress-bar",
+                str(nb),
+                str(executed),
+                *extra,
+            ],
+            cwd=nb.parent,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(executed),
+                "--output-dir",
+                str(folder),
+            ],
+            check=True,
+            capture_output=True,
+        )
     return time.perf_counter() - t0
 
 
 def runner(notebooks: list[Path], folder: Path) -> float:
     """``nanbei run`` on the same notebooks (the default configuration's)."""
     t0 = time.perf_counter()
-    subprocess.run([str(BIN / "nanbei"), "run", *map(str, notebooks), "--output", str(folder),
-                    "--no-progress", "-q"], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            str(BIN / "nanbei"),
+            "run",
+            *map(str, notebooks),
+            "--output",
+            str(folder),
+            "--no-progress",
+            "-q",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     return time.perf_counter() - t0
 
 
@@ -83,10 +122,18 @@ def sweep(output: Path, scheduler=None, jobs: int | None = None) -> tuple[float,
 
     cfg = config.load_config()
     cfg.configs["bench-sweep"] = config.Configuration(
-        "bench-sweep", ["01_convergence"], "benchmark sweep", {"fast": True}, dict(SWEEP_GRID))
+        "bench-sweep", ["01_convergence"], "benchmark sweep", {"fast": True}, dict(SWEEP_GRID)
+    )
     t0 = time.perf_counter()
-    result = run(["bench-sweep"], output=output, scheduler=scheduler, jobs=jobs, config=cfg,
-                 live=False, quiet=True)
+    result = run(
+        ["bench-sweep"],
+        output=output,
+        scheduler=scheduler,
+        jobs=jobs,
+        config=cfg,
+        live=False,
+        quiet=True,
+    )
     seconds = time.perf_counter() - t0
     assert result.exit_code == 0, f"sweep failed: {[s.label for s in result.failed]}"
     return seconds, {s.key: text_outputs(output / s.key / f"{s.stem}.ipynb") for s in result.specs}
@@ -119,30 +166,56 @@ def main(quick: bool = False) -> pd.DataFrame:
             assert len(a) == len(b), f"{nb.stem}: different cells"
             diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
             for i in diff:
-                lines = list(difflib.unified_diff(a[i].splitlines(), b[i].splitlines(), "baseline",
-                                                  "nanbei run", lineterm=""))
+                lines = list(
+                    difflib.unified_diff(
+                        a[i].splitlines(), b[i].splitlines(), "baseline", "nanbei run", lineterm=""
+                    )
+                )
                 print(f"{nb.stem}, code cell {i}:\n" + "\n".join(lines[:30]))
             assert not diff, f"{nb.stem}: text outputs differ in code cells {diff}"
-        rows.append({"benchmark": f"default set ({len(NOTEBOOKS)} notebooks) with HTML",
-                     "baseline": "papermill CLI + nbconvert CLI, in turn", "baseline_s": base_s,
-                     "nanbei_s": run_s, "ratio": base_s / run_s,
-                     "cores": os.cpu_count(), "load_avg": _load(), "agree": True})
-        print(f"default set: baseline {base_s:.1f} s, nanbei run {run_s:.1f} s, "
-              f"{base_s / run_s:.2f}x (load average {_load()})", flush=True)
+        rows.append(
+            {
+                "benchmark": f"default set ({len(NOTEBOOKS)} notebooks) with HTML",
+                "baseline": "papermill CLI + nbconvert CLI, in turn",
+                "baseline_s": base_s,
+                "nanbei_s": run_s,
+                "ratio": base_s / run_s,
+                "cores": os.cpu_count(),
+                "load_avg": _load(),
+                "agree": True,
+            }
+        )
+        print(
+            f"default set: baseline {base_s:.1f} s, nanbei run {run_s:.1f} s, "
+            f"{base_s / run_s:.2f}x (load average {_load()})",
+            flush=True,
+        )
         if not quick:
             from distributed import LocalCluster
 
             seq_s, seq_out = sweep(tmp / "seq", jobs=1)
-            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                              dashboard_address=None) as cluster:
+            with LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster:
                 dask_s, dask_out = sweep(tmp / "dask", scheduler=cluster)
             assert seq_out == dask_out, "the sweep's outputs differ between Dask and sequential"
-            rows.append({"benchmark": f"sweep of {len(seq_out)} runs (01_convergence, fast)",
-                         "baseline": "nanbei run --jobs 1 (in turn)", "baseline_s": seq_s,
-                         "nanbei_s": dask_s, "ratio": seq_s / dask_s, "cores": os.cpu_count(),
-                         "load_avg": _load(), "agree": True})
-            print(f"sweep of {len(seq_out)}: in turn {seq_s:.1f} s, 2-worker LocalCluster "
-                  f"{dask_s:.1f} s, {seq_s / dask_s:.2f}x (load average {_load()})", flush=True)
+            rows.append(
+                {
+                    "benchmark": f"sweep of {len(seq_out)} runs (01_convergence, fast)",
+                    "baseline": "nanbei run --jobs 1 (in turn)",
+                    "baseline_s": seq_s,
+                    "nanbei_s": dask_s,
+                    "ratio": seq_s / dask_s,
+                    "cores": os.cpu_count(),
+                    "load_avg": _load(),
+                    "agree": True,
+                }
+            )
+            print(
+                f"sweep of {len(seq_out)}: in turn {seq_s:.1f} s, 2-worker LocalCluster "
+                f"{dask_s:.1f} s, {seq_s / dask_s:.2f}x (load average {_load()})",
+                flush=True,
+            )
     table = pd.DataFrame(rows)
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)

@@ -250,8 +250,18 @@ def repair_ccsy(
     flags: list[dict] = []
 
     def flag(name, year, variable, rule, value, action, reason):
-        flags.append({"table": TABLE, "city_zh": name, "year": int(year), "variable": variable,
-                      "rule": rule, "value": float(value), "action": action, "reason": reason})
+        flags.append(
+            {
+                "table": TABLE,
+                "city_zh": name,
+                "year": int(year),
+                "variable": variable,
+                "rule": rule,
+                "value": float(value),
+                "action": action,
+                "reason": reason,
+            }
+        )
 
     # 1. FDI 2008/2010: take the value on the preceding row of the author's layout.
     for year in SHIFTED_YEARS:
@@ -263,17 +273,31 @@ def repair_ccsy(
             p = pred[c]
             if p is None:
                 out.at[idx, FDI] = np.nan
-                flag(name, year, FDI, RULE_SHIFT, raw, "masked",
-                     f"In {year} the FDI column is one row too high. {name} comes first in its "
-                     f"province, so its own value sat on the province row, which the file does "
-                     f"not have. The raw {_fmt(raw)} belongs to the next row.")
+                flag(
+                    name,
+                    year,
+                    FDI,
+                    RULE_SHIFT,
+                    raw,
+                    "masked",
+                    f"In {year} the FDI column is one row too high. {name} comes first in its "
+                    f"province, so its own value sat on the province row, which the file does "
+                    f"not have. The raw {_fmt(raw)} belongs to the next row.",
+                )
                 continue
             if (p, year) not in raw_fdi:
                 out.at[idx, FDI] = np.nan
-                flag(name, year, FDI, RULE_SHIFT, raw, "masked",
-                     f"In {year} the FDI column is one row too high. {name}'s value sat on the "
-                     f"row of {names_by_code[p]}, which has no {year} row in the file. The raw "
-                     f"{_fmt(raw)} belongs to the next row.")
+                flag(
+                    name,
+                    year,
+                    FDI,
+                    RULE_SHIFT,
+                    raw,
+                    "masked",
+                    f"In {year} the FDI column is one row too high. {name}'s value sat on the "
+                    f"row of {names_by_code[p]}, which has no {year} row in the file. The raw "
+                    f"{_fmt(raw)} belongs to the next row.",
+                )
                 continue
             new = raw_fdi[(p, year)]
             before = raw_fdi.get((c, year - 1), np.nan)
@@ -281,27 +305,51 @@ def repair_ccsy(
             test = _jump_and_reverse(before, new, after)
             if test:
                 out.at[idx, FDI] = np.nan
-                flag(name, year, FDI, RULE_RESIDUAL, raw, "masked",
-                     f"The value moved from {names_by_code[p]}'s row ({_fmt(new)}) still jumps "
-                     f"and reverses by >1 log point against {year - 1} ({_fmt(before)}) and "
-                     f"{year + 1} ({_fmt(after)}), so neither row's value can be trusted.")
+                flag(
+                    name,
+                    year,
+                    FDI,
+                    RULE_RESIDUAL,
+                    raw,
+                    "masked",
+                    f"The value moved from {names_by_code[p]}'s row ({_fmt(new)}) still jumps "
+                    f"and reverses by >1 log point against {year - 1} ({_fmt(before)}) and "
+                    f"{year + 1} ({_fmt(after)}), so neither row's value can be trusted.",
+                )
                 continue
             out.at[idx, FDI] = new
-            note = ("continuity confirmed" if test is False else
-                    "continuity not testable, a neighbouring year is missing or zero")
-            flag(name, year, FDI, RULE_SHIFT, raw, "repaired",
-                 f"In {year} the FDI column is one row too high. {name}'s value is the "
-                 f"{_fmt(new)} on {names_by_code[p]}'s row ({note}).")
+            note = (
+                "continuity confirmed"
+                if test is False
+                else "continuity not testable, a neighbouring year is missing or zero"
+            )
+            flag(
+                name,
+                year,
+                FDI,
+                RULE_SHIFT,
+                raw,
+                "repaired",
+                f"In {year} the FDI column is one row too high. {name}'s value is the "
+                f"{_fmt(new)} on {names_by_code[p]}'s row ({note}).",
+            )
 
     # 2. Population 2011, Shandong to Guangdong: values from other cities' rows, so mask them.
     in_block = (ccsy[YEAR] == POP_BLOCK_YEAR) & code.map(_province).isin(POP_BLOCK_PROVINCES)
     for idx in ccsy.index[in_block]:
         name, raw = ccsy.at[idx, CITY], float(ccsy.at[idx, POP])
         out.at[idx, POP] = np.nan
-        flag(name, POP_BLOCK_YEAR, POP, RULE_POP, raw, "masked",
-             "In 2011 the registered populations of Shandong, Henan, Hubei, Hunan and "
-             "Guangdong cities are other cities' values (48 of 59 off their own neighbours "
-             "by over 0.2 log points, none of 97 elsewhere), so the whole block is masked.")
+        flag(
+            name,
+            POP_BLOCK_YEAR,
+            POP,
+            RULE_POP,
+            raw,
+            "masked",
+            "In 2011 the registered populations of Shandong, Henan, Hubei, Hunan and "
+            "Guangdong cities are other cities' values (48 of 59 off their own neighbours "
+            "by over 0.2 log points, none of 97 elsewhere), so the whole block is masked.",
+        )
 
     flags_df = pd.DataFrame(flags, columns=FLAG_COLUMNS)
     return out, flags_df

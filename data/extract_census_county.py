@@ -38,36 +38,73 @@ OUT = Path(__file__).resolve().parent / "raw" / "census_county"
 # transmission, computer services and software; wholesale and retail), checked in data/build.py
 # against the 2020 file's magnitudes.  All three are tertiary.
 COLUMNS_2010 = {
-    "地区": "name", "区划代码": "code",
-    "合计": "pop_resident", "户籍人口": "pop_registered", "城镇人口": "pop_urban", "乡村人口": "pop_rural",
-    "全部数据-家庭户": "households_all", "长表数据-家庭户": "households_long_form",
+    "地区": "name",
+    "区划代码": "code",
+    "合计": "pop_resident",
+    "户籍人口": "pop_registered",
+    "城镇人口": "pop_urban",
+    "乡村人口": "pop_rural",
+    "全部数据-家庭户": "households_all",
+    "长表数据-家庭户": "households_long_form",
     "各种行业人口总计": "emp_total",
-    "农林牧渔业": "emp_A", "采矿业": "emp_B", "制造业": "emp_C",
-    "电力、燃气及水的生产和供应业": "emp_D", "建筑业": "emp_E",
-    "仓储和邮政业": "emp_F",                       # (*) 交通运输、仓储和邮政业
-    "交通运输、计算机服务和软件业": "emp_G",         # (*) 信息传输、计算机服务和软件业
-    "信息传输、批发和零售业": "emp_H",               # (*) 批发和零售业
-    "住宿和餐饮业": "emp_I", "金融业": "emp_J", "房地产业": "emp_K", "租赁和商务服务业": "emp_L",
-    "科学研究、技术服务和地质勘察业": "emp_M", "水利、环境和公共设施管理业": "emp_N",
-    "居民服务和其他服务业": "emp_O", "教育": "emp_P", "卫生、社会保障和社会福利业": "emp_Q",
-    "文化、体育和娱乐业": "emp_R", "公共管理和社会组织": "emp_S", "国际组织": "emp_T",
-    "第一产业（%）": "pct_primary", "第二产业（%）": "pct_secondary", "第三产业（%）": "pct_tertiary",
+    "农林牧渔业": "emp_A",
+    "采矿业": "emp_B",
+    "制造业": "emp_C",
+    "电力、燃气及水的生产和供应业": "emp_D",
+    "建筑业": "emp_E",
+    "仓储和邮政业": "emp_F",  # (*) 交通运输、仓储和邮政业
+    "交通运输、计算机服务和软件业": "emp_G",  # (*) 信息传输、计算机服务和软件业
+    "信息传输、批发和零售业": "emp_H",  # (*) 批发和零售业
+    "住宿和餐饮业": "emp_I",
+    "金融业": "emp_J",
+    "房地产业": "emp_K",
+    "租赁和商务服务业": "emp_L",
+    "科学研究、技术服务和地质勘察业": "emp_M",
+    "水利、环境和公共设施管理业": "emp_N",
+    "居民服务和其他服务业": "emp_O",
+    "教育": "emp_P",
+    "卫生、社会保障和社会福利业": "emp_Q",
+    "文化、体育和娱乐业": "emp_R",
+    "公共管理和社会组织": "emp_S",
+    "国际组织": "emp_T",
+    "第一产业（%）": "pct_primary",
+    "第二产业（%）": "pct_secondary",
+    "第三产业（%）": "pct_tertiary",
 }
 # 7th census (2020) county file (GB/T 4754-2017 sections; the letters are the project's).
 COLUMNS_2020 = {
-    "区划代码": "code", "省": "province", "市": "city", "区县": "name",
-    "人口数_合计": "pop_resident", "城镇人口": "pop_urban", "乡村人口": "pop_rural",
-    "家庭户户数": "households_all", "家庭户户数_长表": "households_long_form",
+    "区划代码": "code",
+    "省": "province",
+    "市": "city",
+    "区县": "name",
+    "人口数_合计": "pop_resident",
+    "城镇人口": "pop_urban",
+    "乡村人口": "pop_rural",
+    "家庭户户数": "households_all",
+    "家庭户户数_长表": "households_long_form",
     "各种行业人口总计": "emp_total",
-    "农林牧渔业": "emp_A", "采矿业": "emp_B", "制造业": "emp_C", "电力热力燃气及水生产和供应业": "emp_D",
-    "建筑业": "emp_E", "批发和零售业": "emp_F", "交通运输仓储和邮政业": "emp_G",
-    "住宿和餐饮业": "emp_H", "信息传输软件和信息技术服务业": "emp_I", "金融业": "emp_J",
-    "房地产业": "emp_K", "租赁和商务服务业": "emp_L", "科学研究和技术服务业": "emp_M",
-    "水利环境和公共设施管理业": "emp_N", "居民服务修理和其服务业": "emp_O", "教育": "emp_P",
-    "卫生和社会工作": "emp_Q", "文化体育和娱乐业": "emp_R", "公共管理社会保障和社会组织": "emp_S",
+    "农林牧渔业": "emp_A",
+    "采矿业": "emp_B",
+    "制造业": "emp_C",
+    "电力热力燃气及水生产和供应业": "emp_D",
+    "建筑业": "emp_E",
+    "批发和零售业": "emp_F",
+    "交通运输仓储和邮政业": "emp_G",
+    "住宿和餐饮业": "emp_H",
+    "信息传输软件和信息技术服务业": "emp_I",
+    "金融业": "emp_J",
+    "房地产业": "emp_K",
+    "租赁和商务服务业": "emp_L",
+    "科学研究和技术服务业": "emp_M",
+    "水利环境和公共设施管理业": "emp_N",
+    "居民服务修理和其服务业": "emp_O",
+    "教育": "emp_P",
+    "卫生和社会工作": "emp_Q",
+    "文化体育和娱乐业": "emp_R",
+    "公共管理社会保障和社会组织": "emp_S",
     "国际组织": "emp_T",
 }
-AREACODE_YEARS = range(2009, 2025)   # 2009 table = the divisions of the 2010 census
+AREACODE_YEARS = range(2009, 2025)  # 2009 table = the divisions of the 2010 census
 JIANGSU = "32"
 
 
@@ -85,16 +122,17 @@ def extract_census_counties(src: Path) -> None:
     names = d10["地区"].fillna("").str.strip()
     first = int(names.index[names == "江苏省"][0])
     last = int(names.index[names == "浙江省"][0])
-    rows = d10.loc[first:last - 1]
+    rows = d10.loc[first : last - 1]
     rows = rows[rows["区划代码"].fillna("").str.startswith(JIANGSU)]
     out = _select(rows, COLUMNS_2010, "census_county_2010_v1.xlsx")
-    out["name"] = out["name"].str.strip()       # the source indents names by level
+    out["name"] = out["name"].str.strip()  # the source indents names by level
     out.to_csv(OUT / "census_county_2010_jiangsu.csv", index=False)
 
     d20 = pd.read_excel(src / "census_county_2020_v1.xlsx", dtype=str)
     rows = d20[d20["省"] == "江苏省"]
     _select(rows, COLUMNS_2020, "census_county_2020_v1.xlsx").to_csv(
-        OUT / "census_county_2020_jiangsu.csv", index=False)
+        OUT / "census_county_2020_jiangsu.csv", index=False
+    )
     shutil.copy(src / "LICENSE", OUT / "LICENSE")
 
 
@@ -140,17 +178,33 @@ def extract_areacodes(repo: Path) -> None:
                 in_block = False
                 if line[:1] in ("-", "+", "=") and line[1:3] == JIANGSU:
                     meta = _description(block)
-                    writer.writerow([period, line, meta["title"], meta["document"], meta["date"],
-                                     meta["source"]])
+                    writer.writerow(
+                        [
+                            period,
+                            line,
+                            meta["title"],
+                            meta["document"],
+                            meta["date"],
+                            meta["source"],
+                        ]
+                    )
     shutil.copy(repo / "LICENSE", out / "LICENSE")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=Path, required=True,
-                        help="folder holding the data-source folders (china-census-leiii/)")
-    parser.add_argument("--areacodes", type=Path, required=True,
-                        help="a checkout of github.com/yescallop/areacodes (data/, diff/, LICENSE)")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        required=True,
+        help="folder holding the data-source folders (china-census-leiii/)",
+    )
+    parser.add_argument(
+        "--areacodes",
+        type=Path,
+        required=True,
+        help="a checkout of github.com/yescallop/areacodes (data/, diff/, LICENSE)",
+    )
     args = parser.parse_args()
     extract_census_counties(args.sources / "china-census-leiii")
     extract_areacodes(args.areacodes)

@@ -25,12 +25,31 @@ from shapely.geometry import mapping, shape
 RAW = Path(__file__).resolve().parent / "raw"
 
 GDP_COLUMNS = [
-    "Sgnyea", "Ctnm_id", "Ctnm_en", "Cttyp_en", "Prvcnm_id", "Prvcnm_en",
-    "Gdpct01", "GDP_PerCapita", "GDP_PrimInd", "GDP_SecInd", "GDP_TerInd",
+    "Sgnyea",
+    "Ctnm_id",
+    "Ctnm_en",
+    "Cttyp_en",
+    "Prvcnm_id",
+    "Prvcnm_en",
+    "Gdpct01",
+    "GDP_PerCapita",
+    "GDP_PrimInd",
+    "GDP_SecInd",
+    "GDP_TerInd",
 ]
 POP_EMP_COLUMNS = [
-    "Sgnyea", "Ctnm_id", "Ctnm_en", "Cttyp_en", "Prvcnm_id", "Prvcnm_en",
-    "Eect01", "Eect05", "Eect08", "Eect09", "Eect10", "Eect13",
+    "Sgnyea",
+    "Ctnm_id",
+    "Ctnm_en",
+    "Cttyp_en",
+    "Prvcnm_id",
+    "Prvcnm_en",
+    "Eect01",
+    "Eect05",
+    "Eect08",
+    "Eect09",
+    "Eect10",
+    "Eect13",
 ]
 CCSY_COLUMNS = {
     "城市": "city_zh",
@@ -62,8 +81,9 @@ def extract_census(src: Path) -> None:
     out = RAW / "census"
     out.mkdir(parents=True, exist_ok=True)
     cols = ["city", "city_code", "province", "province_code", "popu_2010", "popu_2020"]
-    census = pd.read_csv(src / "census_city_2010-2020_v1.csv", encoding="utf-8-sig",
-                         usecols=cols, dtype=str)
+    census = pd.read_csv(
+        src / "census_city_2010-2020_v1.csv", encoding="utf-8-sig", usecols=cols, dtype=str
+    )
     census[cols].to_csv(out / "census_city_2010_2020.csv", index=False)
     shutil.copy(src / "LICENSE", out / "LICENSE")
 
@@ -73,7 +93,8 @@ def extract_ccsy(src: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     sheet = pd.read_excel(src / "1999-2018 Cities data.xlsx", sheet_name="new", dtype=str)
     sheet[list(CCSY_COLUMNS)].rename(columns=CCSY_COLUMNS).to_csv(
-        out / "ccsy_2004_2012.csv", index=False)
+        out / "ccsy_2004_2012.csv", index=False
+    )
     shutil.copy(src / "LICENSE", out / "LICENSE")
 
 
@@ -89,16 +110,20 @@ def _simplify(features: list[dict]) -> list[dict]:
     for feat in features:
         geom = shape(feat["geometry"]).simplify(SIMPLIFY_DEGREES, preserve_topology=True)
         geom = shapely.set_precision(geom, 10**-COORD_DECIMALS)
-        simplified.append({"type": "Feature", "properties": feat["properties"],
-                           "geometry": mapping(geom)})
+        simplified.append(
+            {"type": "Feature", "properties": feat["properties"], "geometry": mapping(geom)}
+        )
     return simplified
 
 
 def extract_boundaries(src: Path) -> None:
     out = RAW / "boundaries"
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("jiangsu_cities_13.geojson", "jiangsu_counties_95.geojson",
-                 "jiangsu_province.geojson"):
+    for name in (
+        "jiangsu_cities_13.geojson",
+        "jiangsu_counties_95.geojson",
+        "jiangsu_province.geojson",
+    ):
         collection = json.loads((src / name).read_text(encoding="utf-8"))
         collection["features"] = _simplify(collection["features"])
         (out / name).write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
@@ -107,8 +132,12 @@ def extract_boundaries(src: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sources", type=Path, required=True,
-                        help="folder holding the data-source folders (each with SOURCE.md)")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        required=True,
+        help="folder holding the data-source folders (each with SOURCE.md)",
+    )
     args = parser.parse_args()
     s = args.sources
     extract_csmar(s / "csmar-cre-city-panel")

@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 
-def wildboottest_cl(exog, endog, cluster, param_index: int, *, B: int, seed: int,
-                    impose_null: bool = True, weights_type: str = "rademacher"):
+def wildboottest_cl(
+    exog,
+    endog,
+    cluster,
+    param_index: int,
+    *,
+    B: int,
+    seed: int,
+    impose_null: bool = True,
+    weights_type: str = "rademacher",
+):
     """Run the `wildboottest` package's WCR/WCU bootstrap ("11" variant) for one coefficient.
 
     Returns the fitted ``WildboottestCL`` object (``t_boot``, ``t_stat``, ``pvalue``,
@@ -16,8 +25,9 @@ def wildboottest_cl(exog, endog, cluster, param_index: int, *, B: int, seed: int
 
     R = np.zeros(np.shape(exog)[1])
     R[param_index] = 1.0
-    boot = WildboottestCL(X=exog, Y=endog, cluster=np.asarray(cluster), R=R, B=B, seed=seed,
-                          parallel=False)
+    boot = WildboottestCL(
+        X=exog, Y=endog, cluster=np.asarray(cluster), R=R, B=B, seed=seed, parallel=False
+    )
     boot.get_scores(bootstrap_type="11", impose_null=impose_null)
     boot.get_weights(weights_type=weights_type)
     boot.get_numer()

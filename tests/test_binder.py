@@ -40,18 +40,33 @@ def _pins(path: Path) -> dict[str, str]:
 
 
 def _requirement_lines(path: Path) -> list[str]:
-    return [ln.split("#", 1)[0].strip() for ln in path.read_text().splitlines()
-            if ln.split("#", 1)[0].strip()]
+    return [
+        ln.split("#", 1)[0].strip()
+        for ln in path.read_text().splitlines()
+        if ln.split("#", 1)[0].strip()
+    ]
 
 
 def test_binder_uses_only_the_files_it_should():
     assert BINDER.is_dir()
     # repo2docker would prefer these over requirements.txt, or run them instead of our set-up
-    for competing in ("environment.yml", "Pipfile", "Pipfile.lock", "setup.py", "Project.toml",
-                      "install.R", "apt.txt", "Dockerfile", "pyproject.toml"):
+    for competing in (
+        "environment.yml",
+        "Pipfile",
+        "Pipfile.lock",
+        "setup.py",
+        "Project.toml",
+        "install.R",
+        "apt.txt",
+        "Dockerfile",
+        "pyproject.toml",
+    ):
         assert not (BINDER / competing).exists(), f"binder/{competing} would change the build"
-    assert sorted(p.name for p in BINDER.iterdir()) == ["postBuild", "requirements.txt",
-                                                        "runtime.txt"]
+    assert sorted(p.name for p in BINDER.iterdir()) == [
+        "postBuild",
+        "requirements.txt",
+        "runtime.txt",
+    ]
 
 
 def test_requirements_are_the_lock_plus_pinned_interactive_extras():
@@ -69,8 +84,10 @@ def test_requirements_are_the_lock_plus_pinned_interactive_extras():
         assert m, f"binder/requirements.txt: {line!r} is not an exact pin"
         extras[_norm(m.group(1))] = m.group(2)
     for name in extras:
-        assert name not in lock_pins, (f"{name} is in the lock ({lock_pins[name]}): remove it from "
-                                       "binder/requirements.txt so the lock is the one source")
+        assert name not in lock_pins, (
+            f"{name} is in the lock ({lock_pins[name]}): remove it from "
+            "binder/requirements.txt so the lock is the one source"
+        )
         assert name in INTERACTIVE_EXTRAS, f"{name}: an unexpected extra package for Binder"
     # ipywidgets is pinned together with the two front-end packages it requires
     assert set(extras) in (INTERACTIVE_EXTRAS, set())
@@ -106,7 +123,9 @@ def test_python_is_one_the_lock_and_the_package_support():
     version = (int(m.group(1)), int(m.group(2)))
     header = (ROOT / "requirements" / "lock.txt").read_text().splitlines()[1]
     locked = re.search(r"--python-version (3)\.(\d+)", header)
-    assert version == (int(locked.group(1)), int(locked.group(2))), "lock compiled for another Python"
+    assert version == (int(locked.group(1)), int(locked.group(2))), (
+        "lock compiled for another Python"
+    )
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     assert requires == ">=3.11,<3.14" and (3, 11) <= version <= (3, 13)
 
@@ -133,9 +152,11 @@ def test_postbuild_installs_the_package_the_kernel_and_the_student_copy():
 def test_readme_has_a_binder_badge_that_opens_an_existing_notebook():
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Interactive use", 1)[1].split("\n## ", 1)[0]
-    m = re.search(r"\[!\[Binder\]\(https://mybinder\.org/badge_logo\.svg\)\]"
-                  r"\((https://mybinder\.org/v2/gh/[^/]+/[^/]+/[^?)]+)\?urlpath=lab/tree/([^)]+)\)",
-                  section)
+    m = re.search(
+        r"\[!\[Binder\]\(https://mybinder\.org/badge_logo\.svg\)\]"
+        r"\((https://mybinder\.org/v2/gh/[^/]+/[^/]+/[^?)]+)\?urlpath=lab/tree/([^)]+)\)",
+        section,
+    )
     assert m, "no Binder badge in the README's 'Interactive use' section"
     assert (ROOT / m.group(2)).exists(), f"the Binder link opens {m.group(2)}, which does not exist"
     assert "make workshop" in section and "INSTRUCTOR.md" in section

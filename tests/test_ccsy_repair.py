@@ -67,6 +67,7 @@ def jump_and_reverse_count(df: pd.DataFrame, year: int, col: str = FDI) -> tuple
 
 # --- the raw problem is really there (guards against testing a different file) ---------------
 
+
 def test_raw_file_shows_the_scramble(raw):
     assert cell(raw, "宿迁市", 2008) == 1016310
     assert cell(raw, "宿迁市", 2010) == 1098939
@@ -79,11 +80,25 @@ def test_raw_file_shows_the_scramble(raw):
 
 # --- Jiangsu: values pinned from the raw rows of the preceding city ----------------------------
 
+
 @pytest.mark.parametrize("year", [2008, 2010])
 def test_jiangsu_values_come_from_preceding_city_row(raw, repaired, year):
     out, _ = repaired
-    order = ["南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市",
-             "盐城市", "扬州市", "镇江市", "泰州市", "宿迁市"]  # GB/T 2260 order
+    order = [
+        "南京市",
+        "无锡市",
+        "徐州市",
+        "常州市",
+        "苏州市",
+        "南通市",
+        "连云港市",
+        "淮安市",
+        "盐城市",
+        "扬州市",
+        "镇江市",
+        "泰州市",
+        "宿迁市",
+    ]  # GB/T 2260 order
     for before, city in zip(order, order[1:], strict=False):
         if not has_row(out, city, year):
             continue
@@ -120,8 +135,21 @@ def test_matches_published_figures(repaired):
 
 def test_jiangsu_is_continuous_after_repair(repaired):
     out, _ = repaired
-    js = ["南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市", "淮安市",
-          "盐城市", "扬州市", "镇江市", "泰州市", "宿迁市"]
+    js = [
+        "南京市",
+        "无锡市",
+        "徐州市",
+        "常州市",
+        "苏州市",
+        "南通市",
+        "连云港市",
+        "淮安市",
+        "盐城市",
+        "扬州市",
+        "镇江市",
+        "泰州市",
+        "宿迁市",
+    ]
     checked = 0
     for city in js:
         for year in (2008, 2010):
@@ -136,6 +164,7 @@ def test_jiangsu_is_continuous_after_repair(repaired):
 
 
 # --- national continuity ------------------------------------------------------------------------
+
 
 def test_jump_and_reversal_falls_to_other_years_level(raw, repaired):
     out, _ = repaired
@@ -176,6 +205,7 @@ def test_population_2011_block_masked(raw, repaired):
 
 # --- what must not change ---------------------------------------------------------------------
 
+
 def test_untouched_cells_unchanged(raw, repaired):
     out, _ = repaired
     assert list(out.columns) == list(raw.columns)
@@ -190,8 +220,16 @@ def test_untouched_cells_unchanged(raw, repaired):
 
 def test_flags_cover_exactly_the_changed_cells(raw, repaired):
     out, flags = repaired
-    assert list(flags.columns) == ["table", "city_zh", "year", "variable", "rule", "value",
-                                   "action", "reason"]
+    assert list(flags.columns) == [
+        "table",
+        "city_zh",
+        "year",
+        "variable",
+        "rule",
+        "value",
+        "action",
+        "reason",
+    ]
     assert set(flags["table"]) == {"ccsy"}
     assert set(flags["action"]) <= {"repaired", "masked"}
     assert set(flags["variable"]) <= {FDI, POP}
@@ -242,7 +280,12 @@ def test_name_table_agrees_with_the_census_names():
     census = pd.read_csv(ROOT / "data" / "raw" / "census" / "census_city_2010_2020.csv")
     municipalities = {110100: 110000, 120100: 120000, 310100: 310000, 500100: 500000}
     by_census = dict(zip(census["city"], census["city_code"].replace(municipalities), strict=True))
-    gone = {"莱芜市", "巢湖市", "思茅市", "毫州市"}  # merged 2019, abolished 2011, renamed 2007, typo
+    gone = {
+        "莱芜市",
+        "巢湖市",
+        "思茅市",
+        "毫州市",
+    }  # merged 2019, abolished 2011, renamed 2007, typo
     for name, code in cr.CITY_CODES.items():
         if name in gone:
             continue
@@ -257,6 +300,7 @@ def test_shipped_panel_carries_the_repair():
     assert jiangsu[(320400, 2008)] == 204002  # Changzhou yearbook: 20.40亿 USD
     assert np.isnan(jiangsu[(320100, 2008)])  # Nanjing's own value sat on the province row
     flags = data.load_flags()
-    suqian = flags[(flags["city_code"] == 321300) & (flags["year"] == 2008)
-                   & (flags["variable"] == "fdi")]
+    suqian = flags[
+        (flags["city_code"] == 321300) & (flags["year"] == 2008) & (flags["variable"] == "fdi")
+    ]
     assert suqian["action"].tolist() == ["repaired"] and suqian["value"].item() == 1016310

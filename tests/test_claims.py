@@ -21,33 +21,41 @@ def china():
 
 
 # ------------------------------------------------------------------ verdict functions
-@pytest.mark.parametrize("claimed,measured,expected", [
-    (3.5, 3.46, True),     # rounds to 3.5
-    (3.5, 3.44, False),    # rounds to 3.4 and is 1.7% off
-    (1.96, 1.9545, True),  # 0.28% off: within 1%
-    (1.96, 1.93, False),   # 1.5% off, rounds to 1.93
-    (2.7, 2.67, True),     # rounds to 2.7
-    (21, 21.0, True),
-    (21, 22.0, False),
-    (2.7, np.nan, False),
-])
+@pytest.mark.parametrize(
+    "claimed,measured,expected",
+    [
+        (3.5, 3.46, True),  # rounds to 3.5
+        (3.5, 3.44, False),  # rounds to 3.4 and is 1.7% off
+        (1.96, 1.9545, True),  # 0.28% off: within 1%
+        (1.96, 1.93, False),  # 1.5% off, rounds to 1.93
+        (2.7, 2.67, True),  # rounds to 2.7
+        (21, 21.0, True),
+        (21, 22.0, False),
+        (2.7, np.nan, False),
+    ],
+)
 def test_matches(claimed, measured, expected):
     assert claims.matches(claimed, measured) is expected
 
 
-@pytest.mark.parametrize("official,consistent,expected", [
-    (2.67, 2.69, "reproduced"),
-    (2.67, None, "reproduced"),
-    (2.67, np.nan, "reproduced"),
-    (2.67, 4.02, "reproduced only on the official basis"),
-    (3.10, 2.70, "contradicted"),
-])
+@pytest.mark.parametrize(
+    "official,consistent,expected",
+    [
+        (2.67, 2.69, "reproduced"),
+        (2.67, None, "reproduced"),
+        (2.67, np.nan, "reproduced"),
+        (2.67, 4.02, "reproduced only on the official basis"),
+        (3.10, 2.70, "contradicted"),
+    ],
+)
 def test_ratio_status_branches(official, consistent, expected):
     assert claims.ratio_status(2.7, official, consistent) == expected
 
 
-@pytest.mark.parametrize("worst,expected", [(75, "reproduced"), (100, "reproduced"),
-                                            (101, "contradicted"), (np.nan, "not testable")])
+@pytest.mark.parametrize(
+    "worst,expected",
+    [(75, "reproduced"), (100, "reproduced"), (101, "contradicted"), (np.nan, "not testable")],
+)
 def test_rank_status_branches(worst, expected):
     assert claims.rank_status(worst, 100) == expected
 
@@ -73,7 +81,9 @@ def test_gap_claims_by_hand(ledger):
         d = js[js["year"] == year].assign(pop=population(js[js["year"] == year]))
         d = d.dropna(subset=["gdp", "pop"])
         s = d.groupby("region")[["gdp", "pop"]].sum()
-        return (s.loc["Sunan", "gdp"] / s.loc["Sunan", "pop"]) / (s.loc["Subei", "gdp"] / s.loc["Subei", "pop"])
+        return (s.loc["Sunan", "gdp"] / s.loc["Sunan", "pop"]) / (
+            s.loc["Subei", "gdp"] / s.loc["Subei", "pop"]
+        )
 
     def implied(d):
         return d["gdp"] * 1e4 / d["gdp_pc_official"]
@@ -116,12 +126,28 @@ def test_years_and_parks_claims(ledger):
     assert ledger.loc["years_21", "measured"] == 2022 - 2001
     assert ledger.loc["years_21", "status"] == "reproduced"
     roster = data.load_parks()
-    assert ledger.loc["parks_total", "measured"] == (roster["membership"] == "named co-built park").sum()
-    for cid in ("parks_total", "parks_subei", "parks_junction", "parks_projects", "parks_revenue",
-                "parks_fdi", "parks_growth", "parks_jobs", "suzhou_suqian"):
+    assert (
+        ledger.loc["parks_total", "measured"]
+        == (roster["membership"] == "named co-built park").sum()
+    )
+    for cid in (
+        "parks_total",
+        "parks_subei",
+        "parks_junction",
+        "parks_projects",
+        "parks_revenue",
+        "parks_fdi",
+        "parks_growth",
+        "parks_jobs",
+        "suzhou_suqian",
+    ):
         assert ledger.loc[cid, "status"] == "not testable"
         assert "would test" in ledger.loc[cid, "explanation"] or cid in (
-            "parks_subei", "parks_junction", "parks_growth", "suzhou_suqian")
+            "parks_subei",
+            "parks_junction",
+            "parks_growth",
+            "suzhou_suqian",
+        )
 
 
 def test_jobs_context_by_hand(ledger):

@@ -29,8 +29,12 @@ YEARS = list(range(1940, 2010, 10))
 @pytest.fixture(scope="module")
 def mexico():
     wide = pd.read_csv(libpysal.examples.get_path("mexico.csv"))
-    long = wide.melt(id_vars=["State"], value_vars=[f"pcgdp{y}" for y in YEARS],
-                     var_name="year", value_name="pcgdp")
+    long = wide.melt(
+        id_vars=["State"],
+        value_vars=[f"pcgdp{y}" for y in YEARS],
+        var_name="year",
+        value_name="pcgdp",
+    )
     long["year"] = long["year"].str[5:].astype(int)
     return wide, long
 
@@ -93,6 +97,7 @@ def test_beta_matches_closed_form_ols_on_mexico(mexico):
     assert res.r2 == pytest.approx(r2, rel=1e-10)
     assert res.n_obs == 32 and res.dropped == []
     from scipy import stats
+
     assert res.p_value == pytest.approx(2 * stats.t.sf(abs(coef[1] / se), n - 2), rel=1e-8)
     lam = -math.log(1 + coef[1] * 60) / 60
     assert res.speed == pytest.approx(lam, rel=1e-10)
@@ -130,8 +135,9 @@ def test_beta_divergence_is_flagged():
     rng = np.random.default_rng(0)
     y0 = np.exp(rng.normal(9, 0.5, 50))
     y1 = y0 * np.exp(10 * (0.01 * np.log(y0) - 0.09 + rng.normal(0, 1e-4, 50)))
-    df = pd.DataFrame({"u": np.r_[range(50), range(50)], "t": [0] * 50 + [10] * 50,
-                       "y": np.r_[y0, y1]})
+    df = pd.DataFrame(
+        {"u": np.r_[range(50), range(50)], "t": [0] * 50 + [10] * 50, "y": np.r_[y0, y1]}
+    )
     res = beta(df, unit="u", time="t", value="y", start=0, end=10)
     assert res.slope == pytest.approx(0.01, abs=1e-4)
     assert res.half_life == math.inf and res.speed < 0
@@ -195,8 +201,11 @@ def test_beta_panel_slope_matches_pyfixest(few_clusters, effects):
     import pyfixest as pf
 
     res = beta_panel(few_clusters, unit="u", time="t", value="y", window=5, effects=effects)
-    fml = {"unit": "growth ~ log_start | u", "twoway": "growth ~ log_start | u + window_start",
-           "none": "growth ~ log_start"}[effects]
+    fml = {
+        "unit": "growth ~ log_start | u",
+        "twoway": "growth ~ log_start | u + window_start",
+        "none": "growth ~ log_start",
+    }[effects]
     ref = pf.feols(fml, data=res.data, vcov={"CRV1": "u"})
     assert res.slope == pytest.approx(ref.coef()["log_start"], rel=1e-8)
     assert res.n_obs == 8 * 3 and res.n_clusters == 8 and res.n_windows == 3
@@ -218,12 +227,12 @@ def _wildboottest_reference(data, effects, B, seed):
     if effects in ("unit", "twoway"):
         X = X.join(pd.get_dummies(data["u"], prefix="u", drop_first=True, dtype=float))
     if effects == "twoway":
-        X = X.join(pd.get_dummies(data["window_start"], prefix="w", drop_first=True,
-                                  dtype=float))
+        X = X.join(pd.get_dummies(data["window_start"], prefix="w", drop_first=True, dtype=float))
     X = sm.add_constant(X, has_constant="add")
     model = sm.OLS(data["growth"], X)
-    boot = wildboottest_cl(model.exog, model.endog, data["u"], list(X.columns).index("log_start"),
-                           B=B, seed=seed)
+    boot = wildboottest_cl(
+        model.exog, model.endog, data["u"], list(X.columns).index("log_start"), B=B, seed=seed
+    )
     tb = np.abs(np.ravel(boot.t_boot))
     p_incl, ties = symmetric_p_with_ties(boot.t_boot, boot.t_stat)
     return float(boot.pvalue), p_incl, ties, tb, boot.B
@@ -258,8 +267,9 @@ def test_wild_bootstrap_random_draws_match_wildboottest_exact(effects):
     # offsets the Nickell bias so that p is mid-range (largest Monte Carlo error);
     # the "twoway" case has window effects cutting across the unit clusters.
     df = simulate(14, range(2000, 2013), -0.1, mu_sd=0.3, dev_sd=0.05, noise=0.05, seed=5)
-    res = beta_panel(df, unit="u", time="t", value="y", window=4, effects=effects,
-                     n_boot=9999, seed=123)
+    res = beta_panel(
+        df, unit="u", time="t", value="y", window=4, effects=effects, n_boot=9999, seed=123
+    )
     assert not res.enumerated and res.n_boot == 9999
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -268,10 +278,12 @@ def test_wild_bootstrap_random_draws_match_wildboottest_exact(effects):
     assert 0.1 < p_exact < 0.9  # the check is informative only away from 0 and 1
     assert res.p_value_wild == pytest.approx(p_exact, abs=4 * 0.5 / math.sqrt(9999))
     # and it is seedable: the same seed gives the same draws, another seed others
-    again = beta_panel(df, unit="u", time="t", value="y", window=4, effects=effects,
-                       n_boot=9999, seed=123)
-    other = beta_panel(df, unit="u", time="t", value="y", window=4, effects=effects,
-                       n_boot=9999, seed=124)
+    again = beta_panel(
+        df, unit="u", time="t", value="y", window=4, effects=effects, n_boot=9999, seed=123
+    )
+    other = beta_panel(
+        df, unit="u", time="t", value="y", window=4, effects=effects, n_boot=9999, seed=124
+    )
     assert again.p_value_wild == res.p_value_wild
     assert other.p_value_wild != res.p_value_wild
     assert other.slope == res.slope
@@ -300,10 +312,16 @@ def test_beta_panel_null_is_not_rejected_too_often():
     for s in range(40):
         rng = np.random.default_rng(100 + s)
         ly = np.cumsum(rng.normal(0, 0.05, (10, 16)), axis=1) + rng.normal(9, 0.3, (10, 1))
-        df = pd.DataFrame({"u": np.repeat(np.arange(10), 16), "t": np.tile(np.arange(16), 10),
-                           "y": np.exp(ly.ravel())})
-        ps.append(beta_panel(df, unit="u", time="t", value="y", window=5,
-                             effects="none").p_value_wild)
+        df = pd.DataFrame(
+            {
+                "u": np.repeat(np.arange(10), 16),
+                "t": np.tile(np.arange(16), 10),
+                "y": np.exp(ly.ravel()),
+            }
+        )
+        ps.append(
+            beta_panel(df, unit="u", time="t", value="y", window=5, effects="none").p_value_wild
+        )
     assert np.mean(np.array(ps) < 0.1) <= 0.25
 
 
@@ -348,9 +366,16 @@ def _equal_growth(n=13, seed=0, tilt=0.0):
     growth differential ``tilt`` per unit of ln y0, far below any economic meaning."""
     rng = np.random.default_rng(seed)
     y0 = np.exp(rng.normal(9, 0.5, n))
-    rows = [pd.DataFrame({"u": range(n), "t": t,
-                          "y": y0 * 1.05 ** (t - 2000) * np.exp(tilt * (t - 2000) * (np.log(y0) - 9))})
-            for t in range(2000, 2021)]
+    rows = [
+        pd.DataFrame(
+            {
+                "u": range(n),
+                "t": t,
+                "y": y0 * 1.05 ** (t - 2000) * np.exp(tilt * (t - 2000) * (np.log(y0) - 9)),
+            }
+        )
+        for t in range(2000, 2021)
+    ]
     return pd.concat(rows, ignore_index=True)
 
 
@@ -365,7 +390,9 @@ def test_equal_growth_gives_speed_zero_and_infinite_half_life(seed):
     assert any("same rate" in n for n in res.notes)
     tidy = res.tidy().set_index("term")
     assert tidy.loc["speed", "estimate"] == 0.0 and tidy.loc["half_life", "estimate"] == math.inf
-    assert tidy.loc[["speed", "half_life"], ["std_error", "conf_low", "conf_high"]].isna().all().all()
+    assert (
+        tidy.loc[["speed", "half_life"], ["std_error", "conf_low", "conf_high"]].isna().all().all()
+    )
     assert "same rate" in str(res.summary())
 
 
@@ -424,9 +451,18 @@ def test_beta_panel_wild_interval_and_p_match_one_bootstrap_call(fourteen):
     from nanbei.effects.inference import wild_cluster_bootstrap
 
     res = beta_panel(fourteen, unit="u", time="t", value="y", window=4, n_boot=1999, seed=11)
-    ref = wild_cluster_bootstrap(res.data, y="growth", x="log_start", fe=["u"], param="log_start",
-                                 cluster="u", n_boot=1999, weights="rademacher", seed=11,
-                                 conf_level=0.95)
+    ref = wild_cluster_bootstrap(
+        res.data,
+        y="growth",
+        x="log_start",
+        fe=["u"],
+        param="log_start",
+        cluster="u",
+        n_boot=1999,
+        weights="rademacher",
+        seed=11,
+        conf_level=0.95,
+    )
     assert res.p_value_wild == ref.p_value and res.n_boot == 1999
     assert res.conf_int_wild == pytest.approx(ref.ci, abs=1e-6 * res.se_cluster)
     assert res.conf_int_wild[0] < res.slope < res.conf_int_wild[1]

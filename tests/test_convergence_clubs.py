@@ -552,8 +552,11 @@ def test_bad_input_raises_clear_errors(small):
 
 def _same_series(n_units=5, T=21, rel_noise=0.0):
     base = 100.0 * 1.05 ** np.arange(T)
-    wide = pd.DataFrame([base * (1 + k * rel_noise) for k in range(n_units)],
-                        index=[f"u{k}" for k in range(n_units)], columns=range(2000, 2000 + T))
+    wide = pd.DataFrame(
+        [base * (1 + k * rel_noise) for k in range(n_units)],
+        index=[f"u{k}" for k in range(n_units)],
+        columns=range(2000, 2000 + T),
+    )
     return _long(wide)
 
 
@@ -578,8 +581,9 @@ def test_units_that_become_identical_have_converged():
     T = 24
     t = np.arange(T)
     gap = np.clip(1 - t / 14, 0, None)
-    wide = pd.DataFrame([10 * (1 + d * gap) for d in (-0.1, 0.0, 0.2)], index=list("abc"),
-                        columns=range(T))
+    wide = pd.DataFrame(
+        [10 * (1 + d * gap) for d in (-0.1, 0.0, 0.2)], index=list("abc"), columns=range(T)
+    )
     res = log_t_test(_long(wide), unit="unit", time="time", value="y", hp_lambda=None, log=False)
     assert res.converges and res.t == math.inf and "period 15 of 24" in res.note
 
@@ -587,8 +591,9 @@ def test_units_that_become_identical_have_converged():
 def test_units_identical_only_at_the_start_are_not_accepted_as_converged():
     T = 24
     t = np.arange(T)
-    wide = pd.DataFrame([10 * (1 + d * t / T) for d in (-0.1, 0.0, 0.2)], index=list("abc"),
-                        columns=range(T))
+    wide = pd.DataFrame(
+        [10 * (1 + d * t / T) for d in (-0.1, 0.0, 0.2)], index=list("abc"), columns=range(T)
+    )
     res = log_t_test(_long(wide), unit="unit", time="time", value="y", hp_lambda=None, log=False)
     assert math.isnan(res.t) and not res.converges and "differ in the last" in res.note
 
@@ -625,8 +630,11 @@ def test_plot_names_units_without_overprinting():
 
     rng = np.random.default_rng(2)
     years = np.arange(1990, 2020)
-    rows = [(f"unit {i}", t, 100 * np.exp(0.03 * (t - 1990) + 0.002 * i + rng.normal(0, 0.002)))
-            for i in range(12) for t in years]
+    rows = [
+        (f"unit {i}", t, 100 * np.exp(0.03 * (t - 1990) + 0.002 * i + rng.normal(0, 0.002)))
+        for i in range(12)
+        for t in years
+    ]
     df = pd.DataFrame(rows, columns=["u", "t", "y"])
     res = clubs(df, unit="u", time="t", value="y")
     fig, ax = plt.subplots(figsize=(6, 3))

@@ -51,8 +51,13 @@ def test_hand_worked_two_classes():
     # moves 1->2: a L->H, b L->L, c H->L, d H->H;  2->3: a H->H, b L->H, c L->L, d H->L
     # counts: L->L 2, L->H 2, H->L 2, H->H 2  -> P = [[.5,.5],[.5,.5]],
     # steady state (1/2, 1/2), Shorrocks (2 - 1)/(2 - 1) = 1.
-    df = pd.DataFrame({"u": list("abcd") * 3, "t": np.repeat([1, 2, 3], 4),
-                       "y": [1, 2, 3, 4, 5, 1, 2, 6, 3, 4, 1, 2]})
+    df = pd.DataFrame(
+        {
+            "u": list("abcd") * 3,
+            "t": np.repeat([1, 2, 3], 4),
+            "y": [1, 2, 3, 4, 5, 1, 2, 6, 3, 4, 1, 2],
+        }
+    )
     res = markov(df, unit="u", time="t", value="y", k=2)
     np.testing.assert_array_equal(res.transitions.to_numpy(), [[2, 2], [2, 2]])
     np.testing.assert_allclose(res.p.to_numpy(), 0.5)
@@ -66,8 +71,13 @@ def test_hand_worked_two_classes():
 
 
 def test_no_movement_gives_zero_mobility():
-    df = pd.DataFrame({"u": np.tile(range(6), 4), "t": np.repeat(range(4), 6),
-                       "y": np.tile([1.0, 2, 3, 4, 5, 6], 4) * np.repeat([1, 2, 3, 4], 6)})
+    df = pd.DataFrame(
+        {
+            "u": np.tile(range(6), 4),
+            "t": np.repeat(range(4), 6),
+            "y": np.tile([1.0, 2, 3, 4, 5, 6], 4) * np.repeat([1, 2, 3, 4], 6),
+        }
+    )
     res = markov(df, unit="u", time="t", value="y", k=3)
     np.testing.assert_allclose(res.p.to_numpy(), np.eye(3))
     assert res.mobility == 0.0
@@ -77,8 +87,9 @@ def test_no_movement_gives_zero_mobility():
 @pytest.mark.parametrize("k", [3, 4, 5])
 def test_per_period_matches_giddy_on_mexico(mexico, k):
     y, long = mexico
-    ref = Markov(np.array([mc.Quantiles(y[:, t], k=k).yb for t in range(y.shape[1])]).T,
-                 summary=False)
+    ref = Markov(
+        np.array([mc.Quantiles(y[:, t], k=k).yb for t in range(y.shape[1])]).T, summary=False
+    )
     res = markov(long, unit="State", time="year", value="y", k=k)
     np.testing.assert_array_equal(res.transitions.to_numpy(), ref.transitions)
     np.testing.assert_allclose(res.p.to_numpy(), ref.p, rtol=1e-12)
@@ -93,11 +104,11 @@ def test_pooled_matches_giddy_on_mexico(mexico):
     res = markov(long, unit="State", time="year", value="y", k=5, classes="pooled")
     np.testing.assert_array_equal(res.transitions.to_numpy(), ref.transitions)
     np.testing.assert_allclose(res.steady_state.to_numpy(), ref.steady_state, rtol=1e-8)
-    np.testing.assert_allclose(res.relative_bounds, mc.Quantiles(rel.ravel(), k=5).bins,
-                               rtol=1e-12)
+    np.testing.assert_allclose(res.relative_bounds, mc.Quantiles(rel.ravel(), k=5).bins, rtol=1e-12)
     # bounds in levels are the relative bounds times each year's mean
-    np.testing.assert_allclose(res.class_bounds.loc[1970].to_numpy(),
-                               res.relative_bounds * y[:, 3].mean(), rtol=1e-12)
+    np.testing.assert_allclose(
+        res.class_bounds.loc[1970].to_numpy(), res.relative_bounds * y[:, 3].mean(), rtol=1e-12
+    )
 
 
 def test_usjoin_matches_published_giddy_example(usjoin):
@@ -106,19 +117,37 @@ def test_usjoin_matches_published_giddy_example(usjoin):
     # yearly mean pooled over all years.
     _, long = usjoin
     res = markov(long, unit="Name", time="year", value="y", k=5)
-    np.testing.assert_array_equal(res.transitions.to_numpy(), [
-        [729, 71, 1, 0, 0], [72, 567, 80, 3, 0], [0, 81, 631, 86, 2],
-        [0, 3, 86, 573, 56], [0, 0, 1, 57, 741]])
-    np.testing.assert_allclose(res.steady_state.to_numpy(),
-                               [0.20774716, 0.18725774, 0.20740537, 0.18821787, 0.20937187],
-                               atol=1e-8)
+    np.testing.assert_array_equal(
+        res.transitions.to_numpy(),
+        [
+            [729, 71, 1, 0, 0],
+            [72, 567, 80, 3, 0],
+            [0, 81, 631, 86, 2],
+            [0, 3, 86, 573, 56],
+            [0, 0, 1, 57, 741],
+        ],
+    )
+    np.testing.assert_allclose(
+        res.steady_state.to_numpy(),
+        [0.20774716, 0.18725774, 0.20740537, 0.18821787, 0.20937187],
+        atol=1e-8,
+    )
     pooled = markov(long, unit="Name", time="year", value="y", k=5, classes="pooled")
-    np.testing.assert_array_equal(pooled.transitions.to_numpy(), [
-        [707, 58, 7, 1, 0], [50, 629, 80, 1, 1], [4, 79, 610, 73, 2],
-        [0, 7, 72, 650, 37], [0, 0, 0, 48, 724]])
-    np.testing.assert_allclose(pooled.steady_state.to_numpy(),
-                               [0.17957376, 0.21631443, 0.21499942, 0.21134662, 0.17776576],
-                               atol=1e-8)
+    np.testing.assert_array_equal(
+        pooled.transitions.to_numpy(),
+        [
+            [707, 58, 7, 1, 0],
+            [50, 629, 80, 1, 1],
+            [4, 79, 610, 73, 2],
+            [0, 7, 72, 650, 37],
+            [0, 0, 0, 48, 724],
+        ],
+    )
+    np.testing.assert_allclose(
+        pooled.steady_state.to_numpy(),
+        [0.17957376, 0.21631443, 0.21499942, 0.21134662, 0.17776576],
+        atol=1e-8,
+    )
     assert repr(pooled).startswith("<MarkovResult n_obs=3840: mobility=")
     assert "Shorrocks" in str(pooled.summary())
     frame = pooled.to_frame()
@@ -139,7 +168,9 @@ def test_pooled_detects_convergence_in_simulation():
         lr = 0.8 * lr + rng.normal(0, 0.02, n)
     res = markov(pd.concat(rows), unit="u", time="t", value="y", k=5, classes="pooled")
     ss = res.steady_state.to_numpy()
-    first = res.classes.xs(0, level="t").value_counts(normalize=True).reindex(range(5), fill_value=0)
+    first = (
+        res.classes.xs(0, level="t").value_counts(normalize=True).reindex(range(5), fill_value=0)
+    )
     assert first[0] + first[4] > 0.6
     assert ss[0] + ss[4] < 0.1 and ss[1:4].sum() > 0.9
     # the per-period chain has uniform margins by construction and cannot show this
@@ -150,8 +181,13 @@ def test_pooled_detects_convergence_in_simulation():
 @pytest.fixture
 def panel():
     rng = np.random.default_rng(1)
-    return pd.DataFrame({"u": np.tile(range(8), 3), "t": np.repeat([2000, 2001, 2002], 8),
-                         "y": rng.lognormal(9, 0.4, 24)})
+    return pd.DataFrame(
+        {
+            "u": np.tile(range(8), 3),
+            "t": np.repeat([2000, 2001, 2002], 8),
+            "y": rng.lognormal(9, 0.4, 24),
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -164,9 +200,16 @@ def panel():
         (lambda d: d.iloc[1:], {}, "balanced"),
         (lambda d: pd.concat([d, d.iloc[[0]]]), {}, "duplicate"),
         (lambda d: d.assign(y=d["y"].where(d.index != 4)), {}, "missing values"),
-        (lambda d: d.assign(y=d["y"].where(d.index != 4, -1.0)), {"classes": "pooled"},
-         "strictly positive"),
-        (lambda d: d.assign(y=d["y"].where(d["t"] != 2001, 1.0)), {}, "tied values in period\\(s\\) \\[2001\\]"),
+        (
+            lambda d: d.assign(y=d["y"].where(d.index != 4, -1.0)),
+            {"classes": "pooled"},
+            "strictly positive",
+        ),
+        (
+            lambda d: d.assign(y=d["y"].where(d["t"] != 2001, 1.0)),
+            {},
+            "tied values in period\\(s\\) \\[2001\\]",
+        ),
         (lambda d: d[d.t == 2000], {}, "at least 2 periods"),
     ],
 )
@@ -226,7 +269,8 @@ def test_steady_state_errors_match_a_numerical_delta_method(mexico):
     np.testing.assert_allclose(res.steady_state_std_error().to_numpy(), np.sqrt(var), rtol=1e-5)
     d = np.diag(P)
     assert res.mobility_std_error() == pytest.approx(
-        np.sqrt(np.sum(d * (1 - d) / n)) / (k - 1), rel=1e-12)
+        np.sqrt(np.sum(d * (1 - d) / n)) / (k - 1), rel=1e-12
+    )
 
 
 def test_steady_state_errors_match_simulation():
@@ -242,21 +286,39 @@ def test_steady_state_errors_match_simulation():
         Phat = counts / counts.sum(axis=1, keepdims=True)
         pi, _ = _steady_state(Phat)
         idx = pd.Index(range(3), name="class")
-        return MarkovResult(transitions=pd.DataFrame(counts, index=idx, columns=idx),
-                            p=pd.DataFrame(Phat, index=idx, columns=idx),
-                            steady_state=pd.Series(pi, index=idx), mobility=0.0,
-                            class_bounds=pd.DataFrame(), classes=pd.Series(dtype=int), k=3,
-                            method="per_period", n_units=0, n_periods=0)
+        return MarkovResult(
+            transitions=pd.DataFrame(counts, index=idx, columns=idx),
+            p=pd.DataFrame(Phat, index=idx, columns=idx),
+            steady_state=pd.Series(pi, index=idx),
+            mobility=0.0,
+            class_bounds=pd.DataFrame(),
+            classes=pd.Series(dtype=int),
+            k=3,
+            method="per_period",
+            n_units=0,
+            n_periods=0,
+        )
 
-    draws = np.array([result(np.array([rng.multinomial(n[i], P[i]) for i in range(3)]))
-                      .steady_state.to_numpy() for _ in range(3000)])
+    draws = np.array(
+        [
+            result(
+                np.array([rng.multinomial(n[i], P[i]) for i in range(3)])
+            ).steady_state.to_numpy()
+            for _ in range(3000)
+        ]
+    )
     expected = result(P * n[:, None]).steady_state_std_error().to_numpy()
     np.testing.assert_allclose(draws.std(axis=0), expected, rtol=0.08)
 
 
 def test_reducible_chain_has_no_steady_state_error():
-    df = pd.DataFrame({"u": np.tile(range(6), 4), "t": np.repeat(range(4), 6),
-                       "y": np.tile([1.0, 2, 3, 4, 5, 6], 4) * np.repeat([1, 2, 3, 4], 6)})
+    df = pd.DataFrame(
+        {
+            "u": np.tile(range(6), 4),
+            "t": np.repeat(range(4), 6),
+            "y": np.tile([1.0, 2, 3, 4, 5, 6], 4) * np.repeat([1, 2, 3, 4], 6),
+        }
+    )
     res = markov(df, unit="u", time="t", value="y", k=3)
     assert res.steady_state_std_error().isna().all()
     tidy = res.tidy().set_index("term")

@@ -26,22 +26,40 @@ def test_plural_irregular():
     assert prose.plural(3, "city", "cities") == "3 cities"
 
 
-@pytest.mark.parametrize(("n", "expected"), [
-    (1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (10, "10th"), (11, "11th"), (12, "12th"),
-    (13, "13th"), (21, "21st"), (22, "22nd"), (23, "23rd"), (101, "101st"), (111, "111th"),
-    (112, "112th")])
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (10, "10th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (101, "101st"),
+        (111, "111th"),
+        (112, "112th"),
+    ],
+)
 def test_ordinal(n, expected):
     assert prose.ordinal(n) == expected
 
 
-@pytest.mark.parametrize(("k", "n", "expected"), [
-    (3, 5, "3 of 5 Subei cities"),
-    (0, 5, "none of the 5 Subei cities"),
-    (5, 5, "all 5 Subei cities"),
-    (1, 1, "the one Subei city"),
-    (0, 1, "not the one Subei city"),
-    (0, 0, "no Subei cities"),
-])
+@pytest.mark.parametrize(
+    ("k", "n", "expected"),
+    [
+        (3, 5, "3 of 5 Subei cities"),
+        (0, 5, "none of the 5 Subei cities"),
+        (5, 5, "all 5 Subei cities"),
+        (1, 1, "the one Subei city"),
+        (0, 1, "not the one Subei city"),
+        (0, 0, "no Subei cities"),
+    ],
+)
 def test_count_phrase(k, n, expected):
     assert prose.count_phrase(k, n, "Subei city", "Subei cities") == expected
 
@@ -51,8 +69,15 @@ def test_count_phrase_refuses_impossible_counts():
         prose.count_phrase(6, 5, "city")
 
 
-@pytest.mark.parametrize(("numbers", "expected"), [
-    ([], "no club"), ([2], "club 2"), ([2, 1, 2], "clubs 1 and 2"), ([4, 1, 3], "clubs 1, 3 and 4")])
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        ([], "no club"),
+        ([2], "club 2"),
+        ([2, 1, 2], "clubs 1 and 2"),
+        ([4, 1, 3], "clubs 1, 3 and 4"),
+    ],
+)
 def test_club_list(numbers, expected):
     assert prose.club_list(numbers) == expected
 
@@ -71,12 +96,15 @@ def test_rank_among_counts_strictly_better_values():
     assert prose.rank_among(slopes, "missing") is None
 
 
-@pytest.mark.parametrize(("rank", "total", "expected"), [
-    (10, 14, "ranks 10th of 14 provinces"),
-    (1, 14, "ranks 1st of 14 provinces"),
-    (None, 14, "is not among the 14 provinces ranked"),
-    (1, 1, "is the only one of the provinces ranked"),
-])
+@pytest.mark.parametrize(
+    ("rank", "total", "expected"),
+    [
+        (10, 14, "ranks 10th of 14 provinces"),
+        (1, 14, "ranks 1st of 14 provinces"),
+        (None, 14, "is not among the 14 provinces ranked"),
+        (1, 1, "is the only one of the provinces ranked"),
+    ],
+)
 def test_rank_phrase(rank, total, expected):
     assert prose.rank_phrase(rank, total) == expected
 
@@ -107,20 +135,25 @@ def test_rejection_phrase_at_alpha_rejects_and_other_levels():
 
 
 def test_rejection_phrase_without_p_value():
-    assert prose.rejection_phrase(NAN, hypothesis="a zero slope") == \
-        "cannot test a zero slope (no p-value)"
+    assert (
+        prose.rejection_phrase(NAN, hypothesis="a zero slope")
+        == "cannot test a zero slope (no p-value)"
+    )
 
 
 def _log_t(t, converges):
     return SimpleNamespace(t=t, critical=-1.65, converges=converges)
 
 
-@pytest.mark.parametrize(("t", "converges", "start"), [
-    (-2.75, False, "rejects overall convergence (t = -2.75 < -1.65)"),
-    (0.31, True, "does not reject overall convergence (t = 0.31, not below -1.65)"),
-    (INF, True, "finds the units identical"),
-    (NAN, False, "is undefined"),
-])
+@pytest.mark.parametrize(
+    ("t", "converges", "start"),
+    [
+        (-2.75, False, "rejects overall convergence (t = -2.75 < -1.65)"),
+        (0.31, True, "does not reject overall convergence (t = 0.31, not below -1.65)"),
+        (INF, True, "finds the units identical"),
+        (NAN, False, "is undefined"),
+    ],
+)
 def test_log_t_phrase(t, converges, start):
     assert prose.log_t_phrase(_log_t(t, converges)).startswith(start)
 
@@ -132,8 +165,11 @@ def test_log_t_phrase_on_a_real_result():
 
     rng = np.random.default_rng(0)
     years = range(1990, 2020)
-    rows = [(u, t, 100 * (1 + 0.05 * u) ** ((t - 1989) / 10) * np.exp(rng.normal(0, 0.01)))
-            for u in range(10) for t in years]
+    rows = [
+        (u, t, 100 * (1 + 0.05 * u) ** ((t - 1989) / 10) * np.exp(rng.normal(0, 0.01)))
+        for u in range(10)
+        for t in years
+    ]
     res = log_t_test(pd.DataFrame(rows, columns=["u", "t", "y"]), unit="u", time="t", value="y")
     text = prose.log_t_phrase(res)
     assert ("does not reject" in text) == bool(res.converges)
@@ -143,32 +179,44 @@ def test_log_t_phrase_on_a_real_result():
 # --------------------------------------------------------------------------- directions
 
 
-@pytest.mark.parametrize(("slope", "tol", "expected"), [
-    (-0.05, 0.0, "converging"), (0.02, 0.0, "diverging"),
-    (1e-12, 1e-10, "neither converging nor diverging"), (NAN, 0.0, "undefined")])
+@pytest.mark.parametrize(
+    ("slope", "tol", "expected"),
+    [
+        (-0.05, 0.0, "converging"),
+        (0.02, 0.0, "diverging"),
+        (1e-12, 1e-10, "neither converging nor diverging"),
+        (NAN, 0.0, "undefined"),
+    ],
+)
 def test_direction_word(slope, tol, expected):
     assert prose.direction_word(slope, tol=tol) == expected
 
 
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    (3.634, 3.111, "falls by 0.52 (3.63 → 3.11)"),
-    (2.1, 2.4, "rises by 0.30 (2.10 → 2.40)"),
-    (3.634, 3.6349, "is unchanged at 3.63"),  # equal as printed
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (3.634, 3.111, "falls by 0.52 (3.63 → 3.11)"),
+        (2.1, 2.4, "rises by 0.30 (2.10 → 2.40)"),
+        (3.634, 3.6349, "is unchanged at 3.63"),  # equal as printed
+    ],
+)
 def test_change_phrase(a, b, expected):
     assert prose.change_phrase(a, b) == expected
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (-0.3, "fall"), (0.2, "rise"), (0.0, "change"), (NAN, "change")])
+@pytest.mark.parametrize(
+    ("change", "expected"), [(-0.3, "fall"), (0.2, "rise"), (0.0, "change"), (NAN, "change")]
+)
 def test_change_noun(change, expected):
     assert prose.change_noun(change) == expected
 
 
 def test_sigma_trend_phrase_branches():
     down = pd.Series([0.645, 0.7, 0.5201], index=[2001, 2005, 2021])
-    assert prose.sigma_trend_phrase(down) == \
-        "falls from 0.645 (2001) to 0.520 (2021): sigma convergence"
+    assert (
+        prose.sigma_trend_phrase(down)
+        == "falls from 0.645 (2001) to 0.520 (2021): sigma convergence"
+    )
     up = pd.Series([0.3, 0.35], index=[2001, 2021])
     assert prose.sigma_trend_phrase(up).endswith("sigma divergence")
     assert prose.sigma_trend_phrase(up).startswith("rises from 0.300 (2001)")
@@ -178,12 +226,15 @@ def test_sigma_trend_phrase_branches():
         prose.sigma_trend_phrase(pd.Series([0.3, NAN], index=[1, 2]))
 
 
-@pytest.mark.parametrize(("shares", "expected"), [
-    ([0.9, 0.93], "mostly a south–north matter"),
-    ([0.3, 0.45], "less than half a south–north matter"),
-    ([0.45, 0.55], "partly a south–north matter (its share is at or crosses one half)"),
-    ([0.5, 0.6], "partly a south–north matter (its share is at or crosses one half)"),
-])
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ([0.9, 0.93], "mostly a south–north matter"),
+        ([0.3, 0.45], "less than half a south–north matter"),
+        ([0.45, 0.55], "partly a south–north matter (its share is at or crosses one half)"),
+        ([0.5, 0.6], "partly a south–north matter (its share is at or crosses one half)"),
+    ],
+)
 def test_dominance_phrase(shares, expected):
     assert prose.dominance_phrase(shares) == expected
 
@@ -199,36 +250,50 @@ def test_dominance_phrase_needs_a_share():
 def test_basis_attribution_splits_a_fall():
     text = prose.basis_attribution((3.63, 1.96), (3.63, 3.29))
     # official fall 1.67, registered 0.34: basis 80%, the rest 20%
-    assert text == ("So about **80%** of the official fall is the change of population basis and "
-                    "20% a fall of the gap per registered inhabitant.")
+    assert text == (
+        "So about **80%** of the official fall is the change of population basis and "
+        "20% a fall of the gap per registered inhabitant."
+    )
 
 
 def test_basis_attribution_when_the_official_ratio_does_not_fall():
     assert prose.basis_attribution((3.0, 3.2), (3.0, 3.1)).startswith(
-        "The official ratio does not fall")
+        "The official ratio does not fall"
+    )
     assert prose.basis_attribution((3.0, 3.001), (3.0, 2.0)).startswith(
-        "The official ratio does not fall")  # equal as printed
+        "The official ratio does not fall"
+    )  # equal as printed
 
 
-@pytest.mark.parametrize(("registered", "how"), [((3.0, 3.0), "does not narrow"),
-                                                 ((3.0, 3.4), "widens by 0.40")])
+@pytest.mark.parametrize(
+    ("registered", "how"), [((3.0, 3.0), "does not narrow"), ((3.0, 3.4), "widens by 0.40")]
+)
 def test_basis_attribution_when_the_registered_ratio_does_not_fall(registered, how):
     text = prose.basis_attribution((3.5, 2.5), registered)
-    assert text == ("The whole official fall is the change of population basis: per registered "
-                    f"inhabitant the gap {how}.")
+    assert text == (
+        "The whole official fall is the change of population basis: per registered "
+        f"inhabitant the gap {how}."
+    )
 
 
 def test_basis_attribution_when_the_registered_ratio_falls_more():
     assert "explains none" in prose.basis_attribution((3.5, 3.0), (3.5, 2.5))
 
 
-@pytest.mark.parametrize(("resident", "registered", "expected"), [
-    ((2.59, 1.96), (4.02, 3.35), "on either consistent basis the gap narrowed"),
-    ((2.0, 2.2), (3.0, 3.3), "on either consistent basis the gap widened"),
-    ((2.0, 2.0), (3.0, 3.001), "on either consistent basis the gap did not change"),
-    ((2.59, 1.96), (3.0, 3.3), "the two consistent bases disagree: per resident the gap narrowed, "
-                               "per registered inhabitant it widened"),
-])
+@pytest.mark.parametrize(
+    ("resident", "registered", "expected"),
+    [
+        ((2.59, 1.96), (4.02, 3.35), "on either consistent basis the gap narrowed"),
+        ((2.0, 2.2), (3.0, 3.3), "on either consistent basis the gap widened"),
+        ((2.0, 2.0), (3.0, 3.001), "on either consistent basis the gap did not change"),
+        (
+            (2.59, 1.96),
+            (3.0, 3.3),
+            "the two consistent bases disagree: per resident the gap narrowed, "
+            "per registered inhabitant it widened",
+        ),
+    ],
+)
 def test_consistent_bases_phrase(resident, registered, expected):
     assert prose.consistent_bases_phrase(resident, registered) == expected
 
@@ -236,23 +301,30 @@ def test_consistent_bases_phrase(resident, registered, expected):
 # --------------------------------------------------------------------------- speed, half-life
 
 
-@pytest.mark.parametrize(("speed", "expected"), [
-    (0.0086, "a speed of 0.86% a year"),
-    (-0.005, "a negative speed (-0.50% a year: divergence)"),
-    (NAN, "an undefined speed (the fitted slope overshoots)")])
+@pytest.mark.parametrize(
+    ("speed", "expected"),
+    [
+        (0.0086, "a speed of 0.86% a year"),
+        (-0.005, "a negative speed (-0.50% a year: divergence)"),
+        (NAN, "an undefined speed (the fitted slope overshoots)"),
+    ],
+)
 def test_speed_phrase(speed, expected):
     assert prose.speed_phrase(speed) == expected
 
 
-@pytest.mark.parametrize(("half_life", "ci", "expected"), [
-    (78.07, (45.2, 300.4), "a half-life of 78 years (95% interval 45–300 years)"),
-    (78.07, (45.2, INF), "a half-life of 78 years (95% interval 45 years to never)"),
-    (78.07, None, "a half-life of 78 years"),
-    (78.07, (NAN, NAN), "a half-life of 78 years"),
-    (0.4, None, "a half-life of under one year"),
-    (INF, (50.0, INF), "no finite half-life (no convergence)"),
-    (NAN, None, "an undefined half-life (the fitted slope overshoots)"),
-])
+@pytest.mark.parametrize(
+    ("half_life", "ci", "expected"),
+    [
+        (78.07, (45.2, 300.4), "a half-life of 78 years (95% interval 45–300 years)"),
+        (78.07, (45.2, INF), "a half-life of 78 years (95% interval 45 years to never)"),
+        (78.07, None, "a half-life of 78 years"),
+        (78.07, (NAN, NAN), "a half-life of 78 years"),
+        (0.4, None, "a half-life of under one year"),
+        (INF, (50.0, INF), "no finite half-life (no convergence)"),
+        (NAN, None, "an undefined half-life (the fitted slope overshoots)"),
+    ],
+)
 def test_half_life_phrase(half_life, ci, expected):
     assert prose.half_life_phrase(half_life, ci) == expected
 
@@ -260,8 +332,13 @@ def test_half_life_phrase(half_life, ci, expected):
 def test_half_life_phrase_matches_a_beta_result():
     from nanbei.convergence import beta
 
-    df = pd.DataFrame({"u": [1, 1, 2, 2, 3, 3, 4, 4], "t": [0, 10] * 4,
-                       "y": [1.0, 2.2, 2.0, 3.6, 4.0, 5.9, 3.0, 4.4]})
+    df = pd.DataFrame(
+        {
+            "u": [1, 1, 2, 2, 3, 3, 4, 4],
+            "t": [0, 10] * 4,
+            "y": [1.0, 2.2, 2.0, 3.6, 4.0, 5.9, 3.0, 4.4],
+        }
+    )
     res = beta(df, unit="u", time="t", value="y", start=0, end=10)
     row = res.tidy().set_index("term").loc["half_life"]
     text = prose.half_life_phrase(res.half_life, (row["conf_low"], row["conf_high"]))
@@ -274,73 +351,111 @@ def test_half_life_phrase_matches_a_beta_result():
 def _ranges(rows):
     """rows: weighting -> (min, max, dominant), all over 2005-2014."""
     columns = ["weighting", "first", "last", "n_periods", "min", "max", "mean", "dominant"]
-    return pd.DataFrame([{"weighting": w, "first": 2005, "last": 2014, "n_periods": 10,
-                          "min": lo, "max": hi, "mean": (lo + hi) / 2, "dominant": dom}
-                         for w, (lo, hi, dom) in rows.items()], columns=columns
-                        ).set_index("weighting")
+    return pd.DataFrame(
+        [
+            {
+                "weighting": w,
+                "first": 2005,
+                "last": 2014,
+                "n_periods": 10,
+                "min": lo,
+                "max": hi,
+                "mean": (lo + hi) / 2,
+                "dominant": dom,
+            }
+            for w, (lo, hi, dom) in rows.items()
+        ],
+        columns=columns,
+    ).set_index("weighting")
 
 
 def test_theil_explanation_no_weighting_reproduces_the_study():
-    ranges = _ranges({"population-weighted": (0.88, 0.93, "between"),
-                      "GDP-weighted": (0.82, 0.92, "between"),
-                      "unweighted": (0.86, 0.93, "between")})
+    ranges = _ranges(
+        {
+            "population-weighted": (0.88, 0.93, "between"),
+            "GDP-weighted": (0.82, 0.92, "between"),
+            "unweighted": (0.86, 0.93, "between"),
+        }
+    )
     text = prose.theil_weighting_explanation(ranges, published="within", study="Liu and Zhang")
-    assert text.startswith("No weighting reproduces Liu and Zhang's finding that within-region "
-                           "inequality dominates. In 2005–2014 the between-region share of "
-                           "Theil's T is 0.88–0.93 population-weighted, 0.82–0.92 GDP-weighted "
-                           "and 0.86–0.93 unweighted: the between-region part is more than half "
-                           "under every weighting.")
+    assert text.startswith(
+        "No weighting reproduces Liu and Zhang's finding that within-region "
+        "inequality dominates. In 2005–2014 the between-region share of "
+        "Theil's T is 0.88–0.93 population-weighted, 0.82–0.92 GDP-weighted "
+        "and 0.86–0.93 unweighted: the between-region part is more than half "
+        "under every weighting."
+    )
     # the closest weighting and how far it moves the share: means 0.905 vs 0.87 -> 4 points
-    assert "The GDP-weighted index comes closest, but it moves the share by only 4 percentage " \
-           "points on average from the population-weighted one" in text
+    assert (
+        "The GDP-weighted index comes closest, but it moves the share by only 4 percentage "
+        "points on average from the population-weighted one" in text
+    )
     assert "the weighting does not drive the difference" in text
 
 
 def test_theil_explanation_reference_already_closest():
-    ranges = _ranges({"population-weighted": (0.60, 0.70, "between"),
-                      "unweighted": (0.80, 0.90, "between")})
+    ranges = _ranges(
+        {"population-weighted": (0.60, 0.70, "between"), "unweighted": (0.80, 0.90, "between")}
+    )
     text = prose.theil_weighting_explanation(ranges)
     assert "The population-weighted index reported here is already the closest" in text
 
 
 def test_theil_explanation_with_a_weighting_whose_dominant_part_changes():
-    ranges = _ranges({"population-weighted": (0.70, 0.80, "between"),
-                      "GDP-weighted": (0.45, 0.60, "mixed")})
+    ranges = _ranges(
+        {"population-weighted": (0.70, 0.80, "between"), "GDP-weighted": (0.45, 0.60, "mixed")}
+    )
     text = prose.theil_weighting_explanation(ranges)
-    assert ("between-region inequality dominates in every year only population-weighted; "
-            "the dominant part changes within these years GDP-weighted.") in text
+    assert (
+        "between-region inequality dominates in every year only population-weighted; "
+        "the dominant part changes within these years GDP-weighted."
+    ) in text
     all_mixed = _ranges({"a": (0.45, 0.6, "mixed"), "b": (0.4, 0.55, "mixed")})
-    assert "; the dominant part changes within these years a and b." in \
-        prose.theil_weighting_explanation(all_mixed)
+    assert (
+        "; the dominant part changes within these years a and b."
+        in prose.theil_weighting_explanation(all_mixed)
+    )
 
 
 def test_theil_explanation_with_an_undefined_split():
-    ranges = _ranges({"population-weighted": (0.70, 0.80, "between"),
-                      "unweighted": (NAN, NAN, "undefined")})
+    ranges = _ranges(
+        {"population-weighted": (0.70, 0.80, "between"), "unweighted": (NAN, NAN, "undefined")}
+    )
     text = prose.theil_weighting_explanation(ranges)
-    assert ("between-region inequality dominates in every year only population-weighted; the "
-            "split is undefined in some year unweighted") in text
+    assert (
+        "between-region inequality dominates in every year only population-weighted; the "
+        "split is undefined in some year unweighted"
+    ) in text
     assert "already the closest" in text  # the NaN weighting is not a candidate
     only_nan = _ranges({"a": (NAN, NAN, "undefined")})
     assert prose.theil_weighting_explanation(only_nan).endswith("or exactly half).")
 
 
 def test_theil_explanation_some_weightings_reproduce_it():
-    ranges = _ranges({"population-weighted": (0.88, 0.93, "between"),
-                      "GDP-weighted": (0.30, 0.45, "within"),
-                      "unweighted": (0.86, 0.93, "between")})
+    ranges = _ranges(
+        {
+            "population-weighted": (0.88, 0.93, "between"),
+            "GDP-weighted": (0.30, 0.45, "within"),
+            "unweighted": (0.86, 0.93, "between"),
+        }
+    )
     text = prose.theil_weighting_explanation(ranges, study="the study")
     assert text.startswith("The weighting drives the difference.")
-    assert ("within-region inequality dominates GDP-weighted, as the study finds, but not "
-            "population-weighted and unweighted.") in text
+    assert (
+        "within-region inequality dominates GDP-weighted, as the study finds, but not "
+        "population-weighted and unweighted."
+    ) in text
 
 
 def test_theil_explanation_every_weighting_reproduces_it():
-    ranges = _ranges({"population-weighted": (0.30, 0.40, "within"),
-                      "unweighted": (0.35, 0.45, "within")})
+    ranges = _ranges(
+        {"population-weighted": (0.30, 0.40, "within"), "unweighted": (0.35, 0.45, "within")}
+    )
     text = prose.theil_weighting_explanation(ranges, study="the study")
-    assert text.startswith("Every weighting agrees with the study that within-region inequality "
-                           "dominates: in 2005–2014 the between-region share")
+    assert text.startswith(
+        "Every weighting agrees with the study that within-region inequality "
+        "dominates: in 2005–2014 the between-region share"
+    )
     assert text.endswith("The weighting does not matter for this finding.")
 
 
@@ -351,8 +466,10 @@ def test_theil_explanation_published_between():
 
 def test_theil_explanation_years_not_in_the_data_and_bad_input():
     empty = _ranges({})
-    assert prose.theil_weighting_explanation(empty, study="the study", window=(2005, 2014)) == \
-        "The years of the study (2005–2014) are not in this sample, so it cannot be compared."
+    assert (
+        prose.theil_weighting_explanation(empty, study="the study", window=(2005, 2014))
+        == "The years of the study (2005–2014) are not in this sample, so it cannot be compared."
+    )
     ranges = _ranges({"population-weighted": (0.88, 0.93, "between")})
     with pytest.raises(ValueError, match="within' or 'between"):
         prose.theil_weighting_explanation(ranges, published="both")
@@ -368,11 +485,21 @@ def test_theil_explanation_from_a_real_decomposition():
 
     rows = []
     for t in (2005, 2006):
-        rows += [("r1", t, 10.0, 100.0, 1.0, "rich"), ("r2", t, 1.1, 1.0, 100.0, "rich"),
-                 ("p1", t, 1.0, 50.0, 1.0, "poor"), ("p2", t, 1.2, 50.0, 1.0, "poor")]
+        rows += [
+            ("r1", t, 10.0, 100.0, 1.0, "rich"),
+            ("r2", t, 1.1, 1.0, 100.0, "rich"),
+            ("p1", t, 1.0, 50.0, 1.0, "poor"),
+            ("p2", t, 1.2, 50.0, 1.0, "poor"),
+        ]
     df = pd.DataFrame(rows, columns=["u", "t", "y", "pop", "gdp", "g"])
-    res = theil_decomposition(df, unit="u", time="t", value="y", group="g",
-                              weights={"population-weighted": "pop", "GDP-weighted": "gdp"})
+    res = theil_decomposition(
+        df,
+        unit="u",
+        time="t",
+        value="y",
+        group="g",
+        weights={"population-weighted": "pop", "GDP-weighted": "gdp"},
+    )
     ranges = res.share_range(2005, 2014)
     assert list(ranges["dominant"]) == ["between", "within"]
     text = prose.theil_weighting_explanation(ranges)

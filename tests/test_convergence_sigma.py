@@ -29,8 +29,12 @@ YEARS = list(range(1940, 2010, 10))
 def mexico():
     """libpysal 'mexico': per-capita GDP of 32 Mexican states, 1940-2000 (offline)."""
     wide = pd.read_csv(libpysal.examples.get_path("mexico.csv"))
-    long = wide.melt(id_vars=["State", "hanson98"], value_vars=[f"pcgdp{y}" for y in YEARS],
-                     var_name="year", value_name="pcgdp")
+    long = wide.melt(
+        id_vars=["State", "hanson98"],
+        value_vars=[f"pcgdp{y}" for y in YEARS],
+        var_name="year",
+        value_name="pcgdp",
+    )
     long["year"] = long["year"].str[5:].astype(int)
     return wide, long
 
@@ -44,8 +48,7 @@ def test_hand_three_units_with_groups():
     #   (1/2)ln((1/2)/(2/3)) + (1/2)ln((1/2)/(1/3)) = (1/2)ln(9/8)
     # within: S_A * T_A + S_B * 0 with T_A = Theil(1, 2), mean 3/2:
     #   T_A = (1/2)[(2/3)ln(2/3) + (4/3)ln(4/3)];  within = T_A / 2
-    df = pd.DataFrame({"u": ["a", "b", "c"], "t": 2000, "y": [1.0, 2.0, 3.0],
-                       "g": ["A", "A", "B"]})
+    df = pd.DataFrame({"u": ["a", "b", "c"], "t": 2000, "y": [1.0, 2.0, 3.0], "g": ["A", "A", "B"]})
     out = sigma(df, unit="u", time="t", value="y", group="g")
     r = out.loc[2000]
     t_a = 0.5 * ((2 / 3) * math.log(2 / 3) + (4 / 3) * math.log(4 / 3))
@@ -68,8 +71,7 @@ def test_hand_two_units_weighted():
     #   sum s_i ln(s_i / p_i) = (1/2)ln(2/3) + (1/2)ln 2 = (1/2)ln(4/3)
     # Unweighted, mu = 2: cv = 1/2, gini = 2*2 / (2*4*2) = 1/4,
     #   theil = (1/2)[(1/2)ln(1/2) + (3/2)ln(3/2)]
-    df = pd.DataFrame({"u": [1, 2], "t": 1, "y": [1.0, 3.0], "pop": [3.0, 1.0],
-                       "g": ["x", "y"]})
+    df = pd.DataFrame({"u": [1, 2], "t": 1, "y": [1.0, 3.0], "pop": [3.0, 1.0], "g": ["x", "y"]})
     r = sigma(df, unit="u", time="t", value="y", weight="pop", group="g").loc[1]
     assert r["cv_w"] == pytest.approx(1 / math.sqrt(3), rel=1e-12)
     assert r["gini_w"] == pytest.approx(0.25, rel=1e-12)
@@ -88,8 +90,7 @@ def test_mexico_matches_inequality_package(mexico):
     y = wide[[f"pcgdp{t}" for t in YEARS]].to_numpy(dtype=float)
     assert out.index.tolist() == YEARS
     assert (out["n"] == 32).all()
-    np.testing.assert_allclose(out["gini"], [Gini(y[:, j]).g for j in range(len(YEARS))],
-                               rtol=1e-8)
+    np.testing.assert_allclose(out["gini"], [Gini(y[:, j]).g for j in range(len(YEARS))], rtol=1e-8)
     np.testing.assert_allclose(out["theil"], Theil(y).T, rtol=1e-8)
     td = TheilD(y, wide["hanson98"].to_numpy())
     np.testing.assert_allclose(out["theil_between"], td.bg, rtol=1e-8)
@@ -98,8 +99,11 @@ def test_mexico_matches_inequality_package(mexico):
     np.testing.assert_allclose(out["sd_log"], np.log(y).std(axis=0), rtol=1e-8)
     np.testing.assert_allclose(out["max_min"], y.max(axis=0) / y.min(axis=0), rtol=1e-12)
     # published values in inequality's Theil docstring (Mexico, 1940-2000)
-    np.testing.assert_allclose(out["theil"], [0.20894344, 0.15222451, 0.10472941, 0.10194725,
-                                              0.09560113, 0.10511256, 0.10660832], atol=1e-8)
+    np.testing.assert_allclose(
+        out["theil"],
+        [0.20894344, 0.15222451, 0.10472941, 0.10194725, 0.09560113, 0.10511256, 0.10660832],
+        atol=1e-8,
+    )
 
 
 def test_weighted_equals_replicated_units(mexico):
@@ -113,8 +117,9 @@ def test_weighted_equals_replicated_units(mexico):
     rep = np.repeat(np.arange(len(wide)), w)
     y = wide[[f"pcgdp{t}" for t in YEARS]].to_numpy(dtype=float)[rep]
     groups = wide["hanson98"].to_numpy()[rep]
-    np.testing.assert_allclose(out["gini_w"], [Gini(y[:, j]).g for j in range(len(YEARS))],
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        out["gini_w"], [Gini(y[:, j]).g for j in range(len(YEARS))], rtol=1e-8
+    )
     np.testing.assert_allclose(out["theil_w"], Theil(y).T, rtol=1e-8)
     np.testing.assert_allclose(out["cv_w"], variation(y, axis=0), rtol=1e-8)
     td = TheilD(y, groups)
@@ -132,10 +137,10 @@ def test_decomposition_adds_up_on_random_data():
     df["pop"] = rng.uniform(0.5, 5, len(df))
     df["g"] = df["u"] % 3
     out = sigma(df, unit="u", time="t", value="y", weight="pop", group="g")
-    np.testing.assert_allclose(out["theil_between"] + out["theil_within"], out["theil"],
-                               rtol=1e-12)
-    np.testing.assert_allclose(out["theil_between_w"] + out["theil_within_w"], out["theil_w"],
-                               rtol=1e-12)
+    np.testing.assert_allclose(out["theil_between"] + out["theil_within"], out["theil"], rtol=1e-12)
+    np.testing.assert_allclose(
+        out["theil_between_w"] + out["theil_within_w"], out["theil_w"], rtol=1e-12
+    )
     # the population-weighted Gini against the O(n^2) definition
     sub = df[df.t == 2003]
     p = (sub["pop"] / sub["pop"].sum()).to_numpy()
@@ -155,9 +160,15 @@ def test_unbalanced_periods_use_units_present(mexico):
 
 @pytest.fixture
 def small():
-    return pd.DataFrame({"u": [1, 2, 3, 1, 2, 3], "t": [1, 1, 1, 2, 2, 2],
-                         "y": [1.0, 2.0, 3.0, 2.0, 2.0, 5.0],
-                         "w": [1.0, 1.0, 2.0, 1.0, 1.0, 2.0], "g": list("aabaab")})
+    return pd.DataFrame(
+        {
+            "u": [1, 2, 3, 1, 2, 3],
+            "t": [1, 1, 1, 2, 2, 2],
+            "y": [1.0, 2.0, 3.0, 2.0, 2.0, 5.0],
+            "w": [1.0, 1.0, 2.0, 1.0, 1.0, 2.0],
+            "g": list("aabaab"),
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -196,22 +207,31 @@ def test_theil_weightings_match_inequality_theild(mexico):
     pop = rng.integers(1, 7, size=len(wide))
     gdp = rng.integers(1, 7, size=len(wide))
     long = long.merge(pd.DataFrame({"State": wide["State"], "pop": pop, "gdp": gdp}), on="State")
-    res = theil_decomposition(long, unit="State", time="year", value="pcgdp", group="hanson98",
-                              weights={"population-weighted": "pop", "GDP-weighted": "gdp",
-                                       "unweighted": None})
+    res = theil_decomposition(
+        long,
+        unit="State",
+        time="year",
+        value="pcgdp",
+        group="hanson98",
+        weights={"population-weighted": "pop", "GDP-weighted": "gdp", "unweighted": None},
+    )
     assert isinstance(res, TheilResult)
     assert res.weightings == ["population-weighted", "GDP-weighted", "unweighted"]
     y = wide[[f"pcgdp{t}" for t in YEARS]].to_numpy(dtype=float)
     groups = wide["hanson98"].to_numpy()
-    for label, w in (("population-weighted", pop), ("GDP-weighted", gdp),
-                     ("unweighted", np.ones(len(wide), dtype=int))):
+    for label, w in (
+        ("population-weighted", pop),
+        ("GDP-weighted", gdp),
+        ("unweighted", np.ones(len(wide), dtype=int)),
+    ):
         rep = np.repeat(np.arange(len(wide)), w)
         td = TheilD(y[rep], groups[rep])
         np.testing.assert_allclose(res.component("total")[label], Theil(y[rep]).T, rtol=1e-8)
         np.testing.assert_allclose(res.component("between")[label], td.bg, rtol=1e-8)
         np.testing.assert_allclose(res.component("within")[label], td.wg, rtol=1e-8)
-        np.testing.assert_allclose(res.shares()[label], np.asarray(td.bg) / Theil(y[rep]).T,
-                                   rtol=1e-8)
+        np.testing.assert_allclose(
+            res.shares()[label], np.asarray(td.bg) / Theil(y[rep]).T, rtol=1e-8
+        )
     # the weightings really differ (the comparison is not vacuous)
     shares = res.shares()
     assert not np.allclose(shares["population-weighted"], shares["GDP-weighted"])
@@ -225,8 +245,9 @@ def test_theil_between_plus_within_is_total_for_every_weighting():
     df["pop"] = rng.uniform(0.5, 9, len(df))
     df["gdp"] = df["y"] * df["pop"]
     df["g"] = np.where(df["u"] < 10, "Sunan", np.where(df["u"] < 18, "Suzhong", "Subei"))
-    res = theil_decomposition(df, unit="u", time="t", value="y", group="g",
-                              weights=["pop", "gdp", None])
+    res = theil_decomposition(
+        df, unit="u", time="t", value="y", group="g", weights=["pop", "gdp", None]
+    )
     assert res.weightings == ["pop", "gdp", "unweighted"]
     t = res.table
     np.testing.assert_allclose(t["between"] + t["within"], t["total"], rtol=1e-12)
@@ -234,13 +255,15 @@ def test_theil_between_plus_within_is_total_for_every_weighting():
     # each weighting equals sigma() with that weight (one code path for both)
     sig = sigma(df, unit="u", time="t", value="y", weight="gdp", group="g")
     np.testing.assert_allclose(res.component("total")["gdp"], sig["theil_w"], rtol=1e-14)
-    np.testing.assert_allclose(res.component("between")["unweighted"], sig["theil_between"],
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        res.component("between")["unweighted"], sig["theil_between"], rtol=1e-14
+    )
     # population weights on per-capita values: T = sum_i s_i ln(s_i / p_i) (GDP and pop shares)
     sub = df[df["t"] == 2003]
     s_i, p_i = sub["gdp"] / sub["gdp"].sum(), sub["pop"] / sub["pop"].sum()
     assert res.component("total").loc[2003, "pop"] == pytest.approx(
-        float((s_i * np.log(s_i / p_i)).sum()), rel=1e-12)
+        float((s_i * np.log(s_i / p_i)).sum()), rel=1e-12
+    )
 
 
 def test_theil_weighted_toy_closed_form():
@@ -248,8 +271,15 @@ def test_theil_weighted_toy_closed_form():
     # Group weight shares P_A = P_B = 1/2; income shares S_A = (3/4)/(9/4) = 1/3, S_B = 2/3.
     # between = (1/3) ln(2/3) + (2/3) ln(4/3)
     # within  = S_A T_A, T_A = Theil of (1, 2) with equal weights = (1/2)[(2/3)ln(2/3) + (4/3)ln(4/3)]
-    df = pd.DataFrame({"u": ["a", "b", "c"], "t": 2000, "y": [1.0, 2.0, 3.0],
-                       "w": [1.0, 1.0, 2.0], "g": ["A", "A", "B"]})
+    df = pd.DataFrame(
+        {
+            "u": ["a", "b", "c"],
+            "t": 2000,
+            "y": [1.0, 2.0, 3.0],
+            "w": [1.0, 1.0, 2.0],
+            "g": ["A", "A", "B"],
+        }
+    )
     res = theil_decomposition(df, unit="u", time="t", value="y", group="g", weights={"w": "w"})
     row = res.table.iloc[0]
     t_a = 0.5 * ((2 / 3) * math.log(2 / 3) + (4 / 3) * math.log(4 / 3))
@@ -267,8 +297,14 @@ def test_theil_gdp_weights_two_units_closed_form():
     # y = (1, 3) with weights (1, 3): p = (1/4, 3/4), mu = 5/2, r = (2/5, 6/5);
     # T = (1/10) ln(2/5) + (9/10) ln(6/5); each unit its own group: all of it is between.
     df = pd.DataFrame({"u": [1, 2], "t": 1, "y": [1.0, 3.0], "gdp": [1.0, 3.0], "g": ["x", "y"]})
-    res = theil_decomposition(df, unit="u", time="t", value="y", group="g",
-                              weights={"GDP-weighted": "gdp", "unweighted": None})
+    res = theil_decomposition(
+        df,
+        unit="u",
+        time="t",
+        value="y",
+        group="g",
+        weights={"GDP-weighted": "gdp", "unweighted": None},
+    )
     t = res.table.set_index("weighting")
     expected = 0.1 * math.log(2 / 5) + 0.9 * math.log(6 / 5)
     assert t.loc["GDP-weighted", "total"] == pytest.approx(expected, rel=1e-12)
@@ -276,15 +312,24 @@ def test_theil_gdp_weights_two_units_closed_form():
     assert t.loc["GDP-weighted", "within"] == pytest.approx(0.0, abs=1e-15)
     # unweighted: mu = 2, T = (1/2)[(1/2) ln(1/2) + (3/2) ln(3/2)]
     assert t.loc["unweighted", "total"] == pytest.approx(
-        0.5 * (0.5 * math.log(0.5) + 1.5 * math.log(1.5)), rel=1e-12)
+        0.5 * (0.5 * math.log(0.5) + 1.5 * math.log(1.5)), rel=1e-12
+    )
 
 
 def test_theil_groups_with_equal_means_have_no_between_part():
     # both groups have mean 2 under every weighting with equal weights inside groups
-    df = pd.DataFrame({"u": list("abcd"), "t": 0, "y": [1.0, 3.0, 1.5, 2.5],
-                       "w": [2.0, 2.0, 5.0, 5.0], "g": ["A", "A", "B", "B"]})
-    res = theil_decomposition(df, unit="u", time="t", value="y", group="g",
-                              weights={"w": "w", "none": None})
+    df = pd.DataFrame(
+        {
+            "u": list("abcd"),
+            "t": 0,
+            "y": [1.0, 3.0, 1.5, 2.5],
+            "w": [2.0, 2.0, 5.0, 5.0],
+            "g": ["A", "A", "B", "B"],
+        }
+    )
+    res = theil_decomposition(
+        df, unit="u", time="t", value="y", group="g", weights={"w": "w", "none": None}
+    )
     assert np.allclose(res.table["between"], 0.0, atol=1e-15)
     assert np.allclose(res.table["within"], res.table["total"], rtol=1e-12)
     assert (res.share_range()["dominant"] == "within").all()
@@ -295,11 +340,16 @@ def test_theil_share_range_classifies_each_weighting():
     # Theil's T between the groups, GDP weights inside the rich group
     rows = []
     for t in (2004, 2005, 2006, 2007):
-        rows += [("r1", t, 10.0, 100.0, 1.0, "rich"), ("r2", t, 1.1, 1.0, 100.0, "rich"),
-                 ("p1", t, 1.0, 50.0, 1.0, "poor"), ("p2", t, 1.2, 50.0, 1.0, "poor")]
+        rows += [
+            ("r1", t, 10.0, 100.0, 1.0, "rich"),
+            ("r2", t, 1.1, 1.0, 100.0, "rich"),
+            ("p1", t, 1.0, 50.0, 1.0, "poor"),
+            ("p2", t, 1.2, 50.0, 1.0, "poor"),
+        ]
     df = pd.DataFrame(rows, columns=["u", "t", "y", "pop", "gdp", "g"])
-    res = theil_decomposition(df, unit="u", time="t", value="y", group="g",
-                              weights={"pop": "pop", "gdp": "gdp"})
+    res = theil_decomposition(
+        df, unit="u", time="t", value="y", group="g", weights={"pop": "pop", "gdp": "gdp"}
+    )
     ranges = res.share_range(2005, 2006)
     assert list(ranges.index) == ["pop", "gdp"]
     assert ranges.loc["pop", "dominant"] == "between" and ranges.loc["gdp", "dominant"] == "within"
@@ -320,25 +370,40 @@ def test_theil_identical_values_have_no_share():
 
 def test_theil_share_range_mixed():
     # the between share crosses one half between the two periods
-    df = pd.DataFrame({"u": list("abcdabcd"), "t": [1] * 4 + [2] * 4,
-                       "y": [10.0, 9.0, 1.0, 1.1, 2.0, 8.0, 1.0, 6.0], "g": list("AABB") * 2})
+    df = pd.DataFrame(
+        {
+            "u": list("abcdabcd"),
+            "t": [1] * 4 + [2] * 4,
+            "y": [10.0, 9.0, 1.0, 1.1, 2.0, 8.0, 1.0, 6.0],
+            "g": list("AABB") * 2,
+        }
+    )
     res = theil_decomposition(df, unit="u", time="t", value="y", group="g")
     shares = res.shares()["unweighted"]
     assert shares.loc[1] > 0.5 > shares.loc[2]
     assert res.share_range().loc["unweighted", "dominant"] == "mixed"
 
 
-@pytest.mark.parametrize(("weights", "match"), [
-    ({}, "at least one weighting"),
-    (["pop", "pop"], "given twice"),
-    ({"a": 3}, "must name a weight column"),
-    (42, "weights must map labels"),
-    ({"a": "popn"}, "popn"),
-])
+@pytest.mark.parametrize(
+    ("weights", "match"),
+    [
+        ({}, "at least one weighting"),
+        (["pop", "pop"], "given twice"),
+        ({"a": 3}, "must name a weight column"),
+        (42, "weights must map labels"),
+        ({"a": "popn"}, "popn"),
+    ],
+)
 def test_theil_bad_weights(small, weights, match):
     with pytest.raises(ValueError, match=match):
-        theil_decomposition(small.rename(columns={"w": "pop"}), unit="u", time="t", value="y",
-                            group="g", weights=weights)
+        theil_decomposition(
+            small.rename(columns={"w": "pop"}),
+            unit="u",
+            time="t",
+            value="y",
+            group="g",
+            weights=weights,
+        )
 
 
 def test_theil_bad_group(small):
@@ -365,10 +430,16 @@ def test_theil_result_surface(small, tmp_path):
 
     from nanbei.results import TIDY_COLUMNS
 
-    res = theil_decomposition(small, unit="u", time="t", value="y", group="g",
-                              weights={"weighted": "w", "unweighted": None})
+    res = theil_decomposition(
+        small,
+        unit="u",
+        time="t",
+        value="y",
+        group="g",
+        weights={"weighted": "w", "unweighted": None},
+    )
     tidy = res.tidy()
-    assert list(tidy.columns[:len(TIDY_COLUMNS)]) == TIDY_COLUMNS
+    assert list(tidy.columns[: len(TIDY_COLUMNS)]) == TIDY_COLUMNS
     assert len(tidy) == 2 * 2 * 4  # weightings x periods x components
     assert "between_share[weighted, 1]" in set(tidy["term"])
     assert tidy["std_error"].isna().all()

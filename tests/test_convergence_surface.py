@@ -41,8 +41,21 @@ from nanbei.convergence import (
 from nanbei.results import TIDY_COLUMNS, Result
 
 # Jiangsu's 13 prefecture city codes: plots must show their names, not the codes.
-CODES = [320100, 320200, 320300, 320400, 320500, 320600, 320700, 320800, 320900, 321000,
-         321100, 321200, 321300]
+CODES = [
+    320100,
+    320200,
+    320300,
+    320400,
+    320500,
+    320600,
+    320700,
+    320800,
+    320900,
+    321000,
+    321100,
+    321200,
+    321300,
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +67,17 @@ def panel() -> pd.DataFrame:
     rows = []
     for k, t in enumerate(years):
         ly = 10 + 0.08 * k + start * np.exp(-0.05 * k) + rng.normal(0, 0.02, len(CODES))
-        rows.append(pd.DataFrame({"city": CODES, "year": t, "y": np.exp(ly),
-                                  "pop": rng.uniform(3, 10, len(CODES)),
-                                  "region": ["Sunan"] * 5 + ["Suzhong"] * 3 + ["Subei"] * 5}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "city": CODES,
+                    "year": t,
+                    "y": np.exp(ly),
+                    "pop": rng.uniform(3, 10, len(CODES)),
+                    "region": ["Sunan"] * 5 + ["Suzhong"] * 3 + ["Subei"] * 5,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -73,8 +94,14 @@ def results(panel) -> dict[str, Result]:
     }
 
 
-CLASSES = {"sigma": SigmaResult, "beta": BetaResult, "beta_panel": BetaPanelResult,
-           "markov": MarkovResult, "clubs": ClubsResult, "log_t": LogTResult}
+CLASSES = {
+    "sigma": SigmaResult,
+    "beta": BetaResult,
+    "beta_panel": BetaPanelResult,
+    "markov": MarkovResult,
+    "clubs": ClubsResult,
+    "log_t": LogTResult,
+}
 
 
 @pytest.fixture(autouse=True)
@@ -199,15 +226,18 @@ def test_clubs_tidy_rows_are_the_club_tests(results):
 # --------------------------------------------------------------------------- deprecated names
 
 
-@pytest.mark.parametrize(("name", "old", "new"), [
-    ("beta", "pvalue", "p_value"),
-    ("beta", "pvalue_hc1", "p_value_hc1"),
-    ("beta", "nobs", "n_obs"),
-    ("beta_panel", "pvalue_cluster", "p_value_cluster"),
-    ("beta_panel", "pvalue_wild", "p_value_wild"),
-    ("beta_panel", "nobs", "n_obs"),
-    ("log_t", "alpha", "speed"),
-])
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("beta", "pvalue", "p_value"),
+        ("beta", "pvalue_hc1", "p_value_hc1"),
+        ("beta", "nobs", "n_obs"),
+        ("beta_panel", "pvalue_cluster", "p_value_cluster"),
+        ("beta_panel", "pvalue_wild", "p_value_wild"),
+        ("beta_panel", "nobs", "n_obs"),
+        ("log_t", "alpha", "speed"),
+    ],
+)
 def test_old_names_warn_and_agree(results, name, old, new):
     res = results[name]
     with pytest.warns(DeprecationWarning, match=rf"\.{old} is deprecated.*\.{new}"):
@@ -270,10 +300,19 @@ def test_speed_interval_has_nominal_coverage():
     for _ in range(reps):
         x = rng.normal(9, 0.5, n)
         g = 0.2 + b * x + rng.normal(0, 0.004, n)
-        df = pd.DataFrame({"u": np.r_[range(n), range(n)], "t": [0] * n + [T] * n,
-                           "y": np.exp(np.r_[x, x + g * T])})
-        row = beta(df, unit="u", time="t", value="y", start=0, end=T).tidy().set_index(
-            "term").loc["speed"]
+        df = pd.DataFrame(
+            {
+                "u": np.r_[range(n), range(n)],
+                "t": [0] * n + [T] * n,
+                "y": np.exp(np.r_[x, x + g * T]),
+            }
+        )
+        row = (
+            beta(df, unit="u", time="t", value="y", start=0, end=T)
+            .tidy()
+            .set_index("term")
+            .loc["speed"]
+        )
         hits += row["conf_low"] <= lam <= row["conf_high"]
     assert abs(hits / reps - 0.95) < 0.035  # binomial sd 0.011
 

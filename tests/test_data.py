@@ -35,7 +35,10 @@ def test_jiangsu_panel_has_13_cities_in_three_regions(jiangsu):
     assert list(jiangsu.columns) == data.PANEL_COLUMNS
     assert jiangsu["city_code"].nunique() == 13
     assert jiangsu.groupby("region")["city_code"].nunique().to_dict() == {
-        "Sunan": 5, "Suzhong": 3, "Subei": 5}
+        "Sunan": 5,
+        "Suzhong": 3,
+        "Subei": 5,
+    }
     # The design's region definition, checked by GB/T 2260 codes (3201xx Nanjing ... 3213xx Suqian).
     by_code = jiangsu.drop_duplicates("city_code").set_index("city_code")["region"]
     assert by_code[[320100, 320200, 320400, 320500, 321100]].eq("Sunan").all()
@@ -65,14 +68,17 @@ def test_missing_is_nan_never_zero(jiangsu):
 
 def test_known_bad_source_value_is_excluded(jiangsu):
     # The source's Huai'an 2000 registered population (122.73) is the county-level city.
-    value = jiangsu.loc[(jiangsu["city_code"] == 320800) & (jiangsu["year"] == 2000), "pop_registered"]
+    value = jiangsu.loc[
+        (jiangsu["city_code"] == 320800) & (jiangsu["year"] == 2000), "pop_registered"
+    ]
     assert value.isna().all()
 
 
 def test_tidy_files_rebuild_identically_from_raw():
     """Raw to tidy is code: rebuilding must reproduce the committed files byte for byte."""
-    result = subprocess.run([sys.executable, str(ROOT / "data" / "build.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "data" / "build.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -118,8 +124,10 @@ def test_duplicate_city_year(panel_csv):
     df = pd.read_csv(panel_csv)
     df = pd.concat([df, df.iloc[[5]]], ignore_index=True)
     code, year = df.iloc[5][["city_code", "year"]]
-    with pytest.raises(nanbei.DataError,
-                       match=rf"duplicate city-year rows on lines \[7, {len(df) + 1}\].*{code}.*{year}"):
+    with pytest.raises(
+        nanbei.DataError,
+        match=rf"duplicate city-year rows on lines \[7, {len(df) + 1}\].*{code}.*{year}",
+    ):
         data.load_city_panel(path=_write(df, panel_csv))
 
 
@@ -127,17 +135,22 @@ def test_non_numeric_value_names_line_and_column(panel_csv):
     df = pd.read_csv(panel_csv)
     df["gdp"] = df["gdp"].astype(object)
     df.loc[10, "gdp"] = "1,234.5"
-    with pytest.raises(nanbei.DataError, match=r"column 'gdp' must be numeric; line\(s\) \[12\].*'1,234.5'"):
+    with pytest.raises(
+        nanbei.DataError, match=r"column 'gdp' must be numeric; line\(s\) \[12\].*'1,234.5'"
+    ):
         data.load_city_panel(path=_write(df, panel_csv))
 
 
-@pytest.mark.parametrize("column,value,expected", [
-    ("gdp", -5.0, "> 0"),
-    ("pop_registered", 0.0, "> 0"),
-    ("fdi", -1.0, "> 0"),
-    ("fdi", 0.0, "> 0"),  # a 0 would become log FDI of -inf: a blank is an empty cell
-    ("emp_share_primary", 120.0, "between 0 and 100"),
-])
+@pytest.mark.parametrize(
+    "column,value,expected",
+    [
+        ("gdp", -5.0, "> 0"),
+        ("pop_registered", 0.0, "> 0"),
+        ("fdi", -1.0, "> 0"),
+        ("fdi", 0.0, "> 0"),  # a 0 would become log FDI of -inf: a blank is an empty cell
+        ("emp_share_primary", 120.0, "between 0 and 100"),
+    ],
+)
 def test_impossible_values(panel_csv, column, value, expected):
     df = pd.read_csv(panel_csv)
     df.loc[3, column] = value
@@ -207,14 +220,18 @@ def test_missing_manifest_is_caught(data_copy):
 # ------------------------------------------------------------ per capita, ratios
 def _toy_panel() -> pd.DataFrame:
     """Two regions, hand-computable: Sunan = A + B, Subei = C."""
-    return pd.DataFrame({
-        "city_code": [1, 2, 3, 1, 2, 3], "city_en": ["A", "B", "C"] * 2,
-        "region": ["Sunan", "Sunan", "Subei"] * 2, "year": [2000] * 3 + [2001] * 3,
-        "gdp": [100.0, 300.0, 50.0, 110.0, 330.0, np.nan],          # 亿元
-        "pop_registered": [100.0, 100.0, 100.0, 100.0, 100.0, 100.0],  # 万人
-        "pop_resident": [np.nan] * 6,
-        "gdp_pc_official": [20000.0, 25000.0, 5000.0, 20000.0, 25000.0, 5000.0],
-    })
+    return pd.DataFrame(
+        {
+            "city_code": [1, 2, 3, 1, 2, 3],
+            "city_en": ["A", "B", "C"] * 2,
+            "region": ["Sunan", "Sunan", "Subei"] * 2,
+            "year": [2000] * 3 + [2001] * 3,
+            "gdp": [100.0, 300.0, 50.0, 110.0, 330.0, np.nan],  # 亿元
+            "pop_registered": [100.0, 100.0, 100.0, 100.0, 100.0, 100.0],  # 万人
+            "pop_resident": [np.nan] * 6,
+            "gdp_pc_official": [20000.0, 25000.0, 5000.0, 20000.0, 25000.0, 5000.0],
+        }
+    )
 
 
 def test_per_capita_bases_by_hand():
@@ -320,7 +337,9 @@ def test_cpi_chain_stops_at_a_gap_in_the_published_series():
 def test_complete_units_reports_what_it_drops():
     from nanbei.panel import complete_units
 
-    df = pd.DataFrame({"u": [1, 1, 2, 2, 3], "t": [1, 2, 1, 2, 1], "v": [1.0, 2.0, 3.0, np.nan, 5.0]})
+    df = pd.DataFrame(
+        {"u": [1, 1, 2, 2, 3], "t": [1, 2, 1, 2, 1], "v": [1.0, 2.0, 3.0, np.nan, 5.0]}
+    )
     kept, dropped = complete_units(df, unit="u", time="t", value="v", start=1, end=2)
     assert kept["u"].unique().tolist() == [1] and dropped == [2, 3]
 
@@ -328,8 +347,13 @@ def test_complete_units_reports_what_it_drops():
 def test_log_jumps_annualises_and_flags_breaks():
     from nanbei.panel import log_jumps
 
-    df = pd.DataFrame({"u": ["a"] * 4 + ["b"] * 3, "t": [1, 2, 4, 5, 1, 2, 3],
-                       "v": [100.0, 110.0, 133.1, 400.0, 50.0, 50.0, 25.0]})
+    df = pd.DataFrame(
+        {
+            "u": ["a"] * 4 + ["b"] * 3,
+            "t": [1, 2, 4, 5, 1, 2, 3],
+            "v": [100.0, 110.0, 133.1, 400.0, 50.0, 50.0, 25.0],
+        }
+    )
     got = log_jumps(df, unit="u", time="t", value="v", max_log_change=0.3)
     # a: 2->4 is 10%/year (kept), 4->5 is log(400/133.1) = 1.10 (flagged); b: 3 halves (0.69).
     assert list(zip(got["u"], got["t"], strict=False)) == [("a", 5), ("b", 3)]
@@ -346,8 +370,10 @@ def test_series_breaks_finds_coverage_switches_but_not_in_jiangsu(jiangsu):
 
 
 def test_regional_aggregate_by_hand():
-    toy = _toy_panel().assign(employment=[10.0, 30.0, 5.0, 10.0, 30.0, np.nan],
-                              wage=[100.0, 200.0, 50.0, 110.0, 220.0, 60.0])
+    toy = _toy_panel().assign(
+        employment=[10.0, 30.0, 5.0, 10.0, 30.0, np.nan],
+        wage=[100.0, 200.0, 50.0, 110.0, 220.0, 60.0],
+    )
     total = data.regional_aggregate(toy, "employment").set_index(["year", "region"])["value"]
     assert total[(2000, "Sunan")] == 40 and total[(2000, "Subei")] == 5
     assert np.isnan(total[(2001, "Subei")])  # its only city lacks employment
@@ -380,7 +406,9 @@ def test_break_years_flags_common_jumps_only():
 def test_unit_employment_changes_definition_in_jiangsu(jiangsu):
     from nanbei.panel import break_years
 
-    got = break_years(jiangsu, unit="city_code", time="year", value="employment", max_log_change=0.3)
+    got = break_years(
+        jiangsu, unit="city_code", time="year", value="employment", max_log_change=0.3
+    )
     # The 2013 jump (e.g. Nantong 68 -> 184 万) hits most cities at once.
     assert 2013 in got.index
 
@@ -401,12 +429,19 @@ def test_ratio_break_decomposition_closed_form():
     years = np.arange(2000, 2006)
     gdp_a, gdp_b = 100 * 1.1 ** (years - 2000), 100 * 1.2 ** (years - 2000)
     pop_b = np.where(years >= 2003, 50.0, 100.0)
-    panel = pd.DataFrame({
-        "city_code": [1] * 6 + [2] * 6, "city_en": ["A"] * 6 + ["B"] * 6,
-        "region": ["Sunan"] * 6 + ["Subei"] * 6, "year": np.tile(years, 2),
-        "gdp": np.r_[gdp_a, gdp_b], "pop_registered": np.r_[[100.0] * 6, pop_b]})
-    dec = data.ratio_break_decomposition(panel, 2000, 2005, break_years=(2003, 2010),
-                                         basis="registered").set_index("component")
+    panel = pd.DataFrame(
+        {
+            "city_code": [1] * 6 + [2] * 6,
+            "city_en": ["A"] * 6 + ["B"] * 6,
+            "region": ["Sunan"] * 6 + ["Subei"] * 6,
+            "year": np.tile(years, 2),
+            "gdp": np.r_[gdp_a, gdp_b],
+            "pop_registered": np.r_[[100.0] * 6, pop_b],
+        }
+    )
+    dec = data.ratio_break_decomposition(
+        panel, 2000, 2005, break_years=(2003, 2010), basis="registered"
+    ).set_index("component")
     assert list(dec.index) == ["break 2003", "rest", "total"]  # 2010 lies outside the window
     assert dec.loc["break 2003", "log_change"] == pytest.approx(np.log(0.5))
     assert dec.loc["rest", "log_change"] == pytest.approx(5 * np.log(1.1 / 1.2))
@@ -421,8 +456,9 @@ def test_ratio_break_decomposition_reproduces_the_2020_rebenchmark(jiangsu):
     # populations, from the regional totals directly.
     reg = data.regional_per_capita(jiangsu, "official")
     w = reg[reg["year"].isin([2019, 2020])].pivot(index="year", columns="region")
-    by_hand = ((w.loc[2020, ("gdp", "Sunan")] / w.loc[2019, ("population", "Sunan")])
-               / (w.loc[2020, ("gdp", "Subei")] / w.loc[2019, ("population", "Subei")]))
+    by_hand = (w.loc[2020, ("gdp", "Sunan")] / w.loc[2019, ("population", "Sunan")]) / (
+        w.loc[2020, ("gdp", "Subei")] / w.loc[2019, ("population", "Subei")]
+    )
     dec = data.ratio_break_decomposition(jiangsu, 2001, 2021).set_index("component")
     assert dec.loc["break 2020", "counterfactual"] == pytest.approx(by_hand, rel=1e-12)
     assert dec.loc["break 2009", "log_change"] < 0 and dec.loc["break 2020", "log_change"] < 0
@@ -434,8 +470,11 @@ def test_yearbook_supplement_agrees_with_csmar_where_they_overlap(jiangsu):
     yb = data.load_yearbook_supplement()
     assert set(yb["city_code"]) <= set(jiangsu["city_code"])
     assert yb["source_url"].str.startswith("https://").all()
-    assert set(yb.loc[yb["year"] == 2022, "variable"]) == {"gdp", "gdp_pc_resident",
-                                                           "gdp_pc_registered"}
+    assert set(yb.loc[yb["year"] == 2022, "variable"]) == {
+        "gdp",
+        "gdp_pc_resident",
+        "gdp_pc_registered",
+    }
     assert yb[yb["year"] == 2022].groupby("variable")["city_code"].nunique().eq(13).all()
     # Two sources, one arithmetic: the yearbook ratio must equal CSMAR's official-basis ratio
     # (resident basis after 2009) in the overlap years where all 13 cities are present.
@@ -461,13 +500,20 @@ def test_known_breaks_table_declares_the_systems_breaks():
         assert set(variables.split(";")) <= set(data.PANEL_COLUMNS)
     by_id = kb.set_index("break_id")
     required = {  # what the data-integrity issue asks to be declared, by year and variable
-        (2009, "gdp_pc_official", "Jiangsu"), (1998, "employment", "all"),
-        (2013, "employment", "Jiangsu"), (2019, "gdp", "Shandong"), (2019, "gdp", "Anhui"),
-        (2019, "gdp", "Henan"), (2020, "pop_resident", "all")}
+        (2009, "gdp_pc_official", "Jiangsu"),
+        (1998, "employment", "all"),
+        (2013, "employment", "Jiangsu"),
+        (2019, "gdp", "Shandong"),
+        (2019, "gdp", "Anhui"),
+        (2019, "gdp", "Henan"),
+        (2020, "pop_resident", "all"),
+    }
     for year, variable, scope in required:
-        hits = by_id[(by_id["first_year_affected"] == year)
-                     & by_id["variables"].str.split(";").map(lambda v, x=variable: x in v)
-                     & by_id["scope"].str.split(";").map(lambda s, x=scope: x in s)]
+        hits = by_id[
+            (by_id["first_year_affected"] == year)
+            & by_id["variables"].str.split(";").map(lambda v, x=variable: x in v)
+            & by_id["scope"].str.split(";").map(lambda s, x=scope: x in s)
+        ]
         assert len(hits), (year, variable, scope)
 
 
@@ -476,8 +522,9 @@ def test_2019_revisions_differ_by_province_as_declared():
     change 2018->2019 is negative in Shandong and far above the previous year's in Anhui and
     Henan (computed here independently of the table's notes)."""
     china = data.load_city_panel("china")
-    wide = china[china["year"].isin([2017, 2018, 2019])].pivot(index="city_code", columns="year",
-                                                               values="gdp")
+    wide = china[china["year"].isin([2017, 2018, 2019])].pivot(
+        index="city_code", columns="year", values="gdp"
+    )
     province = china.drop_duplicates("city_code").set_index("city_code")["province_en"]
     change = np.log(wide[2019] / wide[2018]).groupby(province).median()
     before = np.log(wide[2018] / wide[2017]).groupby(province).median()
@@ -498,8 +545,10 @@ def test_series_breaks_labels_jumps_that_a_declared_break_explains():
     assert labelled["declared"].isin(declared_ids).all()
     # A jump labelled with a break happened in that break's first year.
     kb = data.load_known_breaks().set_index("break_id")
-    assert (labelled["year"].to_numpy()
-            == kb.loc[labelled["declared"], "first_year_affected"].to_numpy()).all()
+    assert (
+        labelled["year"].to_numpy()
+        == kb.loc[labelled["declared"], "first_year_affected"].to_numpy()
+    ).all()
 
 
 def test_revision_cutoff():
@@ -526,8 +575,9 @@ def test_analysis_panel_is_the_screened_balanced_recipe():
     assert str(dropped).startswith(f"{dropped.total} cities left out in 2001–2018: ")
     # Restricting to units, and switching the screen off.
     js = set(china.loc[china["province_code"] == 320000, "city_code"])
-    js_sample, js_dropped = data.analysis_panel(china, "log_gdp_pc", start=2001, end=2018,
-                                                units=js, screen_breaks=False)
+    js_sample, js_dropped = data.analysis_panel(
+        china, "log_gdp_pc", start=2001, end=2018, units=js, screen_breaks=False
+    )
     assert set(js_sample["city_code"]) == js and js_dropped.total == 0
     assert str(js_dropped) == "no cities left out"
 

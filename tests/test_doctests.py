@@ -7,8 +7,14 @@ import importlib
 
 import pytest
 
-MODULES = ["nanbei.data.derived", "nanbei.data.regions", "nanbei.data.samples", "nanbei.screen",
-           "nanbei.tables", "nanbei.fixed_effects"]
+MODULES = [
+    "nanbei.data.derived",
+    "nanbei.data.regions",
+    "nanbei.data.samples",
+    "nanbei.screen",
+    "nanbei.tables",
+    "nanbei.fixed_effects",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -468,8 +468,15 @@ def test_bootstrap_memory_cap_is_a_clear_error():
     """30 periods and 14 cohorts give ~400 cells: 100,000 draws of each would be 320 MB."""
     df = simulate_staggered_panel(200, 30, seed=1)
     with pytest.raises(ValueError, match="above the limit"):
-        staggered_did(df, unit="unit", time="time", outcome="y", cohort="cohort",
-                      bootstrap=True, n_boot=100_000)
+        staggered_did(
+            df,
+            unit="unit",
+            time="time",
+            outcome="y",
+            cohort="cohort",
+            bootstrap=True,
+            n_boot=100_000,
+        )
 
 
 def test_bootstrap_reruns_are_identical_by_default_and_seeded(mpdta):

@@ -22,12 +22,20 @@ from nanbei.effects import honest
 DATA = Path(__file__).parent / "data" / "honest" / "ehec_data.csv"
 
 # README of asheshrambachan/HonestDiD (commit 02b541bb)
-R_RM = pd.DataFrame({"Mbar": [0.5, 1.0, 1.5, 2.0],
-                     "lb": [0.0240, 0.0170, 0.00824, -0.000916],
-                     "ub": [0.0672, 0.0720, 0.0797, 0.0881]})
-R_SD = pd.DataFrame({"M": [0.0, 0.01, 0.02, 0.03, 0.04, 0.05],
-                     "lb": [0.0259, 0.0132, 0.00286, -0.00714, -0.0171, -0.0271],
-                     "ub": [0.0607, 0.0787, 0.0907, 0.101, 0.111, 0.121]})
+R_RM = pd.DataFrame(
+    {
+        "Mbar": [0.5, 1.0, 1.5, 2.0],
+        "lb": [0.0240, 0.0170, 0.00824, -0.000916],
+        "ub": [0.0672, 0.0720, 0.0797, 0.0881],
+    }
+)
+R_SD = pd.DataFrame(
+    {
+        "M": [0.0, 0.01, 0.02, 0.03, 0.04, 0.05],
+        "lb": [0.0259, 0.0132, 0.00286, -0.00714, -0.0171, -0.0271],
+        "ub": [0.0607, 0.0787, 0.0907, 0.101, 0.111, 0.121],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +43,9 @@ def medicaid():
     df = pd.read_csv(DATA)
     df = df[(df["year"] < 2016) & (df["yexp2"].isna() | (df["yexp2"] != 2015))].copy()
     df["cohort"] = np.where(df["yexp2"] == 2014, 2014, 0)
-    return effects.event_study(df, unit="stfips", time="year", outcome="dins", cohort="cohort",
-                               window=(-6, 1))
+    return effects.event_study(
+        df, unit="stfips", time="year", outcome="dins", cohort="cohort", window=(-6, 1)
+    )
 
 
 def test_event_study_matches_the_fixest_specification(medicaid):
@@ -46,8 +55,9 @@ def test_event_study_matches_the_fixest_specification(medicaid):
 
 
 def test_relative_magnitudes_reproduce_the_r_readme(medicaid):
-    res = effects.honest_did_event_study(medicaid, restriction="relative_magnitude",
-                                         M=R_RM["Mbar"], breakdown=False)
+    res = effects.honest_did_event_study(
+        medicaid, restriction="relative_magnitude", M=R_RM["Mbar"], breakdown=False
+    )
     step = 40 * res.std_error / 999
     tol = step + 5e-5
     assert np.abs(res.table["lb"].to_numpy() - R_RM["lb"].to_numpy()).max() <= tol
@@ -56,8 +66,9 @@ def test_relative_magnitudes_reproduce_the_r_readme(medicaid):
 
 
 def test_smoothness_reproduces_the_r_readme(medicaid):
-    res = effects.honest_did_event_study(medicaid, restriction="smoothness", M=R_SD["M"],
-                                         breakdown=False)
+    res = effects.honest_did_event_study(
+        medicaid, restriction="smoothness", M=R_SD["M"], breakdown=False
+    )
     assert np.abs(res.table["lb"].to_numpy() - R_SD["lb"].to_numpy()).max() <= 1e-4
     assert np.abs(res.table["ub"].to_numpy() - R_SD["ub"].to_numpy()).max() <= 1e-3  # 3 digits
     assert (res.table["method"] == "FLCI").all()
@@ -96,16 +107,22 @@ def test_dual_vertices_give_the_lp_value():
     Y = rng.normal(size=(40, 6))
     eta, _ = lp.solve(Y)
     for y, e in zip(Y, eta, strict=True):
-        res = linprog([1, 0, 0], A_ub=-np.column_stack([sd, X]), b_ub=-y,
-                      bounds=[(None, None)] * 3, method="highs")
+        res = linprog(
+            [1, 0, 0],
+            A_ub=-np.column_stack([sd, X]),
+            b_ub=-y,
+            bounds=[(None, None)] * 3,
+            method="highs",
+        )
         assert e == pytest.approx(res.fun, abs=1e-9)
 
 
 def test_folded_normal_quantile():
     assert honest._folded_normal_quantile(0.95, 0.0) == pytest.approx(1.959964, abs=1e-6)
     draws = np.abs(np.random.default_rng(0).normal(1.5, 1, 400_000))
-    assert honest._folded_normal_quantile(0.9, 1.5) == pytest.approx(np.quantile(draws, 0.9),
-                                                                     abs=5e-3)
+    assert honest._folded_normal_quantile(0.9, 1.5) == pytest.approx(
+        np.quantile(draws, 0.9), abs=5e-3
+    )
 
 
 def test_result_surface_and_errors(medicaid):

@@ -97,8 +97,15 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
     assert ours.enumerated and ours.n_boot == 2**10
 
     model = smf.ols(FORMULA, panel)
-    wb = wildboottest_cl(model.exog, model.endog, panel["city"], model.exog_names.index("d"),
-                         B=9999, seed=1, impose_null=impose_null)
+    wb = wildboottest_cl(
+        model.exog,
+        model.endog,
+        panel["city"],
+        model.exog_names.index("d"),
+        B=9999,
+        seed=1,
+        impose_null=impose_null,
+    )
     np.testing.assert_allclose(ours.t_boot, wb.t_boot, rtol=1e-9, atol=1e-12)
     assert ours.t_stat == pytest.approx(float(np.ravel(wb.t_stat)[0]), rel=1e-10)
 
@@ -121,14 +128,25 @@ def test_matches_wildboottest_full_enumeration(panel, impose_null):
                 seed=3,
                 parallel=False,
             )
-        assert ours.p_value - ties / ours.n_boot - 1e-12 <= float(table["p-value"].iloc[0]) <= ours.p_value + 1e-12
+        assert (
+            ours.p_value - ties / ours.n_boot - 1e-12
+            <= float(table["p-value"].iloc[0])
+            <= ours.p_value + 1e-12
+        )
 
 
 def test_matches_wildboottest_webb_random_draws(panel):
     """Same Webb draws (taken from wildboottest's own generator) -> same t* and p."""
     model = smf.ols(FORMULA, panel)
-    wb = wildboottest_cl(model.exog, model.endog, panel["city"], model.exog_names.index("d"),
-                         B=999, seed=7, weights_type="webb")
+    wb = wildboottest_cl(
+        model.exog,
+        model.endog,
+        panel["city"],
+        model.exog_names.index("d"),
+        B=999,
+        seed=7,
+        weights_type="webb",
+    )
     ours = wild_cluster_bootstrap(panel, formula=FORMULA, param="d", cluster="city", weights=wb.v.T)
     np.testing.assert_allclose(ours.t_boot, wb.t_boot, rtol=1e-9)
     assert ours.p_value == pytest.approx(wb.pvalue, abs=1e-12)  # continuous t*: no ties
@@ -592,8 +610,14 @@ def test_wild_n_boot_must_be_a_meaningful_integer(panel, n_boot):
 def test_wild_minimum_draws_and_resolution(panel):
     """99 draws are accepted; the p-value moves in steps of 1/99 and p = 0 is reported as
     below that resolution, not as zero."""
-    r = wild_cluster_bootstrap(panel.assign(y=panel["y"] + 3 * panel["d"]), formula="y ~ d",
-                               param="d", cluster="city", n_boot=99, seed=1)
+    r = wild_cluster_bootstrap(
+        panel.assign(y=panel["y"] + 3 * panel["d"]),
+        formula="y ~ d",
+        param="d",
+        cluster="city",
+        n_boot=99,
+        seed=1,
+    )
     assert not r.enumerated and r.n_boot == 99
     assert r.p_value_resolution == pytest.approx(1 / 99)
     assert round(r.p_value * 99, 9) == int(round(r.p_value * 99))
@@ -605,12 +629,12 @@ def test_wild_refuses_constant_outcome_and_exact_fit(panel):
     with pytest.raises(ValueError, match=r"outcome 'y' is constant \(zero variance"):
         wild_cluster_bootstrap(panel.assign(y=2.0), formula="y ~ d", param="d", cluster="city")
     with pytest.raises(ValueError, match="constant"):
-        wild_cluster_bootstrap(panel.assign(y=2.0), y="y", x="d", fe=["unit", "year"],
-                               param="d", cluster="city")
+        wild_cluster_bootstrap(
+            panel.assign(y=2.0), y="y", x="d", fe=["unit", "year"], param="d", cluster="city"
+        )
     exact = panel.assign(y=1.0 + 0.5 * panel["d"] + panel["unit"] + 0.1 * panel["year"])
     with pytest.raises(ValueError, match="fits the outcome 'y' exactly"):
-        wild_cluster_bootstrap(exact, y="y", x="d", fe=["unit", "year"], param="d",
-                               cluster="city")
+        wild_cluster_bootstrap(exact, y="y", x="d", fe=["unit", "year"], param="d", cluster="city")
 
 
 def test_formula_cannot_run_code(panel, tmp_path):
@@ -639,8 +663,14 @@ def test_formula_cannot_run_code(panel, tmp_path):
 
 @pytest.mark.parametrize(
     "formula",
-    ["y ~ d + x2 + C(year) + C(unit)", "y ~ d", "y ~ d + x2 - 1", "y ~ 0 + d + C(city)",
-     "y ~ d + d:x2 + C(year)", "np.log(z) ~ d + np.log(w)"],
+    [
+        "y ~ d + x2 + C(year) + C(unit)",
+        "y ~ d",
+        "y ~ d + x2 - 1",
+        "y ~ 0 + d + C(city)",
+        "y ~ d + d:x2 + C(year)",
+        "np.log(z) ~ d + np.log(w)",
+    ],
 )
 def test_formula_design_matches_patsy(panel, formula):
     """Independent reference: statsmodels/patsy builds the same columns (same names,
@@ -686,8 +716,17 @@ def test_wild_draws_are_chunked_and_memory_is_bounded():
     df["d"] = ((df["c"] < 40) & (df["t"] >= 2)).astype(float)
     df["y"] = rng.normal(size=len(df))
     tracemalloc.start()
-    r = wild_cluster_bootstrap(df, y="y", x="d", fe=["c", "t"], param="d", cluster="c",
-                               n_boot=100_000, conf_level=None, seed=1)
+    r = wild_cluster_bootstrap(
+        df,
+        y="y",
+        x="d",
+        fe=["c", "t"],
+        param="d",
+        cluster="c",
+        n_boot=100_000,
+        conf_level=None,
+        seed=1,
+    )
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert r.n_boot == 100_000 and not r.enumerated
@@ -712,10 +751,10 @@ def test_wild_enumeration_order_is_itertools_product(panel):
     """Enumerated Rademacher weights are computed chunk by chunk from the draw index;
     they must be exactly the itertools.product vectors (checked through t*)."""
     v = np.array(list(itertools.product([-1.0, 1.0], repeat=10)))
-    explicit = wild_cluster_bootstrap(panel, formula="y ~ d", param="d", cluster="city",
-                                      weights=v)
-    enum = wild_cluster_bootstrap(panel, formula="y ~ d", param="d", cluster="city",
-                                  n_boot=1024, chunk_size=100)
+    explicit = wild_cluster_bootstrap(panel, formula="y ~ d", param="d", cluster="city", weights=v)
+    enum = wild_cluster_bootstrap(
+        panel, formula="y ~ d", param="d", cluster="city", n_boot=1024, chunk_size=100
+    )
     assert enum.enumerated and enum.n_boot == 1024
     np.testing.assert_allclose(enum.t_boot, explicit.t_boot, rtol=1e-12, atol=1e-12)
 
@@ -731,12 +770,20 @@ def test_wild_result_pickles_with_its_p_value_function(panel):
 
 def _ri_panel(seed=0, n_units=10, n_treated=3, n_years=6, effect=0.0, rng=None):
     rng = rng or np.random.default_rng(seed)
-    df = pd.DataFrame({"unit": np.repeat(np.arange(n_units), n_years),
-                       "year": np.tile(np.arange(2000, 2000 + n_years), n_units)})
+    df = pd.DataFrame(
+        {
+            "unit": np.repeat(np.arange(n_units), n_years),
+            "year": np.tile(np.arange(2000, 2000 + n_years), n_units),
+        }
+    )
     treated = rng.choice(n_units, size=n_treated, replace=False)
     df["d"] = (df["unit"].isin(treated) & (df["year"] >= 2000 + n_years // 2)).astype(int)
-    df["y"] = (rng.normal(size=n_units)[df["unit"]] + 0.2 * (df["year"] - 2000)
-               + effect * df["d"] + rng.normal(size=len(df)))
+    df["y"] = (
+        rng.normal(size=n_units)[df["unit"]]
+        + 0.2 * (df["year"] - 2000)
+        + effect * df["d"]
+        + rng.normal(size=len(df))
+    )
     return df
 
 
@@ -744,8 +791,9 @@ def _ri_panel(seed=0, n_units=10, n_treated=3, n_years=6, effect=0.0, rng=None):
 def test_ri_n_perm_must_be_a_meaningful_integer(n_perm):
     df = _ri_panel()
     with pytest.raises(ValueError, match="n_perm"):
-        randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
-                                n_perm=n_perm)
+        randomization_inference(
+            df, unit="unit", time="year", treatment="d", outcome="y", n_perm=n_perm
+        )
 
 
 def test_ri_refuses_degenerate_data():
@@ -753,18 +801,26 @@ def test_ri_refuses_degenerate_data():
     always = df.assign(d=df["unit"].isin(df.loc[df["d"] == 1, "unit"]).astype(int))
     for stat in ("t", "coef"):
         with pytest.raises(ValueError, match="never varies within the treated units"):
-            randomization_inference(always, unit="unit", time="year", treatment="d",
-                                    outcome="y", statistic=stat)
+            randomization_inference(
+                always, unit="unit", time="year", treatment="d", outcome="y", statistic=stat
+            )
     for stat in ("t", "coef"):
         with pytest.raises(ValueError, match=r"outcome 'y' is constant \(zero variance"):
-            randomization_inference(df.assign(y=4.0), unit="unit", time="year", treatment="d",
-                                    outcome="y", statistic=stat)
+            randomization_inference(
+                df.assign(y=4.0),
+                unit="unit",
+                time="year",
+                treatment="d",
+                outcome="y",
+                statistic=stat,
+            )
     additive = df.assign(y=df["unit"] * 1.0 + df["year"] * 0.5)
     with pytest.raises(ValueError, match="no variation left after removing unit and period"):
         randomization_inference(additive, unit="unit", time="year", treatment="d", outcome="y")
     with pytest.raises(ValueError, match="NaN for the actual assignment"):
-        randomization_inference(df, unit="unit", time="year", treatment="d",
-                                statistic=lambda frame: float("nan"))
+        randomization_inference(
+            df, unit="unit", time="year", treatment="d", statistic=lambda frame: float("nan")
+        )
 
 
 def test_ri_ci_is_the_inverted_test_on_shifted_outcomes():
@@ -779,8 +835,9 @@ def test_ri_ci_is_the_inverted_test_on_shifted_outcomes():
         lo, hi = r.ci
         assert lo < r.estimate < hi and np.isfinite([lo, hi]).all()
         for tau in (lo - 1e-3, lo + 1e-3, 0.0, r.estimate, hi - 1e-3, hi + 1e-3, 2.5):
-            fresh = randomization_inference(df.assign(y=df["y"] - tau * df["d"]), outcome="y",
-                                            statistic=stat, **kw)
+            fresh = randomization_inference(
+                df.assign(y=df["y"] - tau * df["d"]), outcome="y", statistic=stat, **kw
+            )
             assert r.p_value_at(tau) == pytest.approx(fresh.p_value, abs=1e-12), (stat, tau)
         assert r.p_value_at(lo - 1e-3) <= 0.05 < r.p_value_at(lo + 1e-3)
         assert r.p_value_at(hi + 1e-3) <= 0.05 < r.p_value_at(hi - 1e-3)
@@ -819,8 +876,9 @@ def test_ri_few_assignments_gives_an_unbounded_interval():
     """4 units, one treated: 4 assignments, smallest p-value 1/4 > 0.05: nothing can be
     rejected, so the 95% interval is the whole line."""
     df = two_period({"A": 5, "B": 1, "C": 2, "D": 3}, treated={"A"})
-    r = randomization_inference(df, unit="unit", time="year", treatment="d", outcome="y",
-                                statistic="coef")
+    r = randomization_inference(
+        df, unit="unit", time="year", treatment="d", outcome="y", statistic="coef"
+    )
     assert r.ci == (-math.inf, math.inf)
 
 

@@ -21,8 +21,13 @@ def simulate(seed=0, n=30, n_treated=8, T=12, t0=9, trend=0.0, effect=0.0, ar=0.
     e[:, 0] = rng.normal(size=n)
     for t in range(1, T):
         e[:, t] = ar * e[:, t - 1] + rng.normal(size=n)
-    y = (rng.normal(size=n)[unit] + 0.1 * time + trend * treated * time
-         + effect * treated * (time >= t0) + 0.5 * e.ravel())
+    y = (
+        rng.normal(size=n)[unit]
+        + 0.1 * time
+        + trend * treated * time
+        + effect * treated * (time >= t0)
+        + 0.5 * e.ravel()
+    )
     return pd.DataFrame({"unit": unit, "time": time, "y": y, "cohort": np.where(treated, t0, 0)})
 
 
@@ -33,8 +38,16 @@ def test_no_effect_gives_uniform_placebo_p_values():
     # one fake date per replication (independent draws), wild cluster bootstrap p-values
     p = []
     for seed in range(150):
-        r = effects.placebo_in_time(simulate(seed), **KW, design="did", fake_times=[6],
-                                    inference="wild", n_boot=199, actual=False, seed=seed)
+        r = effects.placebo_in_time(
+            simulate(seed),
+            **KW,
+            design="did",
+            fake_times=[6],
+            inference="wild",
+            n_boot=199,
+            actual=False,
+            seed=seed,
+        )
         p.append(r.p_values.iloc[0])
     p = np.asarray(p)
     assert stats.kstest(p, "uniform").pvalue > 0.01
@@ -45,8 +58,14 @@ def test_no_effect_gives_uniform_placebo_p_values():
 def test_a_trend_gives_rejections_at_fake_dates():
     rejections = []
     for seed in range(20):
-        r = effects.placebo_in_time(simulate(seed, trend=0.25), **KW, design="did",
-                                    inference=("wild", "randomization"), n_boot=199, seed=seed)
+        r = effects.placebo_in_time(
+            simulate(seed, trend=0.25),
+            **KW,
+            design="did",
+            inference=("wild", "randomization"),
+            n_boot=199,
+            seed=seed,
+        )
         rejections.append(r.n_rejections / r.n_placebos)
         assert r.table["estimate"].mean() > 0
     assert np.mean(rejections) > 0.8
@@ -56,7 +75,9 @@ def test_placebos_never_see_the_real_post_period():
     df = simulate(1, effect=0.0)
     r0 = effects.placebo_in_time(df, **KW, design="did", inference=("wild", "cr1"), n_boot=199)
     shocked = df.copy()
-    shocked.loc[shocked["time"] >= 9, "y"] += np.random.default_rng(5).normal(5, 3, (shocked["time"] >= 9).sum())
+    shocked.loc[shocked["time"] >= 9, "y"] += np.random.default_rng(5).normal(
+        5, 3, (shocked["time"] >= 9).sum()
+    )
     r1 = effects.placebo_in_time(shocked, **KW, design="did", inference=("wild", "cr1"), n_boot=199)
     pd.testing.assert_frame_equal(r0.table, r1.table)
     assert r0.actual_estimate != pytest.approx(r1.actual_estimate)
@@ -66,23 +87,38 @@ def test_placebos_never_see_the_real_post_period():
 
 def test_did_placebo_equals_a_direct_estimate_on_the_truncated_panel():
     df = simulate(2)
-    r = effects.placebo_in_time(df, **KW, design="did", fake_times=[5], inference="wild",
-                                n_boot=199, seed=3)
-    sub = df[df["time"] < 9].assign(d=lambda x: ((x["cohort"] > 0) & (x["time"] >= 5)).astype(float))
-    wb = effects.wild_cluster_bootstrap(sub, y="y", x="d", fe=["unit", "time"], param="d",
-                                        cluster="unit", n_boot=199, weights="webb", seed=3)
+    r = effects.placebo_in_time(
+        df, **KW, design="did", fake_times=[5], inference="wild", n_boot=199, seed=3
+    )
+    sub = df[df["time"] < 9].assign(
+        d=lambda x: ((x["cohort"] > 0) & (x["time"] >= 5)).astype(float)
+    )
+    wb = effects.wild_cluster_bootstrap(
+        sub,
+        y="y",
+        x="d",
+        fe=["unit", "time"],
+        param="d",
+        cluster="unit",
+        n_boot=199,
+        weights="webb",
+        seed=3,
+    )
     assert r.table.loc[5, "estimate"] == pytest.approx(wb.estimate)
     assert r.table.loc[5, "p_value"] == pytest.approx(wb.p_value)
 
 
-@pytest.mark.parametrize("design,inference", [("event_study", "cr1"),
-                                              ("staggered_did", ("analytic", "randomization"))])
+@pytest.mark.parametrize(
+    "design,inference", [("event_study", "cr1"), ("staggered_did", ("analytic", "randomization"))]
+)
 def test_other_designs_run_and_detect_a_trend(design, inference):
-    r = effects.placebo_in_time(simulate(4, trend=0.6), **KW, design=design, inference=inference,
-                                n_boot=199)
+    r = effects.placebo_in_time(
+        simulate(4, trend=0.6), **KW, design=design, inference=inference, n_boot=199
+    )
     assert r.n_rejections >= r.n_placebos - 1
-    flat = effects.placebo_in_time(simulate(4), **KW, design=design, inference=inference,
-                                   n_boot=199)
+    flat = effects.placebo_in_time(
+        simulate(4), **KW, design=design, inference=inference, n_boot=199
+    )
     assert flat.n_rejections <= 2
 
 

@@ -46,8 +46,9 @@ def test_wald_matches_pyfixest():
     wald = float(b @ np.linalg.solve(V, b))
     ours = effects.pretrend_test(df, **KW, bootstrap=False)
     assert ours.statistic == pytest.approx(wald, rel=1e-8)
-    es = effects.event_study(df, unit="unit", time="time", outcome="y", cohort="cohort",
-                             window=(-5, 2))
+    es = effects.event_study(
+        df, unit="unit", time="time", outcome="y", cohort="cohort", window=(-5, 2)
+    )
     assert effects.wald_pretest(es).statistic == pytest.approx(wald, rel=1e-8)
 
 
@@ -84,8 +85,10 @@ def test_bootstrap_draws_equal_explicit_refits():
 
 
 def test_size_under_parallel_trends_and_power_with_a_trend():
-    p = [effects.pretrend_test(simulate(s), **KW, n_boot=199, seed=s).p_value_bootstrap
-         for s in range(60)]
+    p = [
+        effects.pretrend_test(simulate(s), **KW, n_boot=199, seed=s).p_value_bootstrap
+        for s in range(60)
+    ]
     assert np.mean(np.asarray(p) <= 0.05) <= 0.15
     assert np.mean(np.asarray(p) <= 0.5) > 0.3
     strong = effects.pretrend_test(simulate(3, trend=0.6), **KW, n_boot=199)
@@ -96,8 +99,9 @@ def test_callaway_santanna_pretest_matches_r_did():
     # R did README / vignette, att_gt on mpdta without covariates, never-treated controls:
     # "P-value for pre-test of parallel trends assumption: 0.16812"
     d = pd.read_csv(Path(__file__).parent / "data" / "did" / "mpdta.csv")
-    cs = effects.staggered_did(d, unit="countyreal", time="year", outcome="lemp",
-                               cohort="first.treat")
+    cs = effects.staggered_did(
+        d, unit="countyreal", time="year", outcome="lemp", cohort="first.treat"
+    )
     t = cs.pretest()
     assert t.p_value == pytest.approx(0.16812, abs=5e-6)
     assert t.df == 5

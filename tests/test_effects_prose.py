@@ -27,9 +27,17 @@ def test_count_share_and_listing():
 
 
 def sc(pre=0.1, floor=1e-4, ratio=2.0, short=False, n_pre=10, donors=20, t=2006, gap=0.05):
-    return NS(pre_rmspe=pre, rmspe_floor=floor, post_pre_ratio=ratio, ratio_capped=pre < floor,
-              short_pre_period=short, n_pre_periods=n_pre, weights=pd.Series(np.ones(donors)),
-              treatment_time=t, mean_post_gap=gap)
+    return NS(
+        pre_rmspe=pre,
+        rmspe_floor=floor,
+        post_pre_ratio=ratio,
+        ratio_capped=pre < floor,
+        short_pre_period=short,
+        n_pre_periods=n_pre,
+        weights=pd.Series(np.ones(donors)),
+        treatment_time=t,
+        mean_post_gap=gap,
+    )
 
 
 def placebo(p, rank, n):
@@ -49,16 +57,22 @@ def test_synth_finding_branches():
     assert "the placebo cities do not produce" in sig and "ranks 1 of 50" in sig
     null = prose.synth_finding(sc(), placebo(0.45, 20, 44), "Suqian")
     assert "nothing distinguishable from placebo" in null and "p = 0.450" in null
-    caveats = prose.synth_finding(sc(pre=1e-9, short=True, n_pre=5, donors=8),
-                                  placebo(0.45, 20, 44), "Suqian")
+    caveats = prose.synth_finding(
+        sc(pre=1e-9, short=True, n_pre=5, donors=8), placebo(0.45, 20, 44), "Suqian"
+    )
     assert "interpolation" in caveats and "RMSPE floor" in caveats
 
 
 def sdid(est=0.3, se=0.1, k=40, p_placebo=0.05):
     z = 1.959963984540054
-    return NS(estimate=est, se=se, ci=(est - z * se, est + z * se),
-              p_value=2 * (1 - __import__("scipy").stats.norm.cdf(abs(est / se))) if se else math.nan,
-              n_placebos=k, p_value_placebo=p_placebo)
+    return NS(
+        estimate=est,
+        se=se,
+        ci=(est - z * se, est + z * se),
+        p_value=2 * (1 - __import__("scipy").stats.norm.cdf(abs(est / se))) if se else math.nan,
+        n_placebos=k,
+        p_value_placebo=p_placebo,
+    )
 
 
 def test_sdid_finding_branches():
@@ -75,8 +89,9 @@ def itp(estimates, p, actual_est=0.1, actual_p=0.04, t0=2006):
     idx = pd.Index(range(t0 - len(estimates), t0), name="fake_time")
     table = pd.DataFrame({"estimate": estimates, "p_value": p}, index=idx)
     act = pd.DataFrame({"estimate": [actual_est], "p_value": [actual_p]}, index=[t0])
-    return InTimePlaceboResult(design="did", treatment_time=t0, table=table, actual=act,
-                               inference=("wild",))
+    return InTimePlaceboResult(
+        design="did", treatment_time=t0, table=table, actual=act, inference=("wild",)
+    )
 
 
 def test_in_time_placebo_branches():
@@ -97,13 +112,21 @@ def test_in_time_placebo_branches():
 
 
 def pretest(p, boot=math.nan):
-    return PreTrendTest(statistic=5.0, df=4, p_value=p, test="F(4, 30)", terms=["a"],
-                        estimates=np.zeros(1), p_value_bootstrap=boot)
+    return PreTrendTest(
+        statistic=5.0,
+        df=4,
+        p_value=p,
+        test="F(4, 30)",
+        terms=["a"],
+        estimates=np.zeros(1),
+        p_value_bootstrap=boot,
+    )
 
 
 def test_pretrend_finding_branches():
-    cells = pd.DataFrame({"ci_low": [0.1, -0.1, 0.02], "ci_high": [0.3, 0.1, 0.2]},
-                         index=[-4, -3, -2])
+    cells = pd.DataFrame(
+        {"ci_low": [0.1, -0.1, 0.02], "ci_high": [0.3, 0.1, 0.2]}, index=[-4, -3, -2]
+    )
     sig_joint = prose.pretrend_finding(cells, pretest(0.2, boot=0.01))
     assert "two of the 3 pre-period cells (e = −4 and e = −2)" in sig_joint
     assert "parallel trends are rejected" in sig_joint and "wild cluster bootstrap" in sig_joint
@@ -133,8 +156,9 @@ def test_honest_finding_branches():
 def test_did_caveat_branches():
     assert "cannot tell the parks" in prose.did_caveat({"w": 0.04}, False, 2006)
     assert "weaken any causal" in prose.did_caveat({"w": 0.04}, True, 2006)
-    assert "No few-cluster-robust test rejects" in prose.did_caveat({"w": 0.2, "r": math.nan},
-                                                                    False, 2006)
+    assert "No few-cluster-robust test rejects" in prose.did_caveat(
+        {"w": 0.2, "r": math.nan}, False, 2006
+    )
     assert "blur" in prose.did_caveat({"w": 0.2}, True, 2006)
     # p = 0.050 rejects at 5% (the convention of the intervals), 0.0501 does not
     assert "No few" in prose.did_caveat({"r": 0.0501}, False, 2006)
@@ -143,17 +167,24 @@ def test_did_caveat_branches():
 
 def test_donor_pool_sentence_branches():
     empty = pd.DataFrame(columns=["city_code", "policies"])
-    assert "No comparison city is left out" in prose.donor_pool_sentence("none", empty, {}, 2001, 2018)
-    assert "no comparison city in the sample" in prose.donor_pool_sentence("similar", empty, {},
-                                                                           2001, 2018)
-    ex = pd.DataFrame({"city_code": [341200, 330800], "policies": ["ah_wanbei_pairing", "zj_shanhai"]})
+    assert "No comparison city is left out" in prose.donor_pool_sentence(
+        "none", empty, {}, 2001, 2018
+    )
+    assert "no comparison city in the sample" in prose.donor_pool_sentence(
+        "similar", empty, {}, 2001, 2018
+    )
+    ex = pd.DataFrame(
+        {"city_code": [341200, 330800], "policies": ["ah_wanbei_pairing", "zj_shanhai"]}
+    )
     text = prose.donor_pool_sentence("similar", ex, {341200: "Fuyang"}, 2001, 2018)
     assert "two comparison cities" in text and "Fuyang (ah_wanbei_pairing) and 330800" in text
 
 
 def test_revision_band_and_employment_sentences():
     empty = pd.DataFrame(columns=["break_id"])
-    assert "No province-specific revision" in prose.revision_sentence(empty, "truncate", 2019, 2019, 2019)
+    assert "No province-specific revision" in prose.revision_sentence(
+        empty, "truncate", 2019, 2019, 2019
+    )
     rev = pd.DataFrame({"break_id": ["census4_anhui"]})
     assert "ends in **2018**" in prose.revision_sentence(rev, "truncate", 2019, 2018, 2018)
     assert "Caution" in prose.revision_sentence(rev, "keep", 2019, 2019, 2018)

@@ -61,8 +61,9 @@ def test_randomization_test_inversion_is_exact(panel):
     cs = effects.staggered_did(panel, **KW)
     ri = cs.randomization(n_perm=199, seed=4)
     tau = 0.3
-    shifted = panel.assign(y=panel["y"] - tau * ((panel["cohort"] > 0)
-                                                 & (panel["time"] >= panel["cohort"])))
+    shifted = panel.assign(
+        y=panel["y"] - tau * ((panel["cohort"] > 0) & (panel["time"] >= panel["cohort"]))
+    )
     ri2 = effects.staggered_did(shifted, **KW).randomization(n_perm=199, seed=4)
     assert ri.p_value_at(tau) == pytest.approx(ri2.p_value)
     lo, hi = ri.ci
@@ -95,15 +96,17 @@ def exact_fit_panel(T=14, T0=4, J=12, seed=0):
     treated[T0:] += 1.0
     units = ["T", *[f"d{j}" for j in range(J)]]
     data = np.column_stack([treated, Y])
-    return pd.DataFrame({"unit": np.repeat(units, T), "time": np.tile(np.arange(T), J + 1),
-                         "y": data.T.ravel()})
+    return pd.DataFrame(
+        {"unit": np.repeat(units, T), "time": np.tile(np.arange(T), J + 1), "y": data.T.ravel()}
+    )
 
 
 def test_short_pre_period_warns_and_exact_fit_caps_the_ratio():
     df = exact_fit_panel()
     with pytest.warns(UserWarning, match="pre-treatment periods for 12 donors"):
-        sc = effects.synthetic_control(df, unit="unit", time="time", outcome="y", treated="T",
-                                       treatment_time=4)
+        sc = effects.synthetic_control(
+            df, unit="unit", time="time", outcome="y", treated="T", treatment_time=4
+        )
     assert sc.short_pre_period
     assert sc.pre_rmspe < sc.rmspe_floor
     assert sc.ratio_capped
@@ -120,6 +123,7 @@ def test_long_pre_period_does_not_warn():
     df = exact_fit_panel(T=30, T0=20, J=5, seed=2)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        sc = effects.synthetic_control(df, unit="unit", time="time", outcome="y", treated="T",
-                                       treatment_time=20)
+        sc = effects.synthetic_control(
+            df, unit="unit", time="time", outcome="y", treated="T", treatment_time=20
+        )
     assert not sc.short_pre_period

@@ -27,8 +27,24 @@ from nanbei.results import TIDY_COLUMNS, Result, Summary, tidy_frame  # noqa: E4
 
 SUQIAN = 321300
 PREDICTORS = [("y", 2002, 2005), ("y", 2006, 2008), ("y", 2009, 2011)]
-ANHUI = [340100, 340200, 340300, 340400, 340500, 340600, 340700, 340800, 341000, 341100,
-         341200, 341300, 341500, 341600, 341700, 341800]
+ANHUI = [
+    340100,
+    340200,
+    340300,
+    340400,
+    340500,
+    340600,
+    340700,
+    340800,
+    341000,
+    341100,
+    341200,
+    341300,
+    341500,
+    341600,
+    341700,
+    341800,
+]
 
 
 def sc_panel(seed=0, n_donors=15, T=20, T0=12, effect=1.0):
@@ -36,20 +52,37 @@ def sc_panel(seed=0, n_donors=15, T=20, T0=12, effect=1.0):
     rng = np.random.default_rng(seed)
     f = np.column_stack([np.linspace(0, 2, T), np.sin(np.arange(T) / 3)])
     load = rng.normal(1, 0.3, size=(n_donors + 1, 2))
-    Y = 5 + rng.normal(size=n_donors + 1) + f @ load.T + rng.normal(scale=0.1, size=(T, n_donors + 1))
+    Y = (
+        5
+        + rng.normal(size=n_donors + 1)
+        + f @ load.T
+        + rng.normal(scale=0.1, size=(T, n_donors + 1))
+    )
     Y[T0:, 0] += effect
     units = [SUQIAN, *ANHUI[:n_donors]]
-    return pd.DataFrame({"city": np.repeat(units, T), "year": np.tile(np.arange(2000, 2000 + T),
-                                                                       len(units)),
-                         "y": Y.T.ravel()})
+    return pd.DataFrame(
+        {
+            "city": np.repeat(units, T),
+            "year": np.tile(np.arange(2000, 2000 + T), len(units)),
+            "y": Y.T.ravel(),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, Result]:
     out: dict[str, Result] = {}
     df = sc_panel()
-    sc = effects.synthetic_control(df, unit="city", time="year", outcome="y", treated=SUQIAN,
-                                   treatment_time=2012, predictors=PREDICTORS, v=[1, 1, 1])
+    sc = effects.synthetic_control(
+        df,
+        unit="city",
+        time="year",
+        outcome="y",
+        treated=SUQIAN,
+        treatment_time=2012,
+        predictors=PREDICTORS,
+        v=[1, 1, 1],
+    )
     out["placebo"] = sc.placebo_space()
     out["synthetic_control"] = sc
     out["leave_one_out"] = sc.leave_one_out()
@@ -62,23 +95,45 @@ def results() -> dict[str, Result]:
         out[f"aggregate_{kind}"] = cs.aggregate(kind)
     out["event_study"] = effects.event_study(panel, **kw, window=(-3, 3))
     out["event_study_sunab"] = effects.event_study(panel, **kw, window=(-3, 3), estimator="sunab")
-    d = panel.assign(treat=((panel["cohort"] > 0) & (panel["time"] >= panel["cohort"])).astype(float),
-                     region=panel["unit"] % 12)
+    d = panel.assign(
+        treat=((panel["cohort"] > 0) & (panel["time"] >= panel["cohort"])).astype(float),
+        region=panel["unit"] % 12,
+    )
     out["wild_bootstrap"] = effects.wild_cluster_bootstrap(
-        d, y="y", x="treat", fe=["unit", "time"], param="treat", cluster="region", n_boot=199)
+        d, y="y", x="treat", fe=["unit", "time"], param="treat", cluster="region", n_boot=199
+    )
     small = d[d["unit"] <= 12]
     out["randomization"] = effects.randomization_inference(
-        small, unit="unit", time="time", treatment="treat", outcome="y", n_perm=999)
+        small, unit="unit", time="time", treatment="treat", outcome="y", n_perm=999
+    )
     return out
 
 
-NAMES = ["synthetic_control", "placebo", "leave_one_out", "placebo_time", "staggered_did",
-         "aggregate_simple", "aggregate_group", "aggregate_dynamic", "aggregate_calendar",
-         "event_study", "event_study_sunab", "wild_bootstrap", "randomization"]
-CLASSES = {"synthetic_control": "SyntheticControlResult", "placebo": "PlaceboSpaceResult",
-           "leave_one_out": "LeaveOneOutResult", "placebo_time": "SyntheticControlResult",
-           "staggered_did": "StaggeredDiDResult", "event_study": "EventStudyResult",
-           "wild_bootstrap": "WildBootstrapResult", "randomization": "RandomizationResult"}
+NAMES = [
+    "synthetic_control",
+    "placebo",
+    "leave_one_out",
+    "placebo_time",
+    "staggered_did",
+    "aggregate_simple",
+    "aggregate_group",
+    "aggregate_dynamic",
+    "aggregate_calendar",
+    "event_study",
+    "event_study_sunab",
+    "wild_bootstrap",
+    "randomization",
+]
+CLASSES = {
+    "synthetic_control": "SyntheticControlResult",
+    "placebo": "PlaceboSpaceResult",
+    "leave_one_out": "LeaveOneOutResult",
+    "placebo_time": "SyntheticControlResult",
+    "staggered_did": "StaggeredDiDResult",
+    "event_study": "EventStudyResult",
+    "wild_bootstrap": "WildBootstrapResult",
+    "randomization": "RandomizationResult",
+}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -129,8 +184,15 @@ def test_leave_one_out_and_time_placebo_state_why_no_interval(results):
 
 def test_synthetic_control_tidy_gets_the_band_after_placebo_space():
     df = sc_panel(seed=3)
-    sc = effects.synthetic_control(df, unit="city", time="year", outcome="y", treated=SUQIAN,
-                                   treatment_time=2012, v=np.ones(12))
+    sc = effects.synthetic_control(
+        df,
+        unit="city",
+        time="year",
+        outcome="y",
+        treated=SUQIAN,
+        treatment_time=2012,
+        v=np.ones(12),
+    )
     assert sc.tidy()["conf_low"].isna().all()
     band = sc.band()  # runs the placebos
     t = sc.tidy()
@@ -221,7 +283,9 @@ def test_verdict_never_prints_a_number_on_the_wrong_side_of_alpha():
     s = effects.verdict({"a": 0.0504, "b": 0.0496})
     assert "a (p = 0.0504) does not" in s and "b (p = 0.0496) rejects" in s
     assert "p = 0.050 " not in s and "p = 0.050)" not in s
-    assert effects.verdict({"a": 0.05}).endswith("rejects a zero effect (a: p = 0.050).")  # p = alpha
+    assert effects.verdict({"a": 0.05}).endswith(
+        "rejects a zero effect (a: p = 0.050)."
+    )  # p = alpha
     assert "< 0.001" in effects.verdict({"a": 0.0})
 
 

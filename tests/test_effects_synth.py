@@ -561,9 +561,16 @@ def _factor_panel(rng, J=24, T=24, T0=16, effect=0.0):
 
 
 def _fit(df, T0=16):
-    return synthetic_control(df, unit="unit", time="t", outcome="y", treated="treated",
-                             treatment_time=T0, predictors=[("y", 0, 7), ("y", 8, 15)],
-                             v=[1.0, 1.0])
+    return synthetic_control(
+        df,
+        unit="unit",
+        time="t",
+        outcome="y",
+        treated="treated",
+        treatment_time=T0,
+        predictors=[("y", 0, 7), ("y", 8, 15)],
+        v=[1.0, 1.0],
+    )
 
 
 def test_placebo_band_is_the_inverted_placebo_test():
@@ -584,8 +591,9 @@ def test_placebo_band_is_the_inverted_placebo_test():
         assert band.loc[term, "estimate"] == pytest.approx(est)
         assert np.isfinite([lo, hi]).all() and lo < est < hi
         grid = np.linspace(est - 3 * (hi - lo), est + 3 * (hi - lo), 2001)
-        p = np.array([(1 + np.sum(np.abs(pg.to_numpy()) >= abs(est - th))) / (J + 1)
-                      for th in grid])
+        p = np.array(
+            [(1 + np.sum(np.abs(pg.to_numpy()) >= abs(est - th))) / (J + 1) for th in grid]
+        )
         kept = grid[p > 0.1]
         assert kept.min() >= lo - 1e-9 and kept.max() <= hi + 1e-9
         step = grid[1] - grid[0]
@@ -599,7 +607,8 @@ def test_placebo_band_is_the_inverted_placebo_test():
     assert np.isinf(b3.loc["mean post gap", "conf_high"])  # 24 placebos < 1/0.02 - 1
     # tidy of the fit now carries the band
     assert r.tidy().set_index("term").loc["mean post gap", "conf_low"] == pytest.approx(
-        band.loc["mean post gap", "conf_low"])
+        band.loc["mean post gap", "conf_low"]
+    )
 
 
 def test_placebo_band_coverage_on_simulated_panels():
@@ -622,8 +631,15 @@ def test_placebo_band_coverage_on_simulated_panels():
 
 
 def test_random_starts_are_seeded(smoking):
-    kw = dict(unit="state", time="year", outcome="cigsale", treated="California",
-              treatment_time=1989, predictors=CAL_PREDICTORS[:4], n_starts=5)
+    kw = dict(
+        unit="state",
+        time="year",
+        outcome="cigsale",
+        treated="California",
+        treatment_time=1989,
+        predictors=CAL_PREDICTORS[:4],
+        n_starts=5,
+    )
     a = synthetic_control(smoking, seed=3, **kw)
     b = synthetic_control(smoking, seed=3, **kw)
     pd.testing.assert_series_equal(a.weights, b.weights)

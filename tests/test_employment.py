@@ -29,10 +29,16 @@ def test_stable_segments_cut_at_breaks_and_ignore_outside_ones():
 
 def test_segment_periods_split_at_policy_year():
     segs = [(1998, 2012), (2013, 2019)]
-    assert em.segment_periods(segs, 2006) == {"1998–2006": (1998, 2006), "2006–2012": (2006, 2012),
-                                              "2013–2019": (2013, 2019)}
+    assert em.segment_periods(segs, 2006) == {
+        "1998–2006": (1998, 2006),
+        "2006–2012": (2006, 2012),
+        "2013–2019": (2013, 2019),
+    }
     assert em.segment_periods(segs, 2006, shared_endpoint=False) == {
-        "1998–2005": (1998, 2005), "2006–2012": (2006, 2012), "2013–2019": (2013, 2019)}
+        "1998–2005": (1998, 2005),
+        "2006–2012": (2006, 2012),
+        "2013–2019": (2013, 2019),
+    }
     assert em.segment_periods([(2012, 2012), (2013, 2015)]) == {"2013–2015": (2013, 2015)}
 
 
@@ -42,12 +48,21 @@ def _hand_panel():
     t1: A Y=12 L=8 (p=1.5), B Y=60 L=12 (p=5): P=3.6, S=(.4,.6).
     within = .5*.5 + .5*2 = 1.25; static = 1*(-.1) + 3*(.1) = 0.2;
     dynamic = .5*(-.1) + 2*(.1) = 0.15; total = 1.6."""
-    return pd.DataFrame({"u": "x", "t": [0, 0, 1, 1], "s": ["A", "B", "A", "B"],
-                         "y": [10.0, 30, 12, 60], "l": [10.0, 10, 8, 12]})
+    return pd.DataFrame(
+        {
+            "u": "x",
+            "t": [0, 0, 1, 1],
+            "s": ["A", "B", "A", "B"],
+            "y": [10.0, 30, 12, 60],
+            "l": [10.0, 10, 8, 12],
+        }
+    )
 
 
 def test_shift_share_hand_worked_example():
-    res = em.shift_share(_hand_panel(), unit="u", time="t", sector="s", value_added="y", employment="l")
+    res = em.shift_share(
+        _hand_panel(), unit="u", time="t", sector="s", value_added="y", employment="l"
+    )
     row = res.table.iloc[0]
     assert row["p_start"] == pytest.approx(2.0)
     assert row["p_end"] == pytest.approx(3.6)
@@ -64,8 +79,16 @@ def _random_panel(rng, units=4, times=(2000, 2005, 2010), sectors=("a", "b", "c"
     for u in range(units):
         for t in times:
             for s in sectors:
-                rows.append({"u": u, "g": f"G{u % groups}", "t": t, "s": s,
-                             "y": rng.uniform(1, 100), "l": rng.uniform(1, 50)})
+                rows.append(
+                    {
+                        "u": u,
+                        "g": f"G{u % groups}",
+                        "t": t,
+                        "s": s,
+                        "y": rng.uniform(1, 100),
+                        "l": rng.uniform(1, 50),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -73,11 +96,20 @@ def _random_panel(rng, units=4, times=(2000, 2005, 2010), sectors=("a", "b", "c"
 def test_shift_share_parts_sum_to_the_total_and_match_mcmillan_rodrik(seed):
     rng = np.random.default_rng(seed)
     df = _random_panel(rng)
-    res = em.shift_share(df, unit="u", time="t", sector="s", value_added="y", employment="l",
-                         periods=[(2000, 2005), (2005, 2010), (2000, 2010)])
+    res = em.shift_share(
+        df,
+        unit="u",
+        time="t",
+        sector="s",
+        value_added="y",
+        employment="l",
+        periods=[(2000, 2005), (2005, 2010), (2000, 2010)],
+    )
     t = res.table
     np.testing.assert_allclose(t["within"] + t["static"] + t["dynamic"], t["change"], rtol=1e-12)
-    np.testing.assert_allclose(t["within_pct"] + t["static_pct"] + t["dynamic_pct"], t["change_pct"])
+    np.testing.assert_allclose(
+        t["within_pct"] + t["static_pct"] + t["dynamic_pct"], t["change_pct"]
+    )
     # McMillan & Rodrik's two terms from scratch: Σ θ0 Δp + Σ p1 Δθ.
     for _, r in t.iterrows():
         a = df[(df["u"] == r["unit"]) & (df["t"] == r["start"])].set_index("s")
@@ -90,48 +122,86 @@ def test_shift_share_parts_sum_to_the_total_and_match_mcmillan_rodrik(seed):
 
 def test_shift_share_group_equals_presummed_data():
     df = _random_panel(np.random.default_rng(7))
-    grouped = em.shift_share(df, unit="u", time="t", sector="s", value_added="y", employment="l",
-                             group="g", periods=[(2000, 2010)]).table.set_index("unit")
+    grouped = em.shift_share(
+        df,
+        unit="u",
+        time="t",
+        sector="s",
+        value_added="y",
+        employment="l",
+        group="g",
+        periods=[(2000, 2010)],
+    ).table.set_index("unit")
     summed = df.groupby(["g", "t", "s"], as_index=False)[["y", "l"]].sum()
-    direct = em.shift_share(summed, unit="g", time="t", sector="s", value_added="y", employment="l",
-                            periods=[(2000, 2010)]).table.set_index("unit")
-    pd.testing.assert_frame_equal(grouped.drop(columns="n_members"), direct.drop(columns="n_members"))
+    direct = em.shift_share(
+        summed,
+        unit="g",
+        time="t",
+        sector="s",
+        value_added="y",
+        employment="l",
+        periods=[(2000, 2010)],
+    ).table.set_index("unit")
+    pd.testing.assert_frame_equal(
+        grouped.drop(columns="n_members"), direct.drop(columns="n_members")
+    )
     assert grouped["n_members"].tolist() == [2, 2]
 
 
 def test_shift_share_group_drops_incomplete_members_and_says_so():
     df = _random_panel(np.random.default_rng(3))
     df.loc[(df["u"] == 1) & (df["t"] == 2010) & (df["s"] == "b"), "l"] = np.nan
-    res = em.shift_share(df, unit="u", time="t", sector="s", value_added="y", employment="l",
-                         group="g", periods=[(2000, 2005), (2000, 2010)])
-    assert res.dropped.to_dict("records") == [{"group": "G1", "unit": 1, "start": 2000, "end": 2010}]
+    res = em.shift_share(
+        df,
+        unit="u",
+        time="t",
+        sector="s",
+        value_added="y",
+        employment="l",
+        group="g",
+        periods=[(2000, 2005), (2000, 2010)],
+    )
+    assert res.dropped.to_dict("records") == [
+        {"group": "G1", "unit": 1, "start": 2000, "end": 2010}
+    ]
     n = res.table.set_index(["unit", "end"])["n_members"]
     assert n[("G1", 2005)] == 2 and n[("G1", 2010)] == 1
     with pytest.raises(ValueError, match=r"missing y or l for u 1, t 2010, s 'b'"):
         em.shift_share(df, unit="u", time="t", sector="s", value_added="y", employment="l")
 
 
-@pytest.mark.parametrize("edit,message", [
-    (lambda d: d.assign(l=np.where((d["t"] == 1) & (d["s"] == "A"), -8.0, d["l"])),
-     r"negative l \(-8.0\) for u x, t 1, s 'A'"),
-    (lambda d: d[~((d["t"] == 1) & (d["s"] == "B"))],
-     r"u x in 1 has no row for sector\(s\) \['B'\]"),
-    (lambda d: d.assign(l=np.where((d["t"] == 0) & (d["s"] == "B"), 0.0, d["l"])),
-     r"zero l for u x, t 0, s 'B'"),
-    (lambda d: pd.concat([d, d.iloc[[0]]]), r"duplicate rows for u x, t 0, s 'A'"),
-    (lambda d: d.drop(columns="y"), r"column\(s\) \['y'\] not found"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (
+            lambda d: d.assign(l=np.where((d["t"] == 1) & (d["s"] == "A"), -8.0, d["l"])),
+            r"negative l \(-8.0\) for u x, t 1, s 'A'",
+        ),
+        (
+            lambda d: d[~((d["t"] == 1) & (d["s"] == "B"))],
+            r"u x in 1 has no row for sector\(s\) \['B'\]",
+        ),
+        (
+            lambda d: d.assign(l=np.where((d["t"] == 0) & (d["s"] == "B"), 0.0, d["l"])),
+            r"zero l for u x, t 0, s 'B'",
+        ),
+        (lambda d: pd.concat([d, d.iloc[[0]]]), r"duplicate rows for u x, t 0, s 'A'"),
+        (lambda d: d.drop(columns="y"), r"column\(s\) \['y'\] not found"),
+    ],
+)
 def test_shift_share_bad_inputs_name_unit_period_and_sector(edit, message):
     with pytest.raises(ValueError, match=message):
-        em.shift_share(edit(_hand_panel()), unit="u", time="t", sector="s", value_added="y",
-                       employment="l")
+        em.shift_share(
+            edit(_hand_panel()), unit="u", time="t", sector="s", value_added="y", employment="l"
+        )
 
 
 def test_shift_share_unknown_period_and_result_surface():
     df = _hand_panel()
     with pytest.raises(ValueError, match=r"no data for t \[5\]"):
-        em.shift_share(df, unit="u", time="t", sector="s", value_added="y", employment="l",
-                       periods=[(0, 5)])
+        em.shift_share(
+            df, unit="u", time="t", sector="s", value_added="y", employment="l", periods=[(0, 5)]
+        )
     res = em.shift_share(df, unit="u", time="t", sector="s", value_added="y", employment="l")
     tidy = res.tidy()
     assert list(tidy.columns[:8]) == TIDY_COLUMNS and len(tidy) == 4
@@ -141,35 +211,63 @@ def test_shift_share_unknown_period_and_result_surface():
 
 
 def test_shift_share_phrase_reads_the_numbers():
-    row = {"unit": "Subei", "start": 2013, "end": 2019, "change_pct": 104.4, "within_pct": 126.3,
-           "static_pct": 2.3, "dynamic_pct": -24.2, "within": 34.4, "static": 0.6, "dynamic": -6.6}
+    row = {
+        "unit": "Subei",
+        "start": 2013,
+        "end": 2019,
+        "change_pct": 104.4,
+        "within_pct": 126.3,
+        "static_pct": 2.3,
+        "dynamic_pct": -24.2,
+        "within": 34.4,
+        "static": 0.6,
+        "dynamic": -6.6,
+    }
     text = em.shift_share_phrase(row)
     assert "rose by 104%" in text and "within sectors contributed most (+126 points)" in text
     assert "reallocation between sectors lowered it (-22 points)" in text
-    row.update(change_pct=-5, within_pct=-8, static_pct=2, dynamic_pct=1, within=-8, static=2, dynamic=1)
-    assert "fell by 5%" in em.shift_share_phrase(row) and "added +3 points" in em.shift_share_phrase(row)
+    row.update(
+        change_pct=-5, within_pct=-8, static_pct=2, dynamic_pct=1, within=-8, static=2, dynamic=1
+    )
+    assert "fell by 5%" in em.shift_share_phrase(
+        row
+    ) and "added +3 points" in em.shift_share_phrase(row)
 
 
 # ----------------------------------------------------------------------------- sector panel
 def _city_panel():
-    return pd.DataFrame({
-        "city_code": [1, 1, 2, 2], "region": ["R", "R", "R", "R"], "year": [2000, 2001, 2000, 2001],
-        "employment": [10.0, 12, 20, 22], "gdp_primary": [1.0, 1, 2, 2], "gdp_secondary": [5.0, 6, 8, 9],
-        "gdp_tertiary": [4.0, 5, 6, 7], "emp_share_primary": [10.0, 10, 5, 5],
-        "emp_share_secondary": [50.0, 45, 55, 50], "emp_share_tertiary": [40.0, 45, 40, 45]})
+    return pd.DataFrame(
+        {
+            "city_code": [1, 1, 2, 2],
+            "region": ["R", "R", "R", "R"],
+            "year": [2000, 2001, 2000, 2001],
+            "employment": [10.0, 12, 20, 22],
+            "gdp_primary": [1.0, 1, 2, 2],
+            "gdp_secondary": [5.0, 6, 8, 9],
+            "gdp_tertiary": [4.0, 5, 6, 7],
+            "emp_share_primary": [10.0, 10, 5, 5],
+            "emp_share_secondary": [50.0, 45, 55, 50],
+            "emp_share_tertiary": [40.0, 45, 40, 45],
+        }
+    )
 
 
 def test_sector_panel_by_hand():
     out = em.sector_panel(_city_panel(), prices="nominal")
-    r = out[(out["city_code"] == 2) & (out["year"] == 2001) & (out["sector"] == "secondary")].iloc[0]
+    r = out[(out["city_code"] == 2) & (out["year"] == 2001) & (out["sector"] == "secondary")].iloc[
+        0
+    ]
     assert r["value_added"] == 9 and r["employment"] == pytest.approx(11.0)  # 50% of 22
     assert len(out) == 12
 
 
-@pytest.mark.parametrize("edit,message", [
-    ({"emp_share_tertiary": [40.0, 45, 40, 60]}, r"city 2 in 2001 sum to 115.0, not about 100"),
-    ({"employment": [10.0, -12, 20, 22]}, r"negative employment \(-12.0\) for city 1 in 2001"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        ({"emp_share_tertiary": [40.0, 45, 40, 60]}, r"city 2 in 2001 sum to 115.0, not about 100"),
+        ({"employment": [10.0, -12, 20, 22]}, r"negative employment \(-12.0\) for city 1 in 2001"),
+    ],
+)
 def test_sector_panel_rejects_bad_shares_and_negative_employment(edit, message):
     with pytest.raises(ValueError, match=message):
         em.sector_panel(_city_panel().assign(**edit), prices="nominal")
@@ -189,8 +287,15 @@ def _sim_elasticity(beta=0.6, units=12, years=range(2000, 2015), seed=1, jump=No
             if jump is not None and t >= jump:
                 # a change of definition that widens the count more where output grows faster
                 ly += 0.3 + 8 * (trend[i] - trend.mean())
-            rows.append({"unit": i, "year": t, "emp": math.exp(ly), "out": math.exp(lx[k]),
-                         "grp": "A" if i % 2 else "B"})
+            rows.append(
+                {
+                    "unit": i,
+                    "year": t,
+                    "emp": math.exp(ly),
+                    "out": math.exp(lx[k]),
+                    "grp": "A" if i % 2 else "B",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -211,8 +316,12 @@ def test_elasticity_matches_pyfixest_and_statsmodels():
     res = em.employment_elasticity(df, unit="unit", time="year", employment="emp", output="out")
     row = res.table.iloc[0]
     d = df.assign(ly=np.log(df["emp"]), lx=np.log(df["out"]))
-    fit = pf.feols("ly ~ lx | unit + year", data=d, vcov={"CRV1": "unit"},
-                   ssc=pf.ssc(k_adj=True, k_fixef="nonnested", G_adj=True))
+    fit = pf.feols(
+        "ly ~ lx | unit + year",
+        data=d,
+        vcov={"CRV1": "unit"},
+        ssc=pf.ssc(k_adj=True, k_fixef="nonnested", G_adj=True),
+    )
     assert row["estimate"] == pytest.approx(float(fit.coef()["lx"]), rel=1e-9)
     assert row["std_error"] == pytest.approx(float(fit.se()["lx"]), rel=1e-9)
     ols = smf.ols("ly ~ lx + C(unit) + C(year)", data=d).fit()
@@ -221,20 +330,31 @@ def test_elasticity_matches_pyfixest_and_statsmodels():
 
 def test_elasticity_matches_the_wild_bootstrap_cr1_and_adds_its_p_value():
     df = _sim_elasticity(beta=0.5, units=5, years=range(2000, 2008))
-    res = em.employment_elasticity(df, unit="unit", time="year", employment="emp", output="out",
-                                   n_boot=999)
+    res = em.employment_elasticity(
+        df, unit="unit", time="year", employment="emp", output="out", n_boot=999
+    )
     row = res.table.iloc[0]
     from nanbei.effects import wild_cluster_bootstrap
 
     d = df.assign(ly=np.log(df["emp"]), lx=np.log(df["out"]))
-    wb = wild_cluster_bootstrap(d, y="ly", x="lx", fe=["unit", "year"], param="lx", cluster="unit",
-                                n_boot=999, weights="webb", seed=0)
+    wb = wild_cluster_bootstrap(
+        d,
+        y="ly",
+        x="lx",
+        fe=["unit", "year"],
+        param="lx",
+        cluster="unit",
+        n_boot=999,
+        weights="webb",
+        seed=0,
+    )
     assert row["estimate"] == pytest.approx(wb.estimate, rel=1e-9)
     assert row["std_error"] == pytest.approx(wb.se, rel=1e-9)
     assert row["p_value_wild"] == pytest.approx(wb.p_value)
     assert not row["wild_enumerated"] and row["wild_draws"] == 999  # 6**5 Webb vectors > 999
-    enumerated = em.employment_elasticity(df, unit="unit", time="year", employment="emp",
-                                          output="out", n_boot=9999).table.iloc[0]
+    enumerated = em.employment_elasticity(
+        df, unit="unit", time="year", employment="emp", output="out", n_boot=9999
+    ).table.iloc[0]
     assert enumerated["wild_enumerated"] and enumerated["wild_draws"] == 6**5
     assert res.n_clusters == 5
 
@@ -254,8 +374,9 @@ def test_breaks_split_unit_effects_like_segment_dummies():
 
     df = _sim_elasticity(beta=0.6, units=10, jump=2008)
     naive = em.employment_elasticity(df, unit="unit", time="year", employment="emp", output="out")
-    split = em.employment_elasticity(df, unit="unit", time="year", employment="emp", output="out",
-                                     breaks=[2008])
+    split = em.employment_elasticity(
+        df, unit="unit", time="year", employment="emp", output="out", breaks=[2008]
+    )
     d = df.assign(ly=np.log(df["emp"]), lx=np.log(df["out"]), seg=(df["year"] >= 2008).astype(int))
     ols = smf.ols("ly ~ lx + C(unit):C(seg) + C(year)", data=d).fit()
     assert split.table["estimate"].iloc[0] == pytest.approx(ols.params["lx"], rel=1e-8)
@@ -265,10 +386,21 @@ def test_breaks_split_unit_effects_like_segment_dummies():
 
 def test_elasticity_by_group_and_period_and_bad_inputs():
     df = _sim_elasticity(units=8)
-    res = em.employment_elasticity(df, unit="unit", time="year", employment="emp", output="out",
-                                   group="grp", periods={"early": (2000, 2006), "late": (2007, 2014)})
+    res = em.employment_elasticity(
+        df,
+        unit="unit",
+        time="year",
+        employment="emp",
+        output="out",
+        group="grp",
+        periods={"early": (2000, 2006), "late": (2007, 2014)},
+    )
     assert set(zip(res.table["group"], res.table["period"], strict=True)) == {
-        ("A", "early"), ("A", "late"), ("B", "early"), ("B", "late")}
+        ("A", "early"),
+        ("A", "late"),
+        ("B", "early"),
+        ("B", "late"),
+    }
     assert (res.table["n_clusters"] == 4).all()
     assert list(res.tidy().columns[:8]) == TIDY_COLUMNS
     assert "few clusters" in str(res.summary())
@@ -282,11 +414,18 @@ def test_elasticity_by_group_and_period_and_bad_inputs():
     assert np.isnan(single.table["estimate"].iloc[0])
 
 
-@pytest.mark.parametrize("est,lo,hi,expected", [
-    (-0.5, -0.9, -0.1, "negative"), (1.5, 1.2, 1.8, "above one"), (0.5, 0.2, 0.8, "between zero and one"),
-    (0.2, -0.3, 0.7, "below one, not distinguishable from zero"),
-    (0.8, -0.1, 1.7, "not distinguishable from zero or one"),
-    (1.1, 0.4, 1.8, "positive, not distinguishable from one"), (np.nan, np.nan, np.nan, "not estimable")])
+@pytest.mark.parametrize(
+    "est,lo,hi,expected",
+    [
+        (-0.5, -0.9, -0.1, "negative"),
+        (1.5, 1.2, 1.8, "above one"),
+        (0.5, 0.2, 0.8, "between zero and one"),
+        (0.2, -0.3, 0.7, "below one, not distinguishable from zero"),
+        (0.8, -0.1, 1.7, "not distinguishable from zero or one"),
+        (1.1, 0.4, 1.8, "positive, not distinguishable from one"),
+        (np.nan, np.nan, np.nan, "not estimable"),
+    ],
+)
 def test_elasticity_phrase(est, lo, hi, expected):
     assert em.elasticity_phrase(est, lo, hi) == expected
 
@@ -297,8 +436,12 @@ def test_permutation_test_hand_worked():
     res = em.permutation_test([1, 2, 3, 4], [False, False, True, True])
     assert res.observed == 2 and res.exact and res.n_assignments == 6
     assert res.p_value == pytest.approx(2 / 6)
-    assert em.permutation_test([1, 2, 3, 4], [0, 0, 1, 1], alternative="greater").p_value == pytest.approx(1 / 6)
-    assert em.permutation_test([1, 2, 3, 4], [0, 0, 1, 1], alternative="less").p_value == pytest.approx(1.0)
+    assert em.permutation_test(
+        [1, 2, 3, 4], [0, 0, 1, 1], alternative="greater"
+    ).p_value == pytest.approx(1 / 6)
+    assert em.permutation_test(
+        [1, 2, 3, 4], [0, 0, 1, 1], alternative="less"
+    ).p_value == pytest.approx(1.0)
 
 
 def test_permutation_test_against_brute_force_and_welch():
@@ -335,8 +478,9 @@ def test_permutation_test_equals_effects_randomization_inference_on_two_periods(
     level = rng.normal(size=n)
     panel["y"] = np.repeat(level, 2) + np.where(panel["year"] == 2020, np.repeat(change, 2), 0)
     panel["d"] = ((panel["year"] == 2020) & panel["unit"].isin(np.flatnonzero(treated))).astype(int)
-    ri = randomization_inference(panel, unit="unit", time="year", treatment="d", outcome="y",
-                                 statistic="coef", n_perm=9999)
+    ri = randomization_inference(
+        panel, unit="unit", time="year", treatment="d", outcome="y", statistic="coef", n_perm=9999
+    )
     assert ri.p_value == pytest.approx(ours.p_value)
     assert ours.observed == pytest.approx(change[treated].mean() - change[~treated].mean())
 
@@ -366,35 +510,66 @@ def test_misclassification_bounds_against_brute_force():
         assert bounds.loc[m, "high"] == pytest.approx(max(diffs))
 
 
-@pytest.mark.parametrize("est,p,expected", [
-    (3.8, 0.04, "3.8 percentage points more than that of the other units (randomization p = 0.040): "
-                "distinguishable"),
-    (-1.2, 0.5, "1.2 percentage points less than that of the other units (randomization p = 0.500): "
-                "not distinguishable"),
-])
+@pytest.mark.parametrize(
+    "est,p,expected",
+    [
+        (
+            3.8,
+            0.04,
+            "3.8 percentage points more than that of the other units (randomization p = 0.040): "
+            "distinguishable",
+        ),
+        (
+            -1.2,
+            0.5,
+            "1.2 percentage points less than that of the other units (randomization p = 0.500): "
+            "not distinguishable",
+        ),
+    ],
+)
 def test_host_difference_phrase(est, p, expected):
     assert expected in em.host_difference_phrase(est, p)
 
 
 # ----------------------------------------------------------------------------- jobs claim wording
 def _ctx(**kw):
-    base = {"claimed": 70.0, "region": "Subei", "segments": ["2006–2012", "2013–2020"],
-            "growth_within_segments": 100.0, "host_secondary_change_est": 5.0,
-            "other_secondary_change_est": -2.0, "city_cuts": [], "growth_within_city_segments": np.nan}
+    base = {
+        "claimed": 70.0,
+        "region": "Subei",
+        "segments": ["2006–2012", "2013–2020"],
+        "growth_within_segments": 100.0,
+        "host_secondary_change_est": 5.0,
+        "other_secondary_change_est": -2.0,
+        "city_cuts": [],
+        "growth_within_city_segments": np.nan,
+    }
     base.update(kw)
     return base
 
 
-@pytest.mark.parametrize("kw,expected", [
-    ({}, "The claim equals 70% of Subei's measured growth"),
-    ({"growth_within_segments": 50.0}, "The claim is larger than all of Subei's measured growth"),
-    ({"growth_within_segments": -70.7}, "did not grow within its comparable segments"),
-    ({"growth_within_segments": np.nan}, "cannot be followed within comparable segments"),
-    ({"host_secondary_change_est": -32.1}, "park-host units fell by 32.1 万"),
-    ({"host_secondary_change_est": 5.0}, "park-host units rose by 5.0 万"),
-    ({"growth_within_segments": -70.7, "growth_within_city_segments": 10.0, "city_cuts": ["1:2019"],
-      "city_threshold": 0.15}, "gives +10.0 万, the opposite sign"),
-])
+@pytest.mark.parametrize(
+    "kw,expected",
+    [
+        ({}, "The claim equals 70% of Subei's measured growth"),
+        (
+            {"growth_within_segments": 50.0},
+            "The claim is larger than all of Subei's measured growth",
+        ),
+        ({"growth_within_segments": -70.7}, "did not grow within its comparable segments"),
+        ({"growth_within_segments": np.nan}, "cannot be followed within comparable segments"),
+        ({"host_secondary_change_est": -32.1}, "park-host units fell by 32.1 万"),
+        ({"host_secondary_change_est": 5.0}, "park-host units rose by 5.0 万"),
+        (
+            {
+                "growth_within_segments": -70.7,
+                "growth_within_city_segments": 10.0,
+                "city_cuts": ["1:2019"],
+                "city_threshold": 0.15,
+            },
+            "gives +10.0 万, the opposite sign",
+        ),
+    ],
+)
 def test_jobs_claim_verdict_branches(kw, expected):
     text = em.jobs_claim_verdict(_ctx(**kw))
     assert expected in text
@@ -403,16 +578,25 @@ def test_jobs_claim_verdict_branches(kw, expected):
 
 def test_within_segment_change_by_hand():
     years = list(range(2006, 2011))
-    panel = pd.DataFrame({"city_code": [1] * 5 + [2] * 5, "region": "R", "year": years * 2,
-                          "employment": [10, 11, 12, 30, 31] + [5, 5, 4, 4, 6.0]})
+    panel = pd.DataFrame(
+        {
+            "city_code": [1] * 5 + [2] * 5,
+            "region": "R",
+            "year": years * 2,
+            "employment": [10, 11, 12, 30, 31] + [5, 5, 4, 4, 6.0],
+        }
+    )
     total, cut = em.within_segment_change(panel, region="R", since=2006, end=2010, breaks=[2009])
     # city 1: +1 +1 (2009 cut) +1 = 3; city 2: 0 -1 (cut) +2 = 1
     assert total == pytest.approx(4.0)
     assert cut["reason"].tolist() == ["common break", "common break"]
-    total, cut = em.within_segment_change(panel, region="R", since=2006, end=2010, breaks=[2009],
-                                          city_threshold=0.3)
+    total, cut = em.within_segment_change(
+        panel, region="R", since=2006, end=2010, breaks=[2009], city_threshold=0.3
+    )
     # city 2's 2010 jump log(6/4) = 0.405 > 0.3 is cut too
     assert total == pytest.approx(2.0)
-    assert cut.loc[cut["reason"] != "common break", ["city_code", "year"]].values.tolist() == [[2, 2010]]
+    assert cut.loc[cut["reason"] != "common break", ["city_code", "year"]].values.tolist() == [
+        [2, 2010]
+    ]
     with pytest.raises(ValueError, match="employment missing for city 2 in 2008"):
         em.within_segment_change(panel.drop(index=7), region="R", since=2006, end=2010)

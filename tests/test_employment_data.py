@@ -52,7 +52,11 @@ def test_census_rows_sum_to_the_raw_province_and_prefecture_rows(census):
         rows = census[census["year"] == year]
         assert rows["pop_resident"].sum() == province["pop_resident"]
         assert rows["emp_sample_total"].sum() == province["emp_total"]
-        assert rows[[f"emp_sample_{s}" for s in em.SECTORS]].sum(axis=1).equals(rows["emp_sample_total"])
+        assert (
+            rows[[f"emp_sample_{s}" for s in em.SECTORS]]
+            .sum(axis=1)
+            .equals(rows["emp_sample_total"])
+        )
 
 
 def test_census_prefecture_totals_match_the_city_census_file(census):
@@ -74,7 +78,8 @@ def test_census_2010_sector_shares_reproduce_the_published_percentages(census):
 def test_long_form_is_a_ten_percent_sample(census):
     assert census["sampling_fraction"].between(0.07, 0.13).all()
     by_year = census.groupby("year").apply(
-        lambda g: g["households_long_form"].sum() / g["households_all"].sum(), include_groups=False)
+        lambda g: g["households_long_form"].sum() / g["households_all"].sum(), include_groups=False
+    )
     assert by_year.between(0.09, 0.11).all()
     assert (census["urban_share"].between(0, 1)).all()
     assert census.loc[census["year"] == 2020, "pop_registered"].isna().all()  # not in the 2020 file
@@ -96,13 +101,17 @@ def test_industry_table_sums_to_the_sector_counts(census):
 
 # ----------------------------------------------------------------------------- crosswalk
 def test_every_polygon_and_census_row_is_in_exactly_one_unit(crosswalk, census):
-    geo = json.loads((ROOT / "data" / "tidy" / "jiangsu_counties_95.geojson").read_text(encoding="utf-8"))
+    geo = json.loads(
+        (ROOT / "data" / "tidy" / "jiangsu_counties_95.geojson").read_text(encoding="utf-8")
+    )
     codes = sorted(int(f["properties"]["adcode"]) for f in geo["features"])
     polygons = crosswalk[crosswalk["source"] == "boundaries"]
     assert sorted(polygons["code"].astype(int)) == codes
     assert crosswalk.groupby(["source", "code", "name"]).size().max() == 1
     for source in ("census_2010", "census_2020"):
-        assert set(crosswalk.loc[crosswalk["source"] == source, "unit_id"]) == set(polygons["unit_id"])
+        assert set(crosswalk.loc[crosswalk["source"] == source, "unit_id"]) == set(
+            polygons["unit_id"]
+        )
     assert set(census["unit_id"]) == set(polygons["unit_id"])
     assert (polygons["unit_id"] // 100 == polygons["code"] // 100).all()  # never across prefectures
 
@@ -116,7 +125,12 @@ def test_crosswalk_follows_the_documented_changes(crosswalk):
     assert c[("census_2010", 320982)] == c[("boundaries", 320904)] == 320904
     assert (crosswalk["unit_id"] == 320904).sum() == 3
     # An unchanged county is its own unit in both censuses.
-    assert c[("census_2010", 321322)] == c[("census_2020", 321322)] == c[("boundaries", 321322)] == 321322
+    assert (
+        c[("census_2010", 321322)]
+        == c[("census_2020", 321322)]
+        == c[("boundaries", 321322)]
+        == 321322
+    )
     links = crosswalk.set_index(["source", "code"])["link"]
     assert "国函〔2013〕24号" in links[("census_2010", 320103)]
     zones = crosswalk[crosswalk["link"].str.startswith("development zone")]
@@ -138,7 +152,9 @@ def test_census_units_are_comparable_and_estimates_are_labelled(units, census):
 
 def test_census_units_reject_a_unit_seen_in_one_census(census):
     one_sided = census[~((census["year"] == 2020) & (census["unit_id"] == 321322))]
-    with pytest.raises(nanbei.DataError, match=r"unit 321322 appears only in census year\(s\) \[2010\]"):
+    with pytest.raises(
+        nanbei.DataError, match=r"unit 321322 appears only in census year\(s\) \[2010\]"
+    ):
         em.census_units(one_sided)
 
 
@@ -148,7 +164,10 @@ def test_census_change_by_hand(units):
     want = u.loc[(321322, 2020), "share_secondary"] - u.loc[(321322, 2010), "share_secondary"]
     assert ch.loc[321322, "share_secondary_change"] == pytest.approx(want)
     assert ch.loc[321322, "log_emp_est_secondary_change"] == pytest.approx(
-        np.log(u.loc[(321322, 2020), "emp_est_secondary"] / u.loc[(321322, 2010), "emp_est_secondary"]))
+        np.log(
+            u.loc[(321322, 2020), "emp_est_secondary"] / u.loc[(321322, 2010), "emp_est_secondary"]
+        )
+    )
     assert np.isfinite(ch["log_emp_est_primary_change"].dropna()).all()
 
 
@@ -173,16 +192,31 @@ def test_build_of_census_counties_is_the_committed_one(build_module):
     assert any("72 comparable units" in line for line in log)
 
 
-@pytest.mark.parametrize("edit,message", [
-    (lambda d: d.assign(emp_C=d["emp_C"].where(d["name"] != "沭阳县", d["emp_C"] + 1)),
-     "industries do not sum to emp_total"),
-    (lambda d: d.assign(households_long_form=d["households_long_form"].where(
-        d["name"] != "沭阳县", d["households_all"])), "long-form household fraction"),
-    (lambda d: d.assign(pct_secondary=d["pct_secondary"].where(d["name"] != "沭阳县", 10.0)),
-     "secondary share"),
-    (lambda d: d.assign(pop_resident=d["pop_resident"].where(d["name"] != "沭阳县", 1)),
-     "county rows do not sum to their prefecture rows"),
-])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (
+            lambda d: d.assign(emp_C=d["emp_C"].where(d["name"] != "沭阳县", d["emp_C"] + 1)),
+            "industries do not sum to emp_total",
+        ),
+        (
+            lambda d: d.assign(
+                households_long_form=d["households_long_form"].where(
+                    d["name"] != "沭阳县", d["households_all"]
+                )
+            ),
+            "long-form household fraction",
+        ),
+        (
+            lambda d: d.assign(pct_secondary=d["pct_secondary"].where(d["name"] != "沭阳县", 10.0)),
+            "secondary share",
+        ),
+        (
+            lambda d: d.assign(pop_resident=d["pop_resident"].where(d["name"] != "沭阳县", 1)),
+            "county rows do not sum to their prefecture rows",
+        ),
+    ],
+)
 def test_build_refuses_inconsistent_census_rows(build_module, edit, message):
     build, copy = build_module
     path = copy / "census_county_2010_jiangsu.csv"
@@ -208,8 +242,11 @@ def test_host_units_follow_the_roster_rules(crosswalk):
     assert set(dated["unit_id"]) < set(both["unit_id"])
     assert (both["n_undated"] > 0).sum() == len(set(both["unit_id"]) - set(dated["unit_id"]))
     assert both.attrs["later"]["year"].ge(2020).all() and len(both.attrs["later"]) > 0
-    placed = set(both["parks"].str.split(" | ", regex=False).explode()) | set(both.attrs["later"]["park_zh"]) \
+    placed = (
+        set(both["parks"].str.split(" | ", regex=False).explode())
+        | set(both.attrs["later"]["park_zh"])
         | set(both.attrs["unplaced"]["park_zh"])
+    )
     roster = data.load_parks()
     assert placed == set(roster.loc[roster["membership"] == "named co-built park", "park_zh"])
     assert dated["first_year"].lt(2020).all()
@@ -229,7 +266,10 @@ def test_host_comparison_equals_a_direct_computation(units):
     res = em.host_comparison(ch, hosts, n_perm=999)
     sub = ch[ch["region"] == "Subei"]
     is_host = sub["unit_id"].isin(hosts["unit_id"])
-    want = sub.loc[is_host, "share_secondary_change"].mean() - sub.loc[~is_host, "share_secondary_change"].mean()
+    want = (
+        sub.loc[is_host, "share_secondary_change"].mean()
+        - sub.loc[~is_host, "share_secondary_change"].mean()
+    )
     assert res.estimate == pytest.approx(want)
     assert res.tidy()["n_host"].iloc[0] == is_host.sum()
     assert 0 < res.p_value <= 1
@@ -240,10 +280,16 @@ def test_host_comparison_equals_a_direct_computation(units):
 
 
 def test_host_sensitivity_covers_every_rule(units):
-    table = em.host_sensitivity(em.census_change(units), n_perm=199, outcomes=("share_secondary_change",))
+    table = em.host_sensitivity(
+        em.census_change(units), n_perm=199, outcomes=("share_secondary_change",)
+    )
     assert len(table) == 4
     n = table.set_index(["membership", "rule"])["n_host"]
-    assert n[("named", "dated")] < n[("named", "dated_or_undated")] <= n[("named+uncertain", "dated_or_undated")]
+    assert (
+        n[("named", "dated")]
+        < n[("named", "dated_or_undated")]
+        <= n[("named+uncertain", "dated_or_undated")]
+    )
     assert n[("named", "dated")] <= n[("named+uncertain", "dated")]
     assert (table["n_host"] + table["n_other"]).nunique() == 1
 
@@ -254,7 +300,9 @@ def test_jobs_claim_context_numbers_by_independent_computation(jiangsu, units):
     subei = jiangsu[jiangsu["region"] == "Subei"].groupby("year")["employment"].sum()
     end = ctx["end"]
     assert ctx["share_of_unit_employment"] == pytest.approx(70.0 / subei[end])
-    assert ctx["growth_within_segments"] == pytest.approx((subei[2012] - subei[2006]) + (subei[end] - subei[2013]))
+    assert ctx["growth_within_segments"] == pytest.approx(
+        (subei[2012] - subei[2006]) + (subei[end] - subei[2013])
+    )
     assert ctx["segments"] == ["2006–2012", f"2013–{end}"]
     census = data.load_census_counties()
     sub = census[census["region"] == "Subei"]

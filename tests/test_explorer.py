@@ -36,22 +36,28 @@ def test_choices_are_normalised():
     c = explorer.validate(explorer.Choices(numerator="苏南", denominator="subei", cities=()))
     assert (c.numerator, c.denominator) == ("Sunan", "Subei")
     assert c.cities == tuple(sorted(labels.CITIES)) and c.map_year == c.end_year == 2021
-    c = explorer.validate(explorer.Choices(level="cities", numerator="苏州", denominator="Suqian",
-                                           cities=("Wuxi", 320100, "南京")))
+    c = explorer.validate(
+        explorer.Choices(
+            level="cities", numerator="苏州", denominator="Suqian", cities=("Wuxi", 320100, "南京")
+        )
+    )
     assert (c.numerator, c.denominator, c.cities) == (320500, 321300, (320100, 320200))
 
 
-@pytest.mark.parametrize("changes,match", [
-    ({"basis": "hukou"}, "basis must be one of"),
-    ({"prices": "real2000"}, "prices must be one of"),
-    ({"measure": "variance"}, "measure must be one of"),
-    ({"numerator": "Subei"}, "same"),
-    ({"numerator": "Suzhou"}, "level='regions'"),  # a city where a region is expected
-    ({"cities": ("Suzhou",)}, "at least two cities"),
-    ({"cities": ("Suzhou", "Atlantis")}, "cities: .*Atlantis"),
-    ({"start_year": 2021}, "must be before"),
-    ({"lang": "fr"}, "lang"),
-])
+@pytest.mark.parametrize(
+    "changes,match",
+    [
+        ({"basis": "hukou"}, "basis must be one of"),
+        ({"prices": "real2000"}, "prices must be one of"),
+        ({"measure": "variance"}, "measure must be one of"),
+        ({"numerator": "Subei"}, "same"),
+        ({"numerator": "Suzhou"}, "level='regions'"),  # a city where a region is expected
+        ({"cities": ("Suzhou",)}, "at least two cities"),
+        ({"cities": ("Suzhou", "Atlantis")}, "cities: .*Atlantis"),
+        ({"start_year": 2021}, "must be before"),
+        ({"lang": "fr"}, "lang"),
+    ],
+)
 def test_bad_choices_say_what_is_wrong(changes, match):
     with pytest.raises(ValueError, match=match):
         explorer.validate(dataclasses.replace(explorer.Choices(), **changes))
@@ -77,11 +83,13 @@ def test_region_ratio_is_the_data_layer_ratio(jiangsu):
 
 
 def test_city_ratio_is_the_ratio_of_per_capita_gdp(jiangsu):
-    c = explorer.validate(explorer.Choices(level="cities", numerator="Suzhou",
-                                           denominator="Suqian"))
+    c = explorer.validate(
+        explorer.Choices(level="cities", numerator="Suzhou", denominator="Suqian")
+    )
     ratio = explorer.gap_ratio(jiangsu, c)
     pc = jiangsu.assign(pc=data.per_capita(jiangsu, "registered")).pivot(
-        index="year", columns="city_code", values="pc")
+        index="year", columns="city_code", values="pc"
+    )
     assert np.allclose(ratio, (pc[320500] / pc[321300]).loc[2001:2021])
 
 
@@ -136,17 +144,23 @@ def test_resident_basis_shows_the_census_years_and_moves_the_map(jiangsu):
     assert view.map_year == 2020 and view.choices.map_year == 2021  # asked year kept
     assert ("note_map_year", {"asked": 2021, "shown": 2020}) in view.notes
     with pytest.raises(ValueError, match="compares two years"):
-        explorer.compute(jiangsu, explorer.Choices(basis="resident", map_measure="growth",
-                                                   start_year=2005, end_year=2015))
+        explorer.compute(
+            jiangsu,
+            explorer.Choices(
+                basis="resident", map_measure="growth", start_year=2005, end_year=2015
+            ),
+        )
 
 
 def test_map_values_follow_the_choices(jiangsu):
     from nanbei import maps
 
-    view = explorer.compute(jiangsu, explorer.Choices(map_measure="growth", start_year=2005,
-                                                      map_year=2015))
-    expected = maps.city_values(jiangsu, "growth", 2015, basis="registered", prices="real",
-                                start=2005)
+    view = explorer.compute(
+        jiangsu, explorer.Choices(map_measure="growth", start_year=2005, map_year=2015)
+    )
+    expected = maps.city_values(
+        jiangsu, "growth", 2015, basis="registered", prices="real", start=2005
+    )
     pd.testing.assert_series_equal(view.map_values, expected)
 
 
@@ -172,8 +186,9 @@ def test_update_redraws_the_same_artists_in_place(fresh, jiangsu):
     x, y = e.ratio_line.get_data()
     assert np.allclose(y, data.region_ratio(jiangsu, basis="official").loc[2001:2021])
     assert len(e.break_lines) == 2
-    assert np.allclose(e.map.collection.get_array(),
-                       view.map_values.reindex(e.map.geo["key"]).to_numpy())
+    assert np.allclose(
+        e.map.collection.get_array(), view.map_values.reindex(e.map.geo["key"]).to_numpy()
+    )
     e.update(basis="registered")
     assert e.break_lines == [] and e.ax_ratio.get_legend() is None
     assert e.last_update_seconds > 0
@@ -191,8 +206,9 @@ def test_language_switch_relabels_everything(fresh, tmp_path):
         warnings.simplefilter("error")  # no missing glyph
         png = e.png()
         # nor when the figure is rendered outside the Nanbei style (matplotlib's default fonts)
-        with matplotlib.rc_context({"font.family": ["sans-serif"],
-                                    "font.sans-serif": ["DejaVu Sans"]}):
+        with matplotlib.rc_context(
+            {"font.family": ["sans-serif"], "font.sans-serif": ["DejaVu Sans"]}
+        ):
             e.fig.savefig(tmp_path / "outside.png", dpi=50)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     e.update(lang="en")
@@ -266,20 +282,35 @@ def test_show_and_refresh_replace_the_outputs_in_place(fresh, monkeypatch):
 # --------------------------------------------------------------------------------- controls
 def test_control_specs_follow_the_choices_and_the_language():
     specs = {s.name: s for s in explorer.control_specs(explorer.Choices())}
-    assert set(specs) == {"level", "numerator", "denominator", "cities", "years", "basis",
-                          "prices", "measure", "weighted", "map_measure", "map_year", "lang"}
+    assert set(specs) == {
+        "level",
+        "numerator",
+        "denominator",
+        "cities",
+        "years",
+        "basis",
+        "prices",
+        "measure",
+        "weighted",
+        "map_measure",
+        "map_year",
+        "lang",
+    }
     assert [v for _, v in specs["numerator"].options] == ["Sunan", "Suzhong", "Subei"]
     assert specs["years"].value == (2001, 2021)
     assert [v for _, v in specs["basis"].options] == list(data.BASES)
-    zh = {s.name: s for s in explorer.control_specs(explorer.Choices(level="cities",
-                                                                     numerator="Suzhou",
-                                                                     denominator="Suqian",
-                                                                     lang="zh"))}
+    zh = {
+        s.name: s
+        for s in explorer.control_specs(
+            explorer.Choices(level="cities", numerator="Suzhou", denominator="Suqian", lang="zh")
+        )
+    }
     assert zh["numerator"].options[0] == ("南京", 320100) and zh["numerator"].value == 320500
     assert zh["basis"].description == "人口口径"
     for spec in zh.values():
-        assert all(labels.has_cjk(label) or label in ("English", "中文")
-                   for label, _ in spec.options), spec.name
+        assert all(
+            labels.has_cjk(label) or label in ("English", "中文") for label, _ in spec.options
+        ), spec.name
         assert spec.kind in ("toggle", "dropdown", "multiselect", "range", "slider", "checkbox")
 
 
@@ -301,4 +332,7 @@ def test_widgets_drive_the_callbacks(fresh):
     items["numerator"].value = 321300  # same as the denominator: refused, shown in the status
     assert "same" in box._nanbei_status.value and e.view.choices.numerator == 320500
     items["lang"].value = "zh"
-    assert items["basis"].description == "人口口径" and e.ax_ratio.get_title() == "苏州/宿迁人均GDP之比"
+    assert (
+        items["basis"].description == "人口口径"
+        and e.ax_ratio.get_title() == "苏州/宿迁人均GDP之比"
+    )

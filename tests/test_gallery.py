@@ -46,7 +46,9 @@ def assert_links_resolve(page: Path) -> int:
         if link.startswith(("#", "data:")):
             continue
         parsed = urlparse(link)
-        assert not parsed.scheme and not link.startswith("/"), f"{page.name}: non-relative link {link}"
+        assert not parsed.scheme and not link.startswith("/"), (
+            f"{page.name}: non-relative link {link}"
+        )
         target = (page.parent / unquote(parsed.path)).resolve()
         assert target.exists(), f"{page.name}: broken link {link}"
         n += 1
@@ -70,7 +72,7 @@ def test_cards_for_every_notebook_and_parameter_set_with_statuses(gallery):
     assert html.count('<article class="card') == 4 + 1 + 1 + 1 + 1  # 01 x 5 sets, 02, 03, 04
     assert html.count('class="card ok"') == 6
     assert html.count('class="card stale"') == 1 and html.count('class="card timeout"') == 1
-    assert "<h2 id=\"01_ok\">One · A tiny notebook</h2>" in html
+    assert '<h2 id="01_ok">One · A tiny notebook</h2>' in html
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html  # escaped
     assert "Latest run timeout" in html and "no report" in html
     assert 'alt="Key figure of One · A tiny notebook"' in html
@@ -93,9 +95,15 @@ def test_the_gallery_builds_from_nothing_and_from_odd_records(tmp_path):
     assert "No reports yet" in page.read_text(encoding="utf-8")
     (tmp_path / "default").mkdir()
     (tmp_path / "default" / "x.run.json").write_text("{not json")
-    (tmp_path / "default" / "y.run.json").write_text(json.dumps({
-        "notebook": "y", "status": "failed", "attempt": {"status": "failed",
-                                                         "error": {"ename": "E", "evalue": "<x>"}}}))
+    (tmp_path / "default" / "y.run.json").write_text(
+        json.dumps(
+            {
+                "notebook": "y",
+                "status": "failed",
+                "attempt": {"status": "failed", "error": {"ename": "E", "evalue": "<x>"}},
+            }
+        )
+    )
     text = build_gallery(tmp_path).read_text(encoding="utf-8")
     assert 'class="card failed"' in text and "&lt;x&gt;" in text
     assert_links_resolve(tmp_path / "index.html")
@@ -103,9 +111,17 @@ def test_the_gallery_builds_from_nothing_and_from_odd_records(tmp_path):
 
 # --- a real browser ------------------------------------------------------------------------------
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-default-apps", "--window-size=1280,1000"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--window-size=1280,1000",
+]
 
 
 def _install_chromium() -> str | None:
@@ -118,8 +134,11 @@ def _install_chromium() -> str | None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not shutil.which("chromium"):
             env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-            for cmd in (["apt-get", "install", "-y", "-q", "chromium"], ["apt-get", "update", "-q"],
-                        ["apt-get", "install", "-y", "-q", "chromium"]):
+            for cmd in (
+                ["apt-get", "install", "-y", "-q", "chromium"],
+                ["apt-get", "update", "-q"],
+                ["apt-get", "install", "-y", "-q", "chromium"],
+            ):
                 with contextlib.suppress(subprocess.SubprocessError, OSError):
                     subprocess.run(cmd, env=env, capture_output=True, timeout=900)
                 if shutil.which("chromium"):
@@ -143,9 +162,17 @@ class Browser:
     """Headless Chromium driven through the DevTools protocol."""
 
     def __init__(self, binary: str, profile: Path):
-        self.proc = subprocess.Popen([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-                                      "--remote-debugging-port=0", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 60
         while not port_file.exists() and time.monotonic() < deadline:
@@ -154,7 +181,9 @@ class Browser:
         port = int(port_file.read_text().split()[0])
         for _ in range(50):
             with contextlib.suppress(OSError):
-                targets = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list").read())
+                targets = json.loads(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list").read()
+                )
                 pages = [t for t in targets if t.get("type") == "page"]
                 if pages:
                     break
@@ -184,7 +213,9 @@ class Browser:
         deadline = time.monotonic() + 60
         while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
             with contextlib.suppress(TimeoutError):
-                self.events.append(json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic()))))
+                self.events.append(
+                    json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+                )
             assert time.monotonic() < deadline, "the page never finished loading"
         end = time.monotonic() + 1.0  # late console messages
         while time.monotonic() < end:
@@ -231,8 +262,11 @@ def assert_not_blank(png: bytes) -> None:
 def test_gallery_and_a_report_open_in_chromium_from_disk(gallery, chromium, tmp_path):
     browser = Browser(chromium, tmp_path / "profile")
     try:
-        for page in (gallery / "index.html", gallery / "default" / "01_ok.html",
-                     gallery / "default" / "02_toggle.html"):
+        for page in (
+            gallery / "index.html",
+            gallery / "default" / "01_ok.html",
+            gallery / "default" / "02_toggle.html",
+        ):
             browser.open(page.as_uri())
             assert browser.errors() == [], f"{page.name}: console errors"
             title = browser.call("Runtime.evaluate", expression="document.title")["result"]["value"]
@@ -240,9 +274,14 @@ def test_gallery_and_a_report_open_in_chromium_from_disk(gallery, chromium, tmp_
             png = browser.screenshot()
             assert_not_blank(png)
             (tmp_path / f"{page.parent.name}-{page.stem}.png").write_bytes(png)
-            loaded = browser.call("Runtime.evaluate", expression=(
-                "[Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length,"
-                " document.images.length]"), returnByValue=True)["result"]["value"]
+            loaded = browser.call(
+                "Runtime.evaluate",
+                expression=(
+                    "[Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length,"
+                    " document.images.length]"
+                ),
+                returnByValue=True,
+            )["result"]["value"]
             assert loaded[0] == loaded[1], f"{page.name}: an image did not load"
             if page.stem in ("index", "01_ok"):
                 assert loaded[0] >= 1  # thumbnails; the report's figure

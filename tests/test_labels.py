@@ -54,8 +54,9 @@ def test_cities_agree_with_the_registry_and_the_boundaries():
     assert set(labels.BASES) == set(data.BASES)
 
 
-@pytest.mark.parametrize("name", [320800, "320800", "淮安", "淮安市", "Huai'an", "Huaian", "huai an",
-                                  "HUAI’AN"])
+@pytest.mark.parametrize(
+    "name", [320800, "320800", "淮安", "淮安市", "Huai'an", "Huaian", "huai an", "HUAI’AN"]
+)
 def test_a_city_is_found_by_its_code_or_a_name_in_either_script(name):
     assert labels.city_code(name) == 320800
 
@@ -77,7 +78,9 @@ def test_variables_with_units_and_bases_and_prices():
     assert labels.variable("theil", "zh") == "泰尔指数"
     assert labels.unit("population", "zh") == "万人"
     assert labels.variable("cv", "en", unit=True) == "coefficient of variation"  # no unit
-    assert "2009" in labels.basis("official", "zh") and labels.basis("registered", "zh") == "户籍人口"
+    assert (
+        "2009" in labels.basis("official", "zh") and labels.basis("registered", "zh") == "户籍人口"
+    )
     assert labels.prices("real", "en", base_year=2005) == "2005 prices (provincial CPI)"
     assert labels.basis("resident", "en", short=True) == "resident"
 

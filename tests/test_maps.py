@@ -42,8 +42,9 @@ def test_gdp_per_capita_on_any_basis_is_the_data_layer_number(jiangsu):
         values = maps.city_values(jiangsu, "gdp_pc", year, basis=basis, prices="real")
         pc = data.per_capita_panel(jiangsu, basis, "real")
         expected = pc[pc["year"] == year].set_index("city_code")["gdp_pc"]
-        pd.testing.assert_series_equal(values.sort_index(), expected.sort_index(),
-                                       check_names=False)
+        pd.testing.assert_series_equal(
+            values.sort_index(), expected.sort_index(), check_names=False
+        )
         assert values.attrs["basis"] == basis and values.attrs["level"] == "city"
 
 
@@ -62,17 +63,23 @@ def test_gap_to_mean_averages_to_zero_with_population_weights(jiangsu):
 
 
 def test_growth_and_gap_change_by_hand(jiangsu):
-    pc = data.per_capita_panel(jiangsu, "registered", "real").pivot(index="year", columns="city_code",
-                                                                     values="gdp_pc")
-    growth = maps.city_values(jiangsu, "growth", 2021, basis="registered", prices="real", start=2001)
+    pc = data.per_capita_panel(jiangsu, "registered", "real").pivot(
+        index="year", columns="city_code", values="gdp_pc"
+    )
+    growth = maps.city_values(
+        jiangsu, "growth", 2021, basis="registered", prices="real", start=2001
+    )
     assert np.allclose(growth, 100 * np.log(pc.loc[2021] / pc.loc[2001]) / 20)
     change = maps.city_values(jiangsu, "gap_change", 2021, basis="registered", start=2001)
     raw = data.per_capita_panel(jiangsu, "registered")
-    mean = {y: (g["gdp_pc"] * g["population"]).sum() / g["population"].sum()
-            for y, g in raw.groupby("year")}
+    mean = {
+        y: (g["gdp_pc"] * g["population"]).sum() / g["population"].sum()
+        for y, g in raw.groupby("year")
+    }
     wide = raw.pivot(index="year", columns="city_code", values="gdp_pc")
-    by_hand = 100 * (np.abs(np.log(wide.loc[2021] / mean[2021]))
-                     - np.abs(np.log(wide.loc[2001] / mean[2001])))
+    by_hand = 100 * (
+        np.abs(np.log(wide.loc[2021] / mean[2021])) - np.abs(np.log(wide.loc[2001] / mean[2001]))
+    )
     assert np.allclose(change.sort_index(), by_hand.sort_index())
     with pytest.raises(ValueError, match="give start="):
         maps.city_values(jiangsu, "growth", 2021)
@@ -191,12 +198,21 @@ def test_colorbar_legend_and_regions_are_drawn(jiangsu):
     assert [t.get_text() for t in legend.get_texts()] == ["Sunan", "Suzhong", "Subei"]
 
 
-@pytest.mark.parametrize("measure,extra", [("gdp_pc", {}), ("growth", {"start": 2001}),
-                                           ("gap_to_mean", {}), ("gap_change", {"start": 2001})])
-def test_english_map_has_no_chinese_and_chinese_map_no_english_names(jiangsu, measure, extra,
-                                                                     tmp_path, caplog):
-    en = _texts(maps.city_map(jiangsu, measure, 2021, basis="official", lang="en", parks=True,
-                              **extra))
+@pytest.mark.parametrize(
+    "measure,extra",
+    [
+        ("gdp_pc", {}),
+        ("growth", {"start": 2001}),
+        ("gap_to_mean", {}),
+        ("gap_change", {"start": 2001}),
+    ],
+)
+def test_english_map_has_no_chinese_and_chinese_map_no_english_names(
+    jiangsu, measure, extra, tmp_path, caplog
+):
+    en = _texts(
+        maps.city_map(jiangsu, measure, 2021, basis="official", lang="en", parks=True, **extra)
+    )
     assert not [t for t in en if labels.has_cjk(t)]
     assert set(labels.cities("en").values()) <= set(en)
     ax = maps.city_map(jiangsu, measure, 2021, basis="official", lang="zh", parks=True, **extra)
@@ -229,6 +245,7 @@ def test_county_map_draws_72_units_with_park_hosts_and_city_names(tmp_path):
 
 def test_the_default_title_names_basis_and_prices(jiangsu):
     values = maps.city_values(jiangsu, "gdp_pc", 2021, basis="registered", prices="real")
-    assert maps.default_title(values, "en") == ("GDP per capita, 2021\n"
-                                                "registered population, 2000 prices (provincial CPI)")
+    assert maps.default_title(values, "en") == (
+        "GDP per capita, 2021\nregistered population, 2000 prices (provincial CPI)"
+    )
     assert maps.default_title(values, "zh").startswith("2021年人均GDP\n户籍人口")

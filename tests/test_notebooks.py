@@ -30,8 +30,9 @@ def test_there_are_notebooks():
 def test_notebook_is_committed_clean_and_parameterized(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), \
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), (
         f"{path.name} is committed with outputs"
+    )
     assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in nb["cells"]) == 1
     assert nb["metadata"]["kernelspec"]["name"] == reports.KERNEL_NAME
     # Logic lives in lib/: notebooks call functions, they do not define long ones.
@@ -48,29 +49,58 @@ def test_notebook_executes_and_renders(path, tmp_path):
     params = FAST_PARAMETERS.get(path.stem, {})
     report = reports.run_notebook(path, tmp_path, params)
     executed = nbformat.read(tmp_path / "executed" / path.name, as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
     assert not errors
-    warnings = [o["text"] for c in executed.cells for o in c.get("outputs", [])
-                if o.get("output_type") == "stream" and o.get("name") == "stderr"]
-    assert not any("Glyph" in w and "missing" in w for w in warnings), "CJK glyphs missing in a figure"
+    warnings = [
+        o["text"]
+        for c in executed.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    ]
+    assert not any("Glyph" in w and "missing" in w for w in warnings), (
+        "CJK glyphs missing in a figure"
+    )
     html = report.read_text(encoding="utf-8")
     assert report.stat().st_size > 10_000 and "<html" in html.lower()
 
 
 # Other settings a user is likely to try: each must run end to end too.
 VARIANTS = [
-    ("01_convergence", {"fast": True, "basis": "official", "scope": "china", "grouping": "province_code"}),
+    (
+        "01_convergence",
+        {"fast": True, "basis": "official", "scope": "china", "grouping": "province_code"},
+    ),
     ("01_convergence", {"fast": True, "prices": "nominal", "start_year": 2005, "end_year": 2015}),
-    ("02_cobuilt_parks", {"fast": True, "outcome": "secondary_share", "estimator": "twfe",
-                          "inference": "wild"}),
+    (
+        "02_cobuilt_parks",
+        {"fast": True, "outcome": "secondary_share", "estimator": "twfe", "inference": "wild"},
+    ),
     # Suqian: the one Subei city with a complete FDI series once the 2008/2010 row shift is
     # repaired (Xuzhou's own 2008 value is not in the source).
-    ("02_cobuilt_parks", {"fast": True, "outcome": "log_fdi", "start_year": 2004, "end_year": 2012,
-                          "treated_city": 321300}),
+    (
+        "02_cobuilt_parks",
+        {
+            "fast": True,
+            "outcome": "log_fdi",
+            "start_year": 2004,
+            "end_year": 2012,
+            "treated_city": 321300,
+        },
+    ),
     ("02_cobuilt_parks", {"fast": True, "revisions": "keep", "end_year": 2020}),
     # every inference setting runs ("both" is the default above, "wild" in the first variant)
-    ("02_cobuilt_parks", {"fast": True, "inference": "randomization", "exclude_donors": "none",
-                          "cs_control": "notyet", "synth_treatment_years": [2006]}),
+    (
+        "02_cobuilt_parks",
+        {
+            "fast": True,
+            "inference": "randomization",
+            "exclude_donors": "none",
+            "cs_control": "notyet",
+            "synth_treatment_years": [2006],
+        },
+    ),
 ]
 
 
@@ -83,8 +113,11 @@ def test_notebook_variants_execute(name, params, tmp_path):
 
 def test_resident_basis_is_refused_with_a_clear_message(tmp_path):
     with pytest.raises(Exception, match="basis='resident' exists only in the census years"):
-        reports.run_notebook(ROOT / "notebooks" / "01_convergence.ipynb", tmp_path,
-                             {"basis": "resident", "fast": True})
+        reports.run_notebook(
+            ROOT / "notebooks" / "01_convergence.ipynb",
+            tmp_path,
+            {"basis": "resident", "fast": True},
+        )
     assert not (tmp_path / "reports").exists()
 
 

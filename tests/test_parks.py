@@ -7,16 +7,18 @@ from nanbei import data, parks
 
 
 def _roster():
-    return pd.DataFrame({
-        "park_zh": ["A园", "B园", "C园", "D园", "E园"],
-        "host_city": ["宿迁", "宿迁", "徐州", "徐州", "淮安"],
-        "host_county": ["泗阳县 Siyang", "市级功能区", "丰县 Feng", None, "盱眙县"],
-        "host_city_code": pd.array([321300, 321300, 320300, 320300, 320800], dtype="Int64"),
-        "year": pd.array([2008, 2006, None, 2020, 2008], dtype="Int64"),
-        "year_kind": ["approved", "founded", "not found", "agreement", "existing as of 2008"],
-        "year_stated": [True, True, False, True, False],
-        "membership": ["named co-built park"] * 4 + ["uncertain"],
-    })
+    return pd.DataFrame(
+        {
+            "park_zh": ["A园", "B园", "C园", "D园", "E园"],
+            "host_city": ["宿迁", "宿迁", "徐州", "徐州", "淮安"],
+            "host_county": ["泗阳县 Siyang", "市级功能区", "丰县 Feng", None, "盱眙县"],
+            "host_city_code": pd.array([321300, 321300, 320300, 320300, 320800], dtype="Int64"),
+            "year": pd.array([2008, 2006, None, 2020, 2008], dtype="Int64"),
+            "year_kind": ["approved", "founded", "not found", "agreement", "existing as of 2008"],
+            "year_stated": [True, True, False, True, False],
+            "membership": ["named co-built park"] * 4 + ["uncertain"],
+        }
+    )
 
 
 def test_cohorts_by_rule():
@@ -38,9 +40,16 @@ def test_cohort_bad_arguments():
         parks.park_cohorts(_roster(), membership=("member",))
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("泗阳县 Siyang County", "泗阳县"), ("大丰区 Dafeng District", "大丰区"),
-    ("泰兴市 (黄桥镇)", "泰兴市"), ("市级功能区 (county not stated)", None), (None, None)])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("泗阳县 Siyang County", "泗阳县"),
+        ("大丰区 Dafeng District", "大丰区"),
+        ("泰兴市 (黄桥镇)", "泰兴市"),
+        ("市级功能区 (county not stated)", None),
+        (None, None),
+    ],
+)
 def test_county_name(text, expected):
     assert parks.county_name(text) == expected
 

@@ -234,8 +234,13 @@ def test_spread_is_the_least_squares_solution(seed):
     got = _spread(y, gap)
     assert np.all(np.diff(got) >= gap - 1e-9)
     cons = [{"type": "ineq", "fun": (lambda p, i=i: p[i + 1] - p[i] - gap)} for i in range(6)]
-    ref = minimize(lambda p: np.sum((p - y) ** 2), y + gap * np.arange(7), constraints=cons,
-                   method="SLSQP", options={"ftol": 1e-12, "maxiter": 500})
+    ref = minimize(
+        lambda p: np.sum((p - y) ** 2),
+        y + gap * np.arange(7),
+        constraints=cons,
+        method="SLSQP",
+        options={"ftol": 1e-12, "maxiter": 500},
+    )
     assert ref.success
     np.testing.assert_allclose(got, ref.x, atol=1e-5)
 
@@ -253,17 +258,20 @@ def test_spread_hand_cases():
 # --------------------------------------------------------------------------- names
 
 
-@pytest.mark.parametrize(("name", "short"), [
-    ("Guangxi Zhuang Autonomous Region", "Guangxi"),
-    ("Ningxia Hui Autonomous Region", "Ningxia"),
-    ("Xinjiang Uygur Autonomous Region", "Xinjiang"),
-    ("Inner Mongolia Autonomous Region", "Inner Mongolia"),
-    ("Tibet Autonomous Region", "Tibet"),
-    ("Hong Kong Special Administrative Region", "Hong Kong"),
-    ("Jiangsu", "Jiangsu"),
-    ("Jiangsu Province", "Jiangsu"),
-    (" Anhui ", "Anhui"),
-])
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Guangxi Zhuang Autonomous Region", "Guangxi"),
+        ("Ningxia Hui Autonomous Region", "Ningxia"),
+        ("Xinjiang Uygur Autonomous Region", "Xinjiang"),
+        ("Inner Mongolia Autonomous Region", "Inner Mongolia"),
+        ("Tibet Autonomous Region", "Tibet"),
+        ("Hong Kong Special Administrative Region", "Hong Kong"),
+        ("Jiangsu", "Jiangsu"),
+        ("Jiangsu Province", "Jiangsu"),
+        (" Anhui ", "Anhui"),
+    ],
+)
 def test_short_place_name(name, short):
     assert short_place_name(name) == short
 
@@ -285,8 +293,11 @@ def test_notebook_sets_the_style_first_and_notes_the_source_of_every_figure(name
     from pathlib import Path
 
     path = Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
-    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
-             if c["cell_type"] == "code" and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    cells = [
+        c
+        for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code" and "parameters" not in c.get("metadata", {}).get("tags", [])
+    ]
     sources = ["".join(c["source"]) for c in cells]
     assert "plotting.use_style()" in sources[0]
     figures = [s for s in sources if "plt.show()" in s]

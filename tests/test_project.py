@@ -38,15 +38,17 @@ def test_environment_yml_installs_the_lock():
 
 
 def _names(requirements) -> set[str]:
-    return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-")
-            for r in requirements}
+    return {
+        re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements
+    }
 
 
 def test_locks_pin_every_declared_dependency_and_agree():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     runtime = _names(pyproject["project"]["dependencies"])
-    extras = _names(d for extra in pyproject["project"]["optional-dependencies"].values()
-                    for d in extra)
+    extras = _names(
+        d for extra in pyproject["project"]["optional-dependencies"].values() for d in extra
+    )
     runtime_pins, test_pins = _lock_pins("lock.txt"), _lock_pins("lock-test.txt")
     for name in runtime:
         assert name in runtime_pins, f"{name} is a dependency but not pinned in lock.txt"
@@ -54,7 +56,9 @@ def test_locks_pin_every_declared_dependency_and_agree():
         assert name in test_pins, f"{name} is declared but not pinned in lock-test.txt"
     # The runtime lock is the test lock restricted to what the runtime needs: same versions.
     for name, pin in runtime_pins.items():
-        assert test_pins.get(name) == pin, f"{name}: lock.txt {pin}, lock-test.txt {test_pins.get(name)}"
+        assert test_pins.get(name) == pin, (
+            f"{name}: lock.txt {pin}, lock-test.txt {test_pins.get(name)}"
+        )
     # Reference implementations and test tools stay out of the runtime environment.
     for name in ("inequality", "giddy", "csdid", "pysyncon", "wildboottest", "pytest", "ruff"):
         assert name not in runtime_pins, f"{name} is test-only but pinned in the runtime lock"
@@ -64,7 +68,9 @@ def test_library_never_imports_test_only_packages():
     import ast
 
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    test_only = {n.replace("-", "_") for n in _names(pyproject["project"]["optional-dependencies"]["test"])}
+    test_only = {
+        n.replace("-", "_") for n in _names(pyproject["project"]["optional-dependencies"]["test"])
+    }
     for path in (ROOT / "lib" / "nanbei").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
@@ -81,8 +87,16 @@ def test_installed_versions_match_the_lock():
     from importlib.metadata import PackageNotFoundError, version
 
     pins = _lock_pins()
-    for name in ["pandas", "numpy", "matplotlib", "statsmodels", "papermill", "jupyterlab",
-                 "geopandas", "linearmodels"]:
+    for name in [
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "statsmodels",
+        "papermill",
+        "jupyterlab",
+        "geopandas",
+        "linearmodels",
+    ]:
         try:
             assert version(name) == pins[name], name
         except PackageNotFoundError:
@@ -118,8 +132,25 @@ def test_chinese_labels_render_without_missing_glyphs(tmp_path):
 def test_code_and_notebooks_pass_the_linter():
     import subprocess
 
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--output-format", "concise", str(ROOT)],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--output-format", "concise", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_and_notebooks_are_formatted():
+    """`ruff format` is the one code style (run `.venv/bin/ruff format .` to apply it)."""
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -129,8 +160,22 @@ def test_wheel_ships_the_tidy_data_and_works_outside_a_checkout(tmp_path):
     import zipfile
 
     wheel_dir = tmp_path / "dist"
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                            "-q", "-w", str(wheel_dir), str(ROOT)], capture_output=True, text=True)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if build.returncode != 0 and "No module named pip" in build.stderr:
         pytest.skip("pip is not available in this environment")
     assert build.returncode == 0, build.stderr
@@ -141,11 +186,14 @@ def test_wheel_ships_the_tidy_data_and_works_outside_a_checkout(tmp_path):
         assert "nanbei/_data/SHA256SUMS" in names and "nanbei/_data/tidy/city_panel.csv" in names
         assert not any(n.startswith("nanbei/_data/raw") for n in names)
         zf.extractall(site)
-    code = ("from nanbei import data; p = data.load_city_panel('jiangsu'); "
-            "print(data.data_dir().name, p['city_code'].nunique())")
+    code = (
+        "from nanbei import data; p = data.load_city_panel('jiangsu'); "
+        "print(data.data_dir().name, p['city_code'].nunique())"
+    )
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=tmp_path, env=env)
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["_data", "13"]
 

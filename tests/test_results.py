@@ -22,8 +22,9 @@ class _Toy(results.Result):
         self.estimate, self.se = estimate, se
 
     def tidy(self):
-        return results.tidy_frame([{"term": "x", "estimate": self.estimate, "std_error": self.se,
-                                    "n_obs": 40}])
+        return results.tidy_frame(
+            [{"term": "x", "estimate": self.estimate, "std_error": self.se, "n_obs": 40}]
+        )
 
     def _plot(self, ax, labels, lang):
         ax.bar([results.unit_label(320500, labels, lang)], [self.estimate])
@@ -82,9 +83,19 @@ class _Reg(results.Result):
         self.b, self.se, self.p, self.n, self.n_clusters = b, se, p, n, clusters
 
     def tidy(self):
-        return results.tidy_frame([{"term": "treat_post", "estimate": self.b, "std_error": self.se,
-                                    "p_value": self.p, "conf_low": self.b - 1.96 * self.se,
-                                    "conf_high": self.b + 1.96 * self.se, "n_obs": self.n}])
+        return results.tidy_frame(
+            [
+                {
+                    "term": "treat_post",
+                    "estimate": self.b,
+                    "std_error": self.se,
+                    "p_value": self.p,
+                    "conf_low": self.b - 1.96 * self.se,
+                    "conf_high": self.b + 1.96 * self.se,
+                    "n_obs": self.n,
+                }
+            ]
+        )
 
 
 @pytest.fixture
@@ -129,11 +140,14 @@ def test_table_html_and_markdown(two):
     assert "0.250 (0.050)" in md and "*" not in md
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    ({"format": "pdf"}, "format must be one of"),
-    ({"interval": "sd"}, "interval must be 'se' or 'ci'"),
-    ({"stars": (0.1,)}, "three p-value cut-offs"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"format": "pdf"}, "format must be one of"),
+        ({"interval": "sd"}, "interval must be 'se' or 'ci'"),
+        ({"stars": (0.1,)}, "three p-value cut-offs"),
+    ],
+)
 def test_table_rejects_bad_options(two, kwargs, match):
     import nanbei
 

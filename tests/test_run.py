@@ -49,8 +49,13 @@ def test_default_run_reports_titles_provenance_and_permissions(done):
     out = project / "out" / "default"
     assert len(re.findall(r"^ok ", result.stdout, re.M)) == 3 and "gallery" in result.stdout
     for stem in ("01_ok", "02_toggle", "04_ledger"):
-        for name in (f"{stem}.html", f"{stem}.code.html", f"{stem}.ipynb", f"{stem}.results.json",
-                     f"{stem}.run.json"):
+        for name in (
+            f"{stem}.html",
+            f"{stem}.code.html",
+            f"{stem}.ipynb",
+            f"{stem}.results.json",
+            f"{stem}.run.json",
+        ):
             path = out / name
             assert path.exists(), name
             assert path.stat().st_mode & 0o777 == 0o644, f"{name} is not readable by others"
@@ -58,17 +63,32 @@ def test_default_run_reports_titles_provenance_and_permissions(done):
     code = (out / "01_ok.code.html").read_text(encoding="utf-8")
     assert "<title>One · A tiny notebook</title>" in reader  # not "Notebook"
     assert "default_rng" in code and "default_rng" not in reader  # code only in one
-    for needle in ("Parameters", "<code>x=1</code>", "<code>label='a'</code>", "Parameter set",
-                   "<code>default</code>", "<dt>Data</dt>", "<dt>Run</dt>", "(the notebook's defaults)",
-                   "not a git checkout", 'href="../index.html"'):
+    for needle in (
+        "Parameters",
+        "<code>x=1</code>",
+        "<code>label='a'</code>",
+        "Parameter set",
+        "<code>default</code>",
+        "<dt>Data</dt>",
+        "<dt>Run</dt>",
+        "(the notebook's defaults)",
+        "not a git checkout",
+        'href="../index.html"',
+    ):
         assert needle in reader, needle
     rec = record(out, "01_ok")
     assert rec["status"] == "ok" and rec["attempt"]["status"] == "ok"
     assert rec["attempt"]["data_hash"] and rec["attempt"]["versions"]["papermill"]
-    assert rec["attempt"]["finished"] in reader[:200_000].replace("T", " ") or \
-        rec["attempt"]["finished"][:16].replace("T", " ") in reader
-    assert rec["report"]["duration"] > 0 and rec["parameters"] == {"x": 1, "label": "a", "seed": 7,
-                                                                  "fast": False}
+    assert (
+        rec["attempt"]["finished"] in reader[:200_000].replace("T", " ")
+        or rec["attempt"]["finished"][:16].replace("T", " ") in reader
+    )
+    assert rec["report"]["duration"] > 0 and rec["parameters"] == {
+        "x": 1,
+        "label": "a",
+        "seed": 7,
+        "fast": False,
+    }
     # 04's export_dir pointed at its own folder: the ledger sits beside the reports
     assert (out / "claims_ledger.json").exists() and (out / "claims_ledger.csv").exists()
     assert rec["report"]["files"]["thumbnail"] == "01_ok.png" and (out / "01_ok.png").exists()
@@ -95,7 +115,10 @@ def test_results_are_recorded_gathered_and_seeded_reruns_agree(done, tmp_path):
     again = nanbei(project, "01_ok", "--output", str(tmp_path / "again"))
     assert again.returncode == 0, again.stderr
     second = json.loads((tmp_path / "again" / "default" / "01_ok.results.json").read_text())
-    values = lambda doc: {r["name"]: r["value"] for r in doc["records"] if r["name"] != "omp_threads"}  # noqa: E731
+
+    def values(doc):
+        return {r["name"]: r["value"] for r in doc["records"] if r["name"] != "omp_threads"}
+
     assert values(first) == values(second)  # the seeded draw and the hash of a str agree
     assert first["run"]["run_id"] != second["run"]["run_id"]
 
@@ -111,7 +134,9 @@ def test_a_failure_leaves_others_done_keeps_the_last_good_report_marked_stale(tm
     failed = nanbei(project, env={"NANBEI_TEST_FAIL": "1"})
     assert failed.returncode == 1
     # the others completed in the same run
-    run_ids = {stem: record(out, stem)["attempt"]["run_id"] for stem in ("01_ok", "02_toggle", "04_ledger")}
+    run_ids = {
+        stem: record(out, stem)["attempt"]["run_id"] for stem in ("01_ok", "02_toggle", "04_ledger")
+    }
     assert len(set(run_ids.values())) == 1
     assert record(out, "01_ok")["status"] == "ok" and record(out, "04_ledger")["status"] == "ok"
     # the failing cell and error on the terminal
@@ -121,13 +146,18 @@ def test_a_failure_leaves_others_done_keeps_the_last_good_report_marked_stale(tm
     # the previous good report is intact, and says it is stale
     assert (out / "02_toggle.ipynb").read_bytes() == good_nb
     stale = (out / "02_toggle.html").read_text(encoding="utf-8")
-    assert "Stale: the latest run" in banner(out / "02_toggle.html") and "boom" in banner(out / "02_toggle.html")
-    assert stale.replace(banner(out / "02_toggle.html"), "") == \
-        good_html.replace(banner_text(good_html), "")
+    assert "Stale: the latest run" in banner(out / "02_toggle.html") and "boom" in banner(
+        out / "02_toggle.html"
+    )
+    assert stale.replace(banner(out / "02_toggle.html"), "") == good_html.replace(
+        banner_text(good_html), ""
+    )
     assert "Stale" in banner(out / "02_toggle.code.html")
     rec = record(out, "02_toggle")
     assert rec["status"] == "stale" and rec["attempt"]["status"] == "failed"
-    assert rec["attempt"]["error"]["ename"] == "RuntimeError" and rec["attempt"]["error"]["cell"] == 3
+    assert (
+        rec["attempt"]["error"]["ename"] == "RuntimeError" and rec["attempt"]["error"]["cell"] == 3
+    )
     partial = out / "failed" / "02_toggle.ipynb"
     assert partial.exists() and "boom in the toggle notebook" in partial.read_text()
     gallery = (project / "out" / "index.html").read_text(encoding="utf-8")
@@ -174,9 +204,24 @@ def test_a_signal_stops_the_run_cleanly_and_keeps_the_good_report(sig, tmp_path)
     good = (out / "03_sleep.ipynb").read_bytes()
     marker = tmp_path / "started.json"
     env = dict(os.environ, NANBEI_TEST_MARKER=str(marker))
-    proc = subprocess.Popen([sys.executable, "-m", "nanbei", "run", "--config", str(project / "runs.toml"),
-                             "--no-progress", "03_sleep"], cwd=project, env=env, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nanbei",
+            "run",
+            "--config",
+            str(project / "runs.toml"),
+            "--no-progress",
+            "03_sleep",
+        ],
+        cwd=project,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
@@ -206,9 +251,15 @@ def test_a_signal_stops_the_run_cleanly_and_keeps_the_good_report(sig, tmp_path)
         os.kill(kernel["pid"], 0)
     assert not Path(kernel["connection_file"]).exists()
     assert not Path(kernel["cwd"]).exists()
-    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.is_file()
-                and not p.name.endswith(".lock")]
-    assert "interrupted" in json.loads(sorted((project / "out" / "runs").glob("*.json"))[-1].read_text())["status"]
+    assert not [
+        p
+        for p in out.rglob("*")
+        if p.name.startswith(".") and p.is_file() and not p.name.endswith(".lock")
+    ]
+    assert (
+        "interrupted"
+        in json.loads(sorted((project / "out" / "runs").glob("*.json"))[-1].read_text())["status"]
+    )
 
 
 def test_timeout_per_notebook(tmp_path):
@@ -227,8 +278,12 @@ def test_a_worker_that_dies_fails_only_its_own_notebook(tmp_path):
     from test_run_support import make_notebook
 
     project = tiny_project(tmp_path)
-    make_notebook(project / "notebooks" / "05_crash.ipynb", "x = 1",
-                  ["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"], "Crashes its worker")
+    make_notebook(
+        project / "notebooks" / "05_crash.ipynb",
+        "x = 1",
+        ["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"],
+        "Crashes its worker",
+    )
     res = nanbei(project, "05_crash", "01_ok", "02_toggle", "--jobs", "2")
     assert res.returncode == 1
     out = project / "out" / "default"
@@ -245,8 +300,10 @@ def test_kernels_share_the_cores_when_notebooks_run_in_parallel(tmp_path):
     project = tiny_project(tmp_path)
     res = nanbei(project, "sweep", "--jobs", "2")
     assert res.returncode == 0, res.stderr
-    values = {json.loads(p.read_text())["records"][3]["value"]
-              for p in (project / "out").glob("*/01_ok.results.json")}
+    values = {
+        json.loads(p.read_text())["records"][3]["value"]
+        for p in (project / "out").glob("*/01_ok.results.json")
+    }
     assert values == {str(max(1, default_jobs() // 2))}
 
 
@@ -266,22 +323,42 @@ def test_sweep_on_a_dask_local_cluster(tmp_path):
 
     project = tiny_project(tmp_path)
     cfg = config.load_config(project / "runs.toml")
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         result = run(["sweep", "02_toggle"], config=cfg, scheduler=cluster, live=False, quiet=True)
     assert result.exit_code == 0, [result.records[s.job_id]["attempt"] for s in result.failed]
     assert len(result.specs) == 5 and all(result.status(s) == "ok" for s in result.specs)
     gallery = (project / "out" / "index.html").read_text(encoding="utf-8")
     assert gallery.count('class="card ok"') == 5
-    assert json.loads(sorted((project / "out" / "runs").glob("*.json"))[-1].read_text())["backend"] == "dask"
+    assert (
+        json.loads(sorted((project / "out" / "runs").glob("*.json"))[-1].read_text())["backend"]
+        == "dask"
+    )
     assert len(store.compare(project / "out", notebook="01_ok")) == 4
 
 
 def test_legacy_reports_module_runs_like_nanbei_run(tmp_path):
     project = tiny_project(tmp_path)
-    res = subprocess.run([sys.executable, "-m", "nanbei.reports", "01_ok", "-p", "x=2", "--out",
-                          str(tmp_path / "legacy"), "--config", str(project / "runs.toml"),
-                          "--no-progress"], capture_output=True, text=True, cwd=project, timeout=180)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nanbei.reports",
+            "01_ok",
+            "-p",
+            "x=2",
+            "--out",
+            str(tmp_path / "legacy"),
+            "--config",
+            str(project / "runs.toml"),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=180,
+    )
     assert res.returncode == 0, res.stderr
     assert list((tmp_path / "legacy").glob("x-2-*/01_ok.html"))
 
@@ -303,11 +380,18 @@ def test_run_notebook_api_types_and_failure(tmp_path):
 def test_sigterm_during_run_notebook_keeps_the_partial_and_cleans_up(tmp_path):
     project = tiny_project(tmp_path)
     marker = tmp_path / "started.json"
-    code = ("from pathlib import Path\nfrom nanbei import reports\n"
-            f"reports.run_notebook(Path({str(project / 'notebooks' / '03_sleep.ipynb')!r}), "
-            f"Path({str(tmp_path / 'o')!r}))\n")
-    proc = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ, NANBEI_TEST_MARKER=str(marker)),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code = (
+        "from pathlib import Path\nfrom nanbei import reports\n"
+        f"reports.run_notebook(Path({str(project / 'notebooks' / '03_sleep.ipynb')!r}), "
+        f"Path({str(tmp_path / 'o')!r}))\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, NANBEI_TEST_MARKER=str(marker)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
@@ -327,10 +411,14 @@ def test_sigterm_during_run_notebook_keeps_the_partial_and_cleans_up(tmp_path):
     assert not Path(kernel["connection_file"]).exists()
     with pytest.raises(ProcessLookupError):
         os.kill(kernel["pid"], 0)
-    hidden = [p for p in (tmp_path / "o").rglob(".*") if p.is_file() and not p.name.endswith(".lock")]
+    hidden = [
+        p for p in (tmp_path / "o").rglob(".*") if p.is_file() and not p.name.endswith(".lock")
+    ]
     assert hidden == []
     rec = json.loads((tmp_path / "o" / "executed" / "03_sleep.run.json").read_text())
-    assert rec["attempt"]["status"] == "interrupted" and rec["attempt"]["error"]["reason"] == "SIGTERM"
+    assert (
+        rec["attempt"]["status"] == "interrupted" and rec["attempt"]["error"]["reason"] == "SIGTERM"
+    )
 
 
 def test_the_kernel_is_not_sent_sigint_when_it_is_shut_down():
@@ -363,9 +451,14 @@ def test_the_live_display_in_a_terminal(tmp_path):
 
     project = tiny_project(tmp_path)
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "nanbei", "run", "--config", str(project / "runs.toml"),
-                             "01_ok"], cwd=project, stdout=follower, stderr=follower, stdin=follower,
-                            env=dict(os.environ, COLUMNS="120", TERM="xterm"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nanbei", "run", "--config", str(project / "runs.toml"), "01_ok"],
+        cwd=project,
+        stdout=follower,
+        stderr=follower,
+        stdin=follower,
+        env=dict(os.environ, COLUMNS="120", TERM="xterm"),
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -410,10 +503,20 @@ def test_make_lab_starts_on_a_given_port_as_root_too_with_ipc_kernels(tmp_path):
     port = _free_port()
     log = tmp_path / "lab.log"
     # -o: take the environment as it is (the suite runs inside it)
-    proc = subprocess.Popen(["make", "-o", ".venv/.nanbei-runtime", "lab", f"LAB_PORT={port}",
-                             "LAB_ARGS=--no-browser --IdentityProvider.token=t0k"],
-                            cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            "make",
+            "-o",
+            ".venv/.nanbei-runtime",
+            "lab",
+            f"LAB_PORT={port}",
+            "LAB_ARGS=--no-browser --IdentityProvider.token=t0k",
+        ],
+        cwd=ROOT,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline, answer = time.monotonic() + 60, None
@@ -424,8 +527,12 @@ def test_make_lab_starts_on_a_given_port_as_root_too_with_ipc_kernels(tmp_path):
             except OSError:
                 time.sleep(0.5)
         assert answer and "version" in answer, log.read_text()
-        req = urllib.request.Request(base + "/api/kernels", data=b'{"name": "nanbei"}', method="POST",
-                                     headers={"Authorization": "token t0k"})
+        req = urllib.request.Request(
+            base + "/api/kernels",
+            data=b'{"name": "nanbei"}',
+            method="POST",
+            headers={"Authorization": "token t0k"},
+        )
         kernel = json.loads(urllib.request.urlopen(req, timeout=30).read())
         # the kernel listens on IPC sockets, and answers there
         from jupyter_client import BlockingKernelClient

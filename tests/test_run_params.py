@@ -35,6 +35,7 @@ def job(jobs, stem):
 
 # --- declarations ------------------------------------------------------------------------------
 
+
 def test_declared_parameters_of_every_real_notebook_with_types_and_help():
     p = declared_parameters(NB / "01_convergence.ipynb")
     assert p["fast"].type == "bool" and p["fast"].default is False
@@ -58,6 +59,7 @@ def test_help_of_the_cells_own_heading_comment_is_not_a_parameters_help(project)
 
 # --- values (section 1 of the issue: each fault) -----------------------------------------------
 
+
 def test_fast_false_is_false_not_a_true_string(cfg):
     jobs = plan(["01_ok"], config=cfg, params={"fast": "false"})
     assert job(jobs, "01_ok").overrides == {}  # False is the default: no override at all
@@ -65,7 +67,9 @@ def test_fast_false_is_false_not_a_true_string(cfg):
     assert job(jobs, "01_ok").overrides == {"fast": True}
     for text in ("False", "no", "0", "off"):
         assert plan(["01_ok"], config=cfg, params={"fast": text})[0].overrides == {}
-    with pytest.raises(ParameterError, match=r"01_ok: parameter fast expects true or false, got 'maybe'"):
+    with pytest.raises(
+        ParameterError, match=r"01_ok: parameter fast expects true or false, got 'maybe'"
+    ):
         plan(["01_ok"], config=cfg, params={"fast": "maybe"})
 
 
@@ -81,7 +85,10 @@ def test_a_list_parameter_takes_one_name_a_comma_list_or_a_yaml_list():
 
 
 def test_a_wrong_type_is_refused_before_any_kernel_starts(project):
-    with pytest.raises(ParameterError, match=r"01_convergence: parameter start_year expects an integer, got 'abc' \(str\); its default is 2001"):
+    with pytest.raises(
+        ParameterError,
+        match=r"01_convergence: parameter start_year expects an integer, got 'abc' \(str\); its default is 2001",
+    ):
         plan(["01_convergence"], params={"start_year": "abc"})
     # through the command line: exit 2, a message, and nothing was run or written
     run = nanbei(project, "01_ok", "-p", "x=abc")
@@ -93,9 +100,13 @@ def test_a_wrong_type_is_refused_before_any_kernel_starts(project):
 def test_values_are_parsed_as_yaml_and_checked_against_the_default_type():
     d = declared_parameters(NB / "01_convergence.ipynb")
     assert params.coerce(d["start_year"], params.parse_text("2005", d["start_year"])) == 2005
-    assert params.coerce(d["scope"], params.parse_text("2001", d["scope"])) == "2001"  # a str stays a str
+    assert (
+        params.coerce(d["scope"], params.parse_text("2001", d["scope"])) == "2001"
+    )  # a str stays a str
     assert params.coerce(d["scope"], params.parse_text('"china"', d["scope"])) == "china"
-    ratios = params.coerce(d["report_ratios"], params.parse_text("{2000: 3.4, 2021: 2}", d["report_ratios"]))
+    ratios = params.coerce(
+        d["report_ratios"], params.parse_text("{2000: 3.4, 2021: 2}", d["report_ratios"])
+    )
     assert ratios == {2000: 3.4, 2021: 2.0} and isinstance(ratios[2021], float)
     # TOML keys are strings: converted to the default's int keys
     assert params.coerce(d["report_ratios"], {"2000": 3.4}) == {2000: 3.4}
@@ -117,7 +128,7 @@ def test_params_file_and_p_on_top(project, cfg, tmp_path):
     jobs = plan(["01_ok"], config=cfg, param_files=[f], params={"x": "6"})
     assert jobs[0].overrides == {"fast": True, "label": "from-file", "x": 6}
     t = tmp_path / "p.toml"
-    t.write_text('x = 4\n')
+    t.write_text("x = 4\n")
     assert plan(["01_ok"], config=cfg, param_files=[t])[0].overrides == {"x": 4}
     bad = tmp_path / "bad.yaml"
     bad.write_text("- just\n- a list\n")
@@ -134,6 +145,7 @@ def test_a_parameter_no_selected_notebook_declares_is_an_error(cfg):
 
 
 # --- keys and sweeps ---------------------------------------------------------------------------
+
 
 def test_parameter_set_keys_are_readable_hashed_stable_and_distinct():
     assert set_key({}) == "default"
@@ -166,19 +178,26 @@ def test_the_robustness_sweep_expands_per_notebook_on_its_declared_parameters():
 
 def test_sweep_with_cases_and_fixed_parameters(cfg):
     cfg2 = config.load_config(cfg.path)
-    cfg2.configs["c"] = config.Configuration("c", ["01_ok"], "", {"fast": True}, {"x": [2, 3]},
-                                             [{"label": "p"}, {"label": "q"}])
+    cfg2.configs["c"] = config.Configuration(
+        "c", ["01_ok"], "", {"fast": True}, {"x": [2, 3]}, [{"label": "p"}, {"label": "q"}]
+    )
     jobs = plan(["c"], config=cfg2)
-    assert sorted((j.overrides["x"], j.overrides["label"]) for j in jobs) == \
-        [(2, "p"), (2, "q"), (3, "p"), (3, "q")]
+    assert sorted((j.overrides["x"], j.overrides["label"]) for j in jobs) == [
+        (2, "p"),
+        (2, "q"),
+        (3, "p"),
+        (3, "q"),
+    ]
     assert all(j.overrides["fast"] is True for j in jobs)
 
 
 def test_bad_configurations_are_refused(tmp_path, project):
     bad = tmp_path / "runs.toml"
     notebooks = (project / "notebooks").as_posix()
-    bad.write_text(f'[runner]\nnotebooks = "{notebooks}"\n[configs.s]\nnotebooks = ["01_ok"]\n'
-                   "grid = { nope = [1, 2] }\n")
+    bad.write_text(
+        f'[runner]\nnotebooks = "{notebooks}"\n[configs.s]\nnotebooks = ["01_ok"]\n'
+        "grid = { nope = [1, 2] }\n"
+    )
     with pytest.raises(ConfigError, match=r"configuration 's': parameter\(s\) \['nope'\]"):
         plan(["s"], config=config.load_config(bad))
     bad.write_text('[configs.s]\nnotebooks = ["01_ok"]\ntypo = 1\n')
@@ -189,7 +208,17 @@ def test_bad_configurations_are_refused(tmp_path, project):
 
 
 def test_injected_parameters_cell_round_trips_every_value():
-    for value in [1, -2.5, math.inf, "a 'b' \"c\"", [1, "x"], (1,), {2000: 3.5, "k": [1]}, None, True]:
+    for value in [
+        1,
+        -2.5,
+        math.inf,
+        "a 'b' \"c\"",
+        [1, "x"],
+        (1,),
+        {2000: 3.5, "k": [1]},
+        None,
+        True,
+    ]:
         text = params.python_literal(value)
         back = eval(text, {"float": float}) if "float(" in text else ast.literal_eval(text)  # noqa: S307
         assert back == value and type(back) is type(value)
@@ -197,14 +226,27 @@ def test_injected_parameters_cell_round_trips_every_value():
 
 # --- help and list -----------------------------------------------------------------------------
 
+
 def test_help_lists_notebooks_parameters_and_configurations():
     from nanbei.runner.cli import build_parser
 
     parser = build_parser(config.load_config())
     text = parser._subparsers._group_actions[0].choices["run"].format_help()
-    for needle in ("--output", "--jobs", "--scheduler", "--timeout", "-p NAME=VALUE", "-f FILE",
-                   "01_convergence", "start_year", "int", "2001", "donor_provinces", "robustness",
-                   "24 run(s)"):
+    for needle in (
+        "--output",
+        "--jobs",
+        "--scheduler",
+        "--timeout",
+        "-p NAME=VALUE",
+        "-f FILE",
+        "01_convergence",
+        "start_year",
+        "int",
+        "2001",
+        "donor_provinces",
+        "robustness",
+        "24 run(s)",
+    ):
         assert needle in text, needle
 
 
@@ -217,6 +259,11 @@ def test_nanbei_list_and_run_help_on_the_command_line(project):
     assert out.stdout.count("01_ok") == 4
     import subprocess
 
-    helped = subprocess.run([sys.executable, "-m", "nanbei", "run", "--help"], capture_output=True,
-                            text=True, cwd=ROOT)
-    assert helped.returncode == 0 and "03_employment" in helped.stdout and "claimed_jobs" in helped.stdout
+    helped = subprocess.run(
+        [sys.executable, "-m", "nanbei", "run", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert (
+        helped.returncode == 0
+        and "03_employment" in helped.stdout
+        and "claimed_jobs" in helped.stdout
+    )

@@ -86,24 +86,46 @@ def make_notebook(path: Path, params: str, cells: list[str], title: str) -> Path
 def tiny_project(root: Path) -> Path:
     nbs = root / "notebooks"
     nbs.mkdir(parents=True)
-    make_notebook(nbs / "01_ok.ipynb",
-                  "x = 1  # a number\nlabel = \"a\"  # a \"quoted\" label\nseed = 7\nfast = False",
-                  OK_CELLS, "One · A tiny notebook")
+    make_notebook(
+        nbs / "01_ok.ipynb",
+        'x = 1  # a number\nlabel = "a"  # a "quoted" label\nseed = 7\nfast = False',
+        OK_CELLS,
+        "One · A tiny notebook",
+    )
     make_notebook(nbs / "02_toggle.ipynb", "x = 1", TOGGLE_CELLS, "Two · Fails on demand")
     make_notebook(nbs / "03_sleep.ipynb", "seconds = 60.0", SLEEP_CELLS, "Three · Sleeps")
-    make_notebook(nbs / "04_ledger.ipynb", "export_dir = \"../elsewhere\"  # where (\"\" = nowhere)",
-                  LEDGER_CELLS, "Four · A claims ledger")
+    make_notebook(
+        nbs / "04_ledger.ipynb",
+        'export_dir = "../elsewhere"  # where ("" = nowhere)',
+        LEDGER_CELLS,
+        "Four · A claims ledger",
+    )
     (root / "runs.toml").write_text(RUNS_TOML, encoding="utf-8")
     return root
 
 
-def nanbei(project: Path, *args: str, env: dict | None = None, timeout: float = 180,
-           command: str = "run") -> subprocess.CompletedProcess:
+def nanbei(
+    project: Path, *args: str, env: dict | None = None, timeout: float = 180, command: str = "run"
+) -> subprocess.CompletedProcess:
     """``python -m nanbei <command> --config project/runs.toml ...`` in ``project``."""
     extra = ["--no-progress"] if command == "run" else []
     full_env = dict(os.environ)
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "nanbei", command, "--config",
-                           str(project / "runs.toml"), *extra, *args],
-                          cwd=project, env=full_env, capture_output=True, text=True,
-                          timeout=timeout, umask=0o022)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nanbei",
+            command,
+            "--config",
+            str(project / "runs.toml"),
+            *extra,
+            *args,
+        ],
+        cwd=project,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        umask=0o022,
+    )

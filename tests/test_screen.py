@@ -52,10 +52,13 @@ def test_valid_file_loads_without_findings_that_need_action(valid, tmp_path):
 
 
 # ----------------------------------------------------------- section 3: user files
-@pytest.mark.parametrize("scale,column,match", [
-    (1e8, "gdp", "GDP / registered population outside 100 to 10,000,000 yuan"),
-    (1e4, "pop_registered", "GDP / registered population outside|population above 100,000"),
-])
+@pytest.mark.parametrize(
+    "scale,column,match",
+    [
+        (1e8, "gdp", "GDP / registered population outside 100 to 10,000,000 yuan"),
+        (1e4, "pop_registered", "GDP / registered population outside|population above 100,000"),
+    ],
+)
 def test_wrong_units_raise(valid, tmp_path, scale, column, match):
     # GDP in yuan instead of 100 million yuan; population in persons instead of 10k persons.
     valid[column] = valid[column] * scale
@@ -74,44 +77,62 @@ def test_gdp_in_yuan_would_have_given_an_absurd_ratio(valid):
 @pytest.mark.parametrize("year", [1850, 2100, 0, -5])
 def test_impossible_years(valid, tmp_path, year):
     valid.loc[7, "year"] = year
-    with pytest.raises(nanbei.DataError, match=rf"'year' must lie between 1949 and \d+; "
-                                               rf"line\(s\) \[9\] hold \[{year}\]"):
+    with pytest.raises(
+        nanbei.DataError,
+        match=rf"'year' must lie between 1949 and \d+; "
+        rf"line\(s\) \[9\] hold \[{year}\]",
+    ):
         _load(valid, tmp_path)
 
 
 @pytest.mark.parametrize("value", [np.inf, -np.inf])
 def test_infinite_values(valid, tmp_path, value):
     valid.loc[4, "wage_avg"] = value
-    with pytest.raises(nanbei.DataError, match=r"'wage_avg' must hold finite numbers; line\(s\) \[6\]"):
+    with pytest.raises(
+        nanbei.DataError, match=r"'wage_avg' must hold finite numbers; line\(s\) \[6\]"
+    ):
         _load(valid, tmp_path)
 
 
 def test_province_contradicting_the_registry(valid, tmp_path):
     valid.loc[_at(valid, SUQIAN, 2010), "province_code"] = 340000
-    with pytest.raises(nanbei.DataError, match=r"'province_code' contradicts the city registry.*"
-                                               r"city_code 321300 has province_code 340000, "
-                                               r"expected 320000"):
+    with pytest.raises(
+        nanbei.DataError,
+        match=r"'province_code' contradicts the city registry.*"
+        r"city_code 321300 has province_code 340000, "
+        r"expected 320000",
+    ):
         _load(valid, tmp_path)
 
 
 @pytest.mark.parametrize("region", ["Sunan", None])
 def test_region_contradicting_the_registry(valid, tmp_path, region):
     valid.loc[valid["city_code"] == SUQIAN, "region"] = region
-    with pytest.raises(nanbei.DataError, match=r"'region' contradicts the city registry.*"
-                                               r"city_code 321300 has region .*expected 'Subei'"):
+    with pytest.raises(
+        nanbei.DataError,
+        match=r"'region' contradicts the city registry.*"
+        r"city_code 321300 has region .*expected 'Subei'",
+    ):
         _load(valid, tmp_path)
 
 
 def test_sector_gdp_larger_than_total(valid, tmp_path):
     valid.loc[_at(valid, SUZHOU, 2015), "gdp_secondary"] *= 3
-    with pytest.raises(nanbei.DataError, match=r"year 2015\), column 'gdp_\w+' .*sector value "
-                                               r"added sums to more than 10% away from GDP"):
+    with pytest.raises(
+        nanbei.DataError,
+        match=r"year 2015\), column 'gdp_\w+' .*sector value "
+        r"added sums to more than 10% away from GDP",
+    ):
         _load(valid, tmp_path)
 
 
 def test_employment_shares_summing_to_250(valid, tmp_path):
     row = _at(valid, NANJING, 2005)
-    valid.loc[row, ["emp_share_primary", "emp_share_secondary", "emp_share_tertiary"]] = [50, 100, 100]
+    valid.loc[row, ["emp_share_primary", "emp_share_secondary", "emp_share_tertiary"]] = [
+        50,
+        100,
+        100,
+    ]
     with pytest.raises(nanbei.DataError, match=r"employment shares sum outside 90-110%"):
         _load(valid, tmp_path)
 
@@ -119,14 +140,19 @@ def test_employment_shares_summing_to_250(valid, tmp_path):
 def test_employment_shares_as_fractions(valid, tmp_path):
     cols = ["emp_share_primary", "emp_share_secondary", "emp_share_tertiary"]
     valid[cols] = valid[cols] / 100
-    with pytest.raises(nanbei.DataError, match=r"employment shares sum outside 90-110% \(expected "
-                                               r"percentages"):
+    with pytest.raises(
+        nanbei.DataError,
+        match=r"employment shares sum outside 90-110% \(expected "
+        r"percentages",
+    ):
         _load(valid, tmp_path)
 
 
 def test_fdi_of_zero(valid, tmp_path):
     valid.loc[_at(valid, SUQIAN, 2006), "fdi"] = 0
-    with pytest.raises(nanbei.DataError, match=r"'fdi' must be > 0 \(missing values are empty cells"):
+    with pytest.raises(
+        nanbei.DataError, match=r"'fdi' must be > 0 \(missing values are empty cells"
+    ):
         _load(valid, tmp_path)
 
 
@@ -135,7 +161,9 @@ def test_file_cut_mid_line(valid, tmp_path):
     valid.to_csv(path, index=False)
     raw = path.read_bytes()
     path.write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(nanbei.DataError, match=r"cut\.csv: the file ends in the middle of line \d+"):
+    with pytest.raises(
+        nanbei.DataError, match=r"cut\.csv: the file ends in the middle of line \d+"
+    ):
         data.load_city_panel(path=path)
 
 
@@ -161,15 +189,20 @@ def test_spike_is_masked_with_a_warning(valid, tmp_path):
     valid.loc[_at(valid, SUQIAN, 2008), "wage_avg"] *= 20
     path = tmp_path / "spike.csv"
     valid.to_csv(path, index=False)
-    with pytest.warns(nanbei.DataWarning, match=r"spike\.csv: 1 suspicious value\(s\) masked to "
-                                                r"NaN: wage_avg of 321300 in 2008"):
+    with pytest.warns(
+        nanbei.DataWarning,
+        match=r"spike\.csv: 1 suspicious value\(s\) masked to "
+        r"NaN: wage_avg of 321300 in 2008",
+    ):
         loaded = data.load_city_panel(path=path)
     assert np.isnan(loaded.loc[_at(loaded, SUQIAN, 2008), "wage_avg"]).all()
     assert loaded.attrs["n_masked"] == 1
     with pytest.warns(nanbei.DataWarning, match="kept"):
         kept = data.load_city_panel(path=path, quarantine=False)
-    assert (kept.loc[_at(kept, SUQIAN, 2008), "wage_avg"].item()
-            == valid.loc[_at(valid, SUQIAN, 2008), "wage_avg"].item())
+    assert (
+        kept.loc[_at(kept, SUQIAN, 2008), "wage_avg"].item()
+        == valid.loc[_at(valid, SUQIAN, 2008), "wage_avg"].item()
+    )
 
 
 # ------------------------------------------------------------- the rules, one by one
@@ -180,9 +213,26 @@ def _toy(**columns):
 
 
 def test_jump_reversal_needs_both_jump_and_reversal():
-    df = pd.DataFrame({"u": [1] * 6 + [2] * 6, "t": list(range(6)) * 2,
-                       "x": [10, 11, 100, 12, 13, 14,   # spike at t=2 (x9 and back)
-                             10, 11, 100, 110, 120, 130]})  # level shift: no reversal
+    df = pd.DataFrame(
+        {
+            "u": [1] * 6 + [2] * 6,
+            "t": list(range(6)) * 2,
+            "x": [
+                10,
+                11,
+                100,
+                12,
+                13,
+                14,  # spike at t=2 (x9 and back)
+                10,
+                11,
+                100,
+                110,
+                120,
+                130,
+            ],
+        }
+    )  # level shift: no reversal
     hits = screen.jump_reversals(df, unit="u", time="t", value="x", threshold=1.0)
     assert hits[["u", "t"]].values.tolist() == [[1, 2]]
     assert hits["previous"].item() == 11 and hits["next"].item() == 12
@@ -193,46 +243,83 @@ def test_jump_reversal_ignores_long_gaps():
     assert screen.jump_reversals(df, unit="u", time="t", value="x", threshold=1.0).empty
 
 
-@pytest.mark.parametrize("frame,rule,variable", [
-    (_toy(gdp_pc_official=[5000.0, 50.0, 5200.0]), "range_gdp_pc", "gdp_pc_official"),
-    (_toy(wage_avg=[20000.0, 9.81, 21000.0]), "range_wage", "wage_avg"),
-    (_toy(gdp=[500.0, 520.0], pop_registered=[400.0, 4e6]), "range_gdp_per_person", "gdp"),
-    (_toy(pop_registered=[400.0, 4e6]), "range_population", "pop_registered"),
-    (_toy(gdp=[100.0, 100.0], gdp_primary=[10.0, 10.0], gdp_secondary=[40.0, 80.0],
-          gdp_tertiary=[50.0, 50.0]), "sector_sum", "gdp_secondary"),
-    (_toy(gdp=[100.0], gdp_primary=[10.0], gdp_secondary=[40.0], gdp_tertiary=[53.0]),
-     "sector_sum_minor", "gdp"),
-    (_toy(emp_share_primary=[0.2], emp_share_secondary=[0.4], emp_share_tertiary=[0.4]),
-     "emp_share_sum", "emp_share_primary"),
-    (_toy(emp_share_primary=[20.0], emp_share_secondary=[40.0], emp_share_tertiary=[33.0]),
-     "emp_share_sum_minor", "emp_share_primary"),
-    (_toy(pop_registered=[100.0], pop_resident=[400.0]), "census_registered", "pop_registered"),
-    (_toy(fdi=[1e6], gdp=[100.0]), "fdi_to_gdp", "fdi"),  # 10 bn USD vs 10 bn yuan
-    (_toy(employment=[500.0], pop_registered=[100.0]), "employment_population", "employment"),
-    (_toy(gdp=[1000.0], gdp_pc_official=[50000.0], pop_registered=[100.0], pop_resident=[np.nan]),
-     "implied_population", "gdp_pc_official"),  # implies 200 (10k) against 100 registered
-])
+@pytest.mark.parametrize(
+    "frame,rule,variable",
+    [
+        (_toy(gdp_pc_official=[5000.0, 50.0, 5200.0]), "range_gdp_pc", "gdp_pc_official"),
+        (_toy(wage_avg=[20000.0, 9.81, 21000.0]), "range_wage", "wage_avg"),
+        (_toy(gdp=[500.0, 520.0], pop_registered=[400.0, 4e6]), "range_gdp_per_person", "gdp"),
+        (_toy(pop_registered=[400.0, 4e6]), "range_population", "pop_registered"),
+        (
+            _toy(
+                gdp=[100.0, 100.0],
+                gdp_primary=[10.0, 10.0],
+                gdp_secondary=[40.0, 80.0],
+                gdp_tertiary=[50.0, 50.0],
+            ),
+            "sector_sum",
+            "gdp_secondary",
+        ),
+        (
+            _toy(gdp=[100.0], gdp_primary=[10.0], gdp_secondary=[40.0], gdp_tertiary=[53.0]),
+            "sector_sum_minor",
+            "gdp",
+        ),
+        (
+            _toy(emp_share_primary=[0.2], emp_share_secondary=[0.4], emp_share_tertiary=[0.4]),
+            "emp_share_sum",
+            "emp_share_primary",
+        ),
+        (
+            _toy(emp_share_primary=[20.0], emp_share_secondary=[40.0], emp_share_tertiary=[33.0]),
+            "emp_share_sum_minor",
+            "emp_share_primary",
+        ),
+        (_toy(pop_registered=[100.0], pop_resident=[400.0]), "census_registered", "pop_registered"),
+        (_toy(fdi=[1e6], gdp=[100.0]), "fdi_to_gdp", "fdi"),  # 10 bn USD vs 10 bn yuan
+        (_toy(employment=[500.0], pop_registered=[100.0]), "employment_population", "employment"),
+        (
+            _toy(
+                gdp=[1000.0],
+                gdp_pc_official=[50000.0],
+                pop_registered=[100.0],
+                pop_resident=[np.nan],
+            ),
+            "implied_population",
+            "gdp_pc_official",
+        ),  # implies 200 (10k) against 100 registered
+    ],
+)
 def test_each_rule_fires_on_its_corruption(frame, rule, variable):
     found = screen.screen_panel(frame)
     assert ((found["rule"] == rule) & (found["variable"] == variable)).any(), found
     assert found.loc[found["rule"] == rule, "action"].eq(screen.RULES[rule][0]).all()
 
 
-@pytest.mark.parametrize("frame", [
-    _toy(gdp_pc_official=[5000.0, 5100.0, 5200.0], wage_avg=[20000.0, 21000.0, 22000.0]),
-    _toy(gdp=[100.0], gdp_primary=[10.0], gdp_secondary=[40.0], gdp_tertiary=[50.4]),
-    _toy(emp_share_primary=[20.0], emp_share_secondary=[40.0], emp_share_tertiary=[40.5]),
-    _toy(gdp=[1000.0], gdp_pc_official=[100000.0], pop_registered=[80.0], pop_resident=[100.0]),
-    _toy(fdi=[5e4], gdp=[1000.0]),
-])
+@pytest.mark.parametrize(
+    "frame",
+    [
+        _toy(gdp_pc_official=[5000.0, 5100.0, 5200.0], wage_avg=[20000.0, 21000.0, 22000.0]),
+        _toy(gdp=[100.0], gdp_primary=[10.0], gdp_secondary=[40.0], gdp_tertiary=[50.4]),
+        _toy(emp_share_primary=[20.0], emp_share_secondary=[40.0], emp_share_tertiary=[40.5]),
+        _toy(gdp=[1000.0], gdp_pc_official=[100000.0], pop_registered=[80.0], pop_resident=[100.0]),
+        _toy(fdi=[5e4], gdp=[1000.0]),
+    ],
+)
 def test_plausible_values_pass(frame):
     assert screen.screen_panel(frame).empty
 
 
 def test_apply_flags_masks_only_masked_actions():
     df = _toy(gdp=[1.0, 2.0, 3.0], fdi=[4.0, 5.0, 6.0])
-    flags = pd.DataFrame({"city_code": [1, 1, 1], "year": [2000, 2001, 2002],
-                          "variable": ["gdp", "fdi", "gdp"], "action": ["masked", "kept", "masked"]})
+    flags = pd.DataFrame(
+        {
+            "city_code": [1, 1, 1],
+            "year": [2000, 2001, 2002],
+            "variable": ["gdp", "fdi", "gdp"],
+            "action": ["masked", "kept", "masked"],
+        }
+    )
     out, applied = screen.apply_flags(df, flags)
     assert out["gdp"].isna().tolist() == [True, False, True]
     assert out["fdi"].notna().all() and len(applied) == 2
@@ -257,19 +344,39 @@ def test_shipped_flags_are_masked_by_default():
         assert raw.at[(row.city_code, row.year), row.variable] == pytest.approx(row.value)
     # Every value the loader masks is accounted for by a flag, and nothing else changes.
     changed = (raw.notna() & keyed.isna())[data.NUMERIC_COLUMNS].sum().sum()
-    assert changed == china.attrs["n_masked"] == len(masked.drop_duplicates(
-        ["city_code", "year", "variable"]))
+    assert (
+        changed
+        == china.attrs["n_masked"]
+        == len(masked.drop_duplicates(["city_code", "year", "variable"]))
+    )
 
 
 def test_sub_provincial_cities_are_labelled_as_such():
     # The 15 sub-provincial cities (副省级城市) of the State Council's 1994/1995 designation,
     # as listed e.g. in the Chinese Wikipedia article 副省级城市.
-    sub_provincial = {210100, 210200, 220100, 230100, 320100, 330100, 330200, 350200, 370100,
-                      370200, 420100, 440100, 440300, 510100, 610100}
+    sub_provincial = {
+        210100,
+        210200,
+        220100,
+        230100,
+        320100,
+        330100,
+        330200,
+        350200,
+        370100,
+        370200,
+        420100,
+        440100,
+        440300,
+        510100,
+        610100,
+    }
     cities = data.load_cities()
     labelled = set(cities.loc[cities["city_type"] == "City (Sub-provincial level)", "city_code"])
     assert labelled == sub_provincial
-    assert cities.loc[cities["city_code"] == SUQIAN, "city_type"].item() == "City (Prefectural level)"
+    assert (
+        cities.loc[cities["city_code"] == SUQIAN, "city_type"].item() == "City (Prefectural level)"
+    )
 
 
 # ----------------------------------------------------------------- section 4: raw files
@@ -283,14 +390,20 @@ def repo_copy(tmp_path):
 
 
 def _build(repo: Path, *args):
-    return subprocess.run([sys.executable, str(repo / "data" / "build.py"), *args],
-                          capture_output=True, text=True, cwd=repo)
+    return subprocess.run(
+        [sys.executable, str(repo / "data" / "build.py"), *args],
+        capture_output=True,
+        text=True,
+        cwd=repo,
+    )
 
 
 def test_build_refuses_a_changed_raw_file(repo_copy):
     raw = repo_copy / "data" / "raw" / "csmar_cre" / "CRE_Gdpct_extract.csv"
     before_sums = (repo_copy / "data" / "SHA256SUMS").read_text()
-    raw.write_text(raw.read_text(encoding="utf-8").replace("9228.91", "9228.9x", 1), encoding="utf-8")
+    raw.write_text(
+        raw.read_text(encoding="utf-8").replace("9228.91", "9228.9x", 1), encoding="utf-8"
+    )
     result = _build(repo_copy)
     assert result.returncode == 2
     assert "raw/csmar_cre/CRE_Gdpct_extract.csv" in result.stderr
@@ -300,7 +413,9 @@ def test_build_refuses_a_changed_raw_file(repo_copy):
 
 def test_accepted_raw_change_still_cannot_lose_a_value(repo_copy):
     raw = repo_copy / "data" / "raw" / "csmar_cre" / "CRE_Gdpct_extract.csv"
-    raw.write_text(raw.read_text(encoding="utf-8").replace("9228.91", "9228.9x", 1), encoding="utf-8")
+    raw.write_text(
+        raw.read_text(encoding="utf-8").replace("9228.91", "9228.9x", 1), encoding="utf-8"
+    )
     result = _build(repo_copy, "--accept-raw-changes")
     assert result.returncode != 0
     assert "CRE_Gdpct_extract.csv, line" in result.stderr and "'9228.9x" in result.stderr
@@ -314,8 +429,11 @@ def test_loader_checksum_advice_works_from_a_fresh_clone(tmp_path, monkeypatch):
     monkeypatch.setenv("NANBEI_DATA_DIR", str(copy))
     data.clear_cache()
     try:
-        with pytest.raises(nanbei.DataError, match=r"flags\.csv: checksum mismatch.*"
-                                                   r"`git checkout -- data`.*`make data"):
+        with pytest.raises(
+            nanbei.DataError,
+            match=r"flags\.csv: checksum mismatch.*"
+            r"`git checkout -- data`.*`make data",
+        ):
             data.load_city_panel()
     finally:
         monkeypatch.delenv("NANBEI_DATA_DIR")

@@ -59,10 +59,19 @@ def test_record_refuses_bad_names_values_and_reserved_attributes():
 def test_record_in_plain_papermill_is_harmless(tmp_path):
     import papermill
 
-    nb = make_notebook(tmp_path / "plain.ipynb", "x = 2",
-                       ["import nanbei\nv = nanbei.record('double', x * 2)\nprint(v)"], "Plain")
-    out = papermill.execute_notebook(str(nb), str(tmp_path / "out.ipynb"), kernel_name="nanbei",
-                                     progress_bar=False, cwd=str(tmp_path))
+    nb = make_notebook(
+        tmp_path / "plain.ipynb",
+        "x = 2",
+        ["import nanbei\nv = nanbei.record('double', x * 2)\nprint(v)"],
+        "Plain",
+    )
+    out = papermill.execute_notebook(
+        str(nb),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="nanbei",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
     assert "4" in "".join(out.cells[-1].outputs[0]["text"])
     assert not list(tmp_path.glob("*.results.json"))
 
@@ -72,23 +81,52 @@ def _fake_output(root, sets):
     for key, params, status, value in sets:
         folder = root / key
         folder.mkdir(parents=True)
-        (folder / "01_nb.results.json").write_text(json.dumps({
-            "notebook": "01_nb", "set": key, "parameters": params,
-            "run": {"run_id": "r1", "finished": "2026-01-01T00:00:00+00:00", "commit": "abcdef1234567",
-                    "dirty": False, "data_hash": "d4t4"},
-            "records": [{"name": "ratio", "value": value, "unit": "ratio", "attrs": {"basis": "official"},
-                         "cell": 3, "note": None},
-                        {"name": "label", "value": f"L{params['x']}", "unit": None, "attrs": {},
-                         "cell": 4, "note": None}]}))
+        (folder / "01_nb.results.json").write_text(
+            json.dumps(
+                {
+                    "notebook": "01_nb",
+                    "set": key,
+                    "parameters": params,
+                    "run": {
+                        "run_id": "r1",
+                        "finished": "2026-01-01T00:00:00+00:00",
+                        "commit": "abcdef1234567",
+                        "dirty": False,
+                        "data_hash": "d4t4",
+                    },
+                    "records": [
+                        {
+                            "name": "ratio",
+                            "value": value,
+                            "unit": "ratio",
+                            "attrs": {"basis": "official"},
+                            "cell": 3,
+                            "note": None,
+                        },
+                        {
+                            "name": "label",
+                            "value": f"L{params['x']}",
+                            "unit": None,
+                            "attrs": {},
+                            "cell": 4,
+                            "note": None,
+                        },
+                    ],
+                }
+            )
+        )
         (folder / "01_nb.run.json").write_text(json.dumps({"status": status}))
 
 
 def test_gather_load_compare_and_cite_round_trip(tmp_path):
-    _fake_output(tmp_path, [
-        ("default", {"x": 1, "prices": "real"}, "ok", 1.5),
-        ("x-2-aaaa", {"x": 2, "prices": "real"}, "ok", 2.5),
-        ("prices-nominal-bbbb", {"x": 1, "prices": "nominal"}, "stale", 3.5),
-    ])
+    _fake_output(
+        tmp_path,
+        [
+            ("default", {"x": 1, "prices": "real"}, "ok", 1.5),
+            ("x-2-aaaa", {"x": 2, "prices": "real"}, "ok", 2.5),
+            ("prices-nominal-bbbb", {"x": 1, "prices": "nominal"}, "stale", 3.5),
+        ],
+    )
     raw = store.gather(tmp_path)
     assert len(raw) == 6 and set(raw["status"]) == {"ok", "stale"}
     df = store.load_results(tmp_path)

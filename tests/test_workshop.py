@@ -51,8 +51,9 @@ def test_expected_answers_agree_with_the_library():
     # the claim's status is the ledger's
     ledger = claims.evaluate().set_index("claim_id")
     assert workshop.expected("claim")["status"] == ledger.loc["gap_2010", "status"]
-    assert np.isclose(workshop.expected("claim")["official"], ledger.loc["gap_2010", "measured"],
-                      atol=1e-3)
+    assert np.isclose(
+        workshop.expected("claim")["official"], ledger.loc["gap_2010", "measured"], atol=1e-3
+    )
     placebo = workshop.expected("placebo")
     assert math.isclose(placebo["p_value"], placebo["rank"] / placebo["n"])
 
@@ -60,8 +61,9 @@ def test_expected_answers_agree_with_the_library():
 def test_theil_and_beta_are_recomputed_independently():
     jiangsu = data.load_city_panel("jiangsu")
     pc = data.per_capita_panel(jiangsu, "resident")
-    row = convergence.sigma(pc, unit="city_code", time="year", value="gdp_pc", weight="population",
-                            group="region").table.loc[2010]
+    row = convergence.sigma(
+        pc, unit="city_code", time="year", value="gdp_pc", weight="population", group="region"
+    ).table.loc[2010]
     exp = workshop.expected("theil_2010")
     assert np.isclose(exp["theil"], row["theil_w"])
     assert np.isclose(exp["share"], row["theil_between_w"] / row["theil_w"])
@@ -118,25 +120,43 @@ def _answers():
         ("beta", b["official"], "beta_official"),  # a result object: its slope names the mistake
         ("beta", b["from_2000"], "beta_start_2000"),
         ("beta", workshop._beta("registered", 2005), "beta_window"),
-        ("placebo", {"rank": n + 1 - r, "p_value": p["p_value"], "significant": False},
-         "placebo_rank_reversed"),
-        ("placebo", {"rank": r + 2, "p_value": p["p_value"], "significant": False},
-         "placebo_rank_wrong"),
-        ("placebo", {"rank": r, "p_value": r / (n - 1), "significant": False},
-         "placebo_p_no_treated"),
+        (
+            "placebo",
+            {"rank": n + 1 - r, "p_value": p["p_value"], "significant": False},
+            "placebo_rank_reversed",
+        ),
+        (
+            "placebo",
+            {"rank": r + 2, "p_value": p["p_value"], "significant": False},
+            "placebo_rank_wrong",
+        ),
+        (
+            "placebo",
+            {"rank": r, "p_value": r / (n - 1), "significant": False},
+            "placebo_p_no_treated",
+        ),
         ("placebo", {"rank": r, "p_value": 0.01, "significant": False}, "placebo_p_wrong"),
-        ("placebo", {"rank": r, "p_value": p["p_value"], "significant": not p["significant"]},
-         "placebo_verdict"),
+        (
+            "placebo",
+            {"rank": r, "p_value": p["p_value"], "significant": not p["significant"]},
+            "placebo_verdict",
+        ),
         ("placebo", {"rank": r, "p_value": p["p_value"], "significant": "no"}, "placebo_verdict"),
         ("placebo", (r, p["p_value"]), "shape"),
         ("claim", "reproduced", "claim_reproduced"),
         ("claim", "contradicted", "claim_contradicted"),
         ("claim", "not testable", "claim_not_testable"),
         ("claim", "probably true", "claim_status_unknown"),
-        ("claim", {"official": c["registered"], "registered": c["official"], "status": c["status"]},
-         "claim_swapped"),
-        ("claim", {"official": c["official"], "registered": c["resident"], "status": c["status"]},
-         "claim_resident"),
+        (
+            "claim",
+            {"official": c["registered"], "registered": c["official"], "status": c["status"]},
+            "claim_swapped",
+        ),
+        (
+            "claim",
+            {"official": c["official"], "registered": c["resident"], "status": c["status"]},
+            "claim_resident",
+        ),
         ("claim", {"official": 3.1, "status": c["status"]}, "claim_number"),
     ]
     return right, mistakes
@@ -159,13 +179,15 @@ def test_a_result_object_is_accepted_for_beta():
     assert workshop.check("beta", b).ok
     # nominal prices give the same slope within Jiangsu: also right
     nominal = data.per_capita_panel(data.load_city_panel("jiangsu"), "registered", "nominal")
-    b = convergence.beta(nominal, unit="city_code", time="year", value="gdp_pc", start=2001,
-                         end=2021)
+    b = convergence.beta(
+        nominal, unit="city_code", time="year", value="gdp_pc", start=2001, end=2021
+    )
     assert workshop.check("beta", (b.slope, b.half_life)).ok
 
 
-@pytest.mark.parametrize("exercise,answer,reason", MISTAKES,
-                         ids=[f"{e}-{r}-{i}" for i, (e, _, r) in enumerate(MISTAKES)])
+@pytest.mark.parametrize(
+    "exercise,answer,reason", MISTAKES, ids=[f"{e}-{r}-{i}" for i, (e, _, r) in enumerate(MISTAKES)]
+)
 def test_common_mistakes_get_their_own_hint(exercise, answer, reason):
     for lang in labels.LANGS:
         result = workshop.check(exercise, answer, lang=lang)
@@ -174,10 +196,16 @@ def test_common_mistakes_get_their_own_hint(exercise, answer, reason):
         assert not re.search(r"\{[a-z_]+(:[^}]*)?\}", result.message)  # every field filled in
 
 
-@pytest.mark.parametrize("exercise,placeholder", [
-    ("basis_switch", None), ("theil_2010", (None, None)), ("beta", (None, ...)),
-    ("placebo", {"rank": None, "p_value": None, "significant": None}),
-    ("claim", {"official": None, "registered": None, "status": None})])
+@pytest.mark.parametrize(
+    "exercise,placeholder",
+    [
+        ("basis_switch", None),
+        ("theil_2010", (None, None)),
+        ("beta", (None, ...)),
+        ("placebo", {"rank": None, "p_value": None, "significant": None}),
+        ("claim", {"official": None, "registered": None, "status": None}),
+    ],
+)
 def test_a_placeholder_is_not_answered_yet_never_an_error(exercise, placeholder):
     result = workshop.check(exercise, placeholder, lang="zh")
     assert result.status == "unanswered" and not result and "None" in result.message
@@ -212,23 +240,35 @@ def test_plot_bases_in_both_languages():
 
 # ------------------------------------------------------------- student and instructor copies
 def _toy():
-    return new_notebook(cells=[
-        new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-        new_code_cell("answer = None\n### BEGIN SOLUTION\nanswer = secret_formula(x)\n"
-                      "### END SOLUTION\nprint(answer)", metadata={"tags": ["solution"]}),
-        new_code_cell("  ### BEGIN SOLUTION\n  hidden = 2\n  ### END SOLUTION",
-                      metadata={"tags": ["solution"]}),
-        new_code_cell("whole_cell_solution = 3", metadata={"tags": ["solution"]}),
-        new_markdown_cell("The answer is 42 because ...", metadata={"tags": ["solution"]}),
-        new_code_cell("check(answer)"),
-    ])
+    return new_notebook(
+        cells=[
+            new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+            new_code_cell(
+                "answer = None\n### BEGIN SOLUTION\nanswer = secret_formula(x)\n"
+                "### END SOLUTION\nprint(answer)",
+                metadata={"tags": ["solution"]},
+            ),
+            new_code_cell(
+                "  ### BEGIN SOLUTION\n  hidden = 2\n  ### END SOLUTION",
+                metadata={"tags": ["solution"]},
+            ),
+            new_code_cell("whole_cell_solution = 3", metadata={"tags": ["solution"]}),
+            new_markdown_cell("The answer is 42 because ...", metadata={"tags": ["solution"]}),
+            new_code_cell("check(answer)"),
+        ]
+    )
 
 
 def test_student_version_removes_every_solution_and_keeps_the_stubs():
     student = workshop.student_version(_toy())
     sources = [c.source for c in student.cells]
-    assert sources == ["x = 1", f"answer = None\n{workshop.STUB}\nprint(answer)",
-                       f"  {workshop.STUB}", workshop.STUB, "check(answer)"]
+    assert sources == [
+        "x = 1",
+        f"answer = None\n{workshop.STUB}\nprint(answer)",
+        f"  {workshop.STUB}",
+        workshop.STUB,
+        "check(answer)",
+    ]
     text = json.dumps(student)
     for line in workshop.solution_lines(_toy()):
         assert line not in text
@@ -237,11 +277,14 @@ def test_student_version_removes_every_solution_and_keeps_the_stubs():
     assert "secret_formula" in json.dumps(instructor) and len(instructor.cells) == 6
 
 
-@pytest.mark.parametrize("source,match", [
-    ("### BEGIN SOLUTION\nx = 1", "without ### END"),
-    ("x = 1\n### END SOLUTION", "without ### BEGIN"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "nested"),
-])
+@pytest.mark.parametrize(
+    "source,match",
+    [
+        ("### BEGIN SOLUTION\nx = 1", "without ### END"),
+        ("x = 1\n### END SOLUTION", "without ### BEGIN"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION", "nested"),
+    ],
+)
 def test_unbalanced_markers_are_refused(source, match):
     nb = new_notebook(cells=[new_code_cell(source, metadata={"tags": ["solution"]})])
     with pytest.raises(ValueError, match=match):
@@ -255,8 +298,13 @@ def test_markers_outside_a_solution_cell_are_refused():
 
 
 def test_there_are_five_source_notebooks_covering_every_exercise():
-    assert [p.name for p in SOURCES] == ["1_basis_switch.ipynb", "2_theil.ipynb", "3_beta.ipynb",
-                                         "4_placebo.ipynb", "5_claim.ipynb"]
+    assert [p.name for p in SOURCES] == [
+        "1_basis_switch.ipynb",
+        "2_theil.ipynb",
+        "3_beta.ipynb",
+        "4_placebo.ipynb",
+        "5_claim.ipynb",
+    ]
     checked = []
     for path in SOURCES:
         text = path.read_text(encoding="utf-8")
@@ -315,10 +363,16 @@ def test_the_command_reports_a_missing_source(tmp_path, capsys):
 def _no_missing_glyphs(executed_dir: Path) -> None:
     for path in executed_dir.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
-        streams = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+        streams = [
+            o.get("text", "")
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        ]
         assert not any("Glyph" in s and "missing" in s for s in streams), path.name
-        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        errors = [
+            o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+        ]
         assert not errors, path.name
 
 

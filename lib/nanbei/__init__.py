@@ -23,4 +23,6 @@ def table(*results, **options):
     from nanbei.tables import table as _table  # maketables/great_tables load only when used
 
     return _table(*results, **options)
+
+
 __version__ = "0.1.0"

@@ -28,27 +28,39 @@ import pandas as pd
 from nanbei import data
 
 STATUSES = ("reproduced", "reproduced only on the official basis", "contradicted", "not testable")
-LEDGER_COLUMNS = ["claim_id", "claim_zh", "claim_en", "claimed", "unit", "status", "measured",
-                  "basis", "years", "cities", "explanation", "evidence"]
+LEDGER_COLUMNS = [
+    "claim_id",
+    "claim_zh",
+    "claim_en",
+    "claimed",
+    "unit",
+    "status",
+    "measured",
+    "basis",
+    "years",
+    "cities",
+    "explanation",
+    "evidence",
+]
 
 #: Why a park-level claim cannot be checked with city statistics, and what would check it.
 NOT_TESTABLE = {
     "parks_count": "no public list of the parks exists; the shipped roster is compiled from news pages "
-                   "and identifies {named} named parks (plus {uncertain} uncertain members). A list from "
-                   "the provincial development and reform commission or the commerce department would "
-                   "test it.",
+    "and identifies {named} named parks (plus {uncertain} uncertain members). A list from "
+    "the provincial development and reform commission or the commerce department would "
+    "test it.",
     "parks_projects": "project counts are park-level administrative figures, not in any city statistics; "
-                      "the parks' own registers or the provincial assessment would test it.",
+    "the parks' own registers or the provincial assessment would test it.",
     "parks_revenue": "business revenue (业务总收入) is a park-level sales figure, not value added; it "
-                     "cannot be set against city GDP. Park accounts would test it.",
+    "cannot be set against city GDP. Park accounts would test it.",
     "parks_fdi": "FDI is shipped by city for 2004–2012 only, not by park; park-level utilised FDI from the "
-                 "commerce department would test it.",
+    "commerce department would test it.",
     "parks_growth": "'main indicators' are not named and are park-level; city data cannot isolate them.",
     "parks_jobs": "city statistics count persons employed in units, whose definition changes (1998, "
-                  "2013) and which cannot separate jobs created by the parks from others; park employment "
-                  "registers or firm-level data would test it.",
+    "2013) and which cannot separate jobs created by the parks from others; park employment "
+    "registers or firm-level data would test it.",
     "suzhou_suqian": "'flagship' and 'from blood transfusion to blood making' are judgements; whether "
-                     "the parks changed Suqian's growth is what notebook 02 estimates.",
+    "the parks changed Suqian's growth is what notebook 02 estimates.",
 }
 
 
@@ -64,8 +76,9 @@ def matches(claimed: float, measured: float, rel_tol: float = 0.01) -> bool:
     if measured is None or not np.isfinite(measured):
         return False
     half_unit = 0.5 * 10.0 ** (-_decimals(claimed))
-    return bool(abs(measured - claimed) <= half_unit + 1e-12
-                or abs(measured / claimed - 1) <= rel_tol)
+    return bool(
+        abs(measured - claimed) <= half_unit + 1e-12 or abs(measured / claimed - 1) <= rel_tol
+    )
 
 
 def ratio_status(claimed: float, official: float, consistent: float | None) -> str:
@@ -90,9 +103,18 @@ def rank_status(worst_rank: float, threshold: int) -> str:
 
 
 def _row(claim: pd.Series, **fields) -> dict:
-    out = {"claim_id": claim["claim_id"], "claim_zh": claim["claim_zh"],
-           "claim_en": claim["claim_en"], "claimed": claim["value"], "unit": claim["unit"],
-           "evidence": claim["evidence"], "basis": "", "years": "", "cities": "", "measured": np.nan}
+    out = {
+        "claim_id": claim["claim_id"],
+        "claim_zh": claim["claim_zh"],
+        "claim_en": claim["claim_en"],
+        "claimed": claim["value"],
+        "unit": claim["unit"],
+        "evidence": claim["evidence"],
+        "basis": "",
+        "years": "",
+        "cities": "",
+        "measured": np.nan,
+    }
     out.update(fields)
     return out
 
@@ -104,40 +126,69 @@ def _ratio(claim, jiangsu, decomposition) -> dict:
     resident = data.region_ratio(jiangsu, basis="resident")
     off, reg = official.get(year, np.nan), registered.get(year, np.nan)
     gaps = official.attrs["missing_cities"].get(year, {})
-    cities = ("all 13 cities" if not gaps else
-              "; ".join(f"{r} without {', '.join(c)}" for r, c in gaps.items()))
+    cities = (
+        "all 13 cities"
+        if not gaps
+        else "; ".join(f"{r} without {', '.join(c)}" for r, c in gaps.items())
+    )
     status = ratio_status(float(claim["value"]), off, reg)
-    text = (f"Official basis (registered population until 2008, resident from 2009): {off:.2f}; "
-            f"registered basis throughout: {reg:.2f}")
+    text = (
+        f"Official basis (registered population until 2008, resident from 2009): {off:.2f}; "
+        f"registered basis throughout: {reg:.2f}"
+    )
     if year in resident.dropna().index:
         text += f"; census resident basis: {resident[year]:.2f}"
     if decomposition is not None and year == decomposition.attrs["end"]:
         parts = decomposition.set_index("component")
-        shares = ", ".join(f"the {n.removeprefix('break ')} redefinition {r.share_of_total:.0%}"
-                           for n, r in parts.drop(["rest", "total"]).iterrows())
-        text += (f". Of the official fall {decomposition.attrs['start']}–{year}: {shares}; "
-                 f"the rest {parts.loc['rest', 'share_of_total']:.0%}")
-    return _row(claim, status=status, measured=round(float(off), 3), basis="official; registered",
-                years=str(year), cities=cities, explanation=text + ".")
+        shares = ", ".join(
+            f"the {n.removeprefix('break ')} redefinition {r.share_of_total:.0%}"
+            for n, r in parts.drop(["rest", "total"]).iterrows()
+        )
+        text += (
+            f". Of the official fall {decomposition.attrs['start']}–{year}: {shares}; "
+            f"the rest {parts.loc['rest', 'share_of_total']:.0%}"
+        )
+    return _row(
+        claim,
+        status=status,
+        measured=round(float(off), 3),
+        basis="official; registered",
+        years=str(year),
+        cities=cities,
+        explanation=text + ".",
+    )
 
 
 def _gdp_rank(claim, china) -> dict:
     year = int(claim["year"])
-    gdp = china.loc[(china["year"] == year) & china["gdp"].notna(), ["city_code", "gdp",
-                                                                      "province_code"]]
+    gdp = china.loc[
+        (china["year"] == year) & china["gdp"].notna(), ["city_code", "gdp", "province_code"]
+    ]
     gdp = gdp.assign(rank=gdp["gdp"].rank(ascending=False, method="min"))
     js = gdp[gdp["province_code"] == data.JIANGSU_PROVINCE_CODE]
     if len(js) < 13:
-        return _row(claim, status="not testable", years=str(year),
-                    explanation=f"only {len(js)} of Jiangsu's 13 cities have GDP in {year}.")
+        return _row(
+            claim,
+            status="not testable",
+            years=str(year),
+            explanation=f"only {len(js)} of Jiangsu's 13 cities have GDP in {year}.",
+        )
     worst, best = int(js["rank"].max()), int(js["rank"].min())
     status = rank_status(worst, int(claim["value"]))
-    return _row(claim, status=status, measured=worst, basis="nominal GDP", years=str(year),
-                cities="13 Jiangsu cities",
-                explanation=(f"Ranked by {year} nominal GDP among the {len(gdp)} prefecture- and "
-                             f"province-level cities with GDP in the panel, Jiangsu's cities rank "
-                             f"{best} to {worst}. 'Top 100 cities' lists are also published on "
-                             "composite indices; this check uses GDP, the measure the panel has."))
+    return _row(
+        claim,
+        status=status,
+        measured=worst,
+        basis="nominal GDP",
+        years=str(year),
+        cities="13 Jiangsu cities",
+        explanation=(
+            f"Ranked by {year} nominal GDP among the {len(gdp)} prefecture- and "
+            f"province-level cities with GDP in the panel, Jiangsu's cities rank "
+            f"{best} to {worst}. 'Top 100 cities' lists are also published on "
+            "composite indices; this check uses GDP, the measure the panel has."
+        ),
+    )
 
 
 def _weighted_cv(values: pd.Series, weights: pd.Series) -> float:
@@ -151,20 +202,35 @@ def _weighted_cv(values: pd.Series, weights: pd.Series) -> float:
 def _balance(claim, china, top: int = 5, min_cities: int = 5) -> dict:
     year = int(claim["year"])
     pc = data.per_capita_panel(china[china["year"] == year], basis="official", prices="nominal")
-    rows = {code: _weighted_cv(g["gdp_pc"], g["population"])
-            for code, g in pc.groupby("province_code") if g["city_code"].nunique() >= min_cities}
+    rows = {
+        code: _weighted_cv(g["gdp_pc"], g["population"])
+        for code, g in pc.groupby("province_code")
+        if g["city_code"].nunique() >= min_cities
+    }
     cv = pd.Series(rows).sort_values()
     if data.JIANGSU_PROVINCE_CODE not in cv.index:
-        return _row(claim, status="not testable", years=str(year),
-                    explanation="Jiangsu lacks per-capita GDP for enough cities in that year.")
+        return _row(
+            claim,
+            status="not testable",
+            years=str(year),
+            explanation="Jiangsu lacks per-capita GDP for enough cities in that year.",
+        )
     rank = int(cv.index.get_loc(data.JIANGSU_PROVINCE_CODE)) + 1
     status = rank_status(rank, top)
-    return _row(claim, status=status, measured=rank, basis="official (resident population)",
-                years=str(year), cities=f"{len(cv)} provinces with at least {min_cities} cities",
-                explanation=(f"'One of the most balanced' is read as among the {top} provinces with the "
-                             f"lowest population-weighted coefficient of variation of city GDP per "
-                             f"capita in {year}: Jiangsu ranks {rank} of {len(cv)} (CV "
-                             f"{cv[data.JIANGSU_PROVINCE_CODE]:.3f}; lowest {cv.iloc[0]:.3f})."))
+    return _row(
+        claim,
+        status=status,
+        measured=rank,
+        basis="official (resident population)",
+        years=str(year),
+        cities=f"{len(cv)} provinces with at least {min_cities} cities",
+        explanation=(
+            f"'One of the most balanced' is read as among the {top} provinces with the "
+            f"lowest population-weighted coefficient of variation of city GDP per "
+            f"capita in {year}: Jiangsu ranks {rank} of {len(cv)} (CV "
+            f"{cv[data.JIANGSU_PROVINCE_CODE]:.3f}; lowest {cv.iloc[0]:.3f})."
+        ),
+    )
 
 
 def _years_since_pairing(claim) -> dict:
@@ -174,18 +240,30 @@ def _years_since_pairing(claim) -> dict:
     report_year = int(claim["year"])
     years = report_year - first
     status = "reproduced" if years == int(claim["value"]) else "contradicted"
-    return _row(claim, status=status, measured=years, years=f"{first}–{report_year}",
-                explanation=(f"The five city pairings date from {first} (policy timeline); the report "
-                             f"was written in {report_year} (it cites the October 2022 Party Congress): "
-                             f"{years} years."))
+    return _row(
+        claim,
+        status=status,
+        measured=years,
+        years=f"{first}–{report_year}",
+        explanation=(
+            f"The five city pairings date from {first} (policy timeline); the report "
+            f"was written in {report_year} (it cites the October 2022 Party Congress): "
+            f"{years} years."
+        ),
+    )
 
 
 def _roster_count(claim) -> dict:
     roster = data.load_parks()
     named = int((roster["membership"] == "named co-built park").sum())
     uncertain = int((roster["membership"] == "uncertain").sum())
-    return _row(claim, status="not testable", measured=named, basis="parks roster",
-                explanation=NOT_TESTABLE["parks_count"].format(named=named, uncertain=uncertain))
+    return _row(
+        claim,
+        status="not testable",
+        measured=named,
+        basis="parks roster",
+        explanation=NOT_TESTABLE["parks_count"].format(named=named, uncertain=uncertain),
+    )
 
 
 def _jobs_context(claim) -> dict:
@@ -193,26 +271,42 @@ def _jobs_context(claim) -> dict:
     from nanbei import employment
 
     ctx = employment.jobs_claim_context(float(claim["value"]))
-    text = (NOT_TESTABLE["parks_jobs"] + " For scale: the claim is "
-            f"{ctx['share_of_unit_employment']:.0%} of Subei's unit employment in {ctx['end']} and "
-            f"{ctx['share_of_census_employed_2020']:.1%} of its employed persons in the 2020 census. "
-            + ctx["verdict"])
-    return _row(claim, status="not testable", measured=round(float(ctx["growth_within_segments"]), 1),
-                basis="unit employment (单位从业人员); census long form",
-                years=f"{ctx['since']}–{ctx['end']}", cities="5 Subei cities",
-                explanation=text)
+    text = (
+        NOT_TESTABLE["parks_jobs"] + " For scale: the claim is "
+        f"{ctx['share_of_unit_employment']:.0%} of Subei's unit employment in {ctx['end']} and "
+        f"{ctx['share_of_census_employed_2020']:.1%} of its employed persons in the 2020 census. "
+        + ctx["verdict"]
+    )
+    return _row(
+        claim,
+        status="not testable",
+        measured=round(float(ctx["growth_within_segments"]), 1),
+        basis="unit employment (单位从业人员); census long form",
+        years=f"{ctx['since']}–{ctx['end']}",
+        cities="5 Subei cities",
+        explanation=text,
+    )
 
 
 def _suzhou_suqian(claim) -> dict:
     roster = data.load_parks()
     park = roster[roster["park_zh"].str.startswith("苏州宿迁")]
     year = int(park["year"].iloc[0]) if len(park) else np.nan
-    return _row(claim, status="not testable", measured=year, basis="parks roster",
-                explanation=(f"The Suzhou–Suqian Industrial Park dates from {year} in the roster. "
-                             + NOT_TESTABLE["suzhou_suqian"]))
+    return _row(
+        claim,
+        status="not testable",
+        measured=year,
+        basis="parks roster",
+        explanation=(
+            f"The Suzhou–Suqian Industrial Park dates from {year} in the roster. "
+            + NOT_TESTABLE["suzhou_suqian"]
+        ),
+    )
 
 
-def evaluate(jiangsu: pd.DataFrame | None = None, china: pd.DataFrame | None = None) -> pd.DataFrame:
+def evaluate(
+    jiangsu: pd.DataFrame | None = None, china: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Check every claim in ``data/tidy/claims.csv``; return the ledger (:data:`LEDGER_COLUMNS`).
 
     ``jiangsu`` and ``china`` default to the shipped panels (quarantined values masked).
@@ -224,10 +318,12 @@ def evaluate(jiangsu: pd.DataFrame | None = None, china: pd.DataFrame | None = N
     decomposition = None
     if len(ratio_years):
         first, last = int(ratio_years.min()), int(ratio_years.max())
-        definitional = data.declared_breaks("Jiangsu", "gdp_pc_official", first, last,
-                                            kinds=("definition", "rebenchmark"))
+        definitional = data.declared_breaks(
+            "Jiangsu", "gdp_pc_official", first, last, kinds=("definition", "rebenchmark")
+        )
         decomposition = data.ratio_break_decomposition(
-            jiangsu, first, last, tuple(definitional["first_year_affected"]), allow_incomplete=True)
+            jiangsu, first, last, tuple(definitional["first_year_affected"]), allow_incomplete=True
+        )
     rows = []
     for _, claim in claims.iterrows():
         check = claim["check"]
@@ -248,8 +344,10 @@ def evaluate(jiangsu: pd.DataFrame | None = None, china: pd.DataFrame | None = N
         elif check == "not_testable":
             reason = NOT_TESTABLE.get(claim["topic"], "not measurable with city statistics.")
             if claim["topic"] == "parks_count":
-                reason = ("the split by area is not published in any source found; "
-                          "the roster cannot give it.")
+                reason = (
+                    "the split by area is not published in any source found; "
+                    "the roster cannot give it."
+                )
             rows.append(_row(claim, status="not testable", explanation=reason))
         else:
             raise ValueError(f"claims.csv: unknown check {check!r} for claim {claim['claim_id']}")

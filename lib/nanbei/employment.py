@@ -53,15 +53,21 @@ SECTORS = ("primary", "secondary", "tertiary")
 COMPONENTS = ("within", "static", "dynamic")
 SECTOR_ZH = {"primary": "第一产业", "secondary": "第二产业", "tertiary": "第三产业"}
 REGION_ZH = {"Sunan": "苏南", "Suzhong": "苏中", "Subei": "苏北"}
-COMPONENT_LABEL = {"en": {"within": "within sectors", "static": "static reallocation",
-                          "dynamic": "dynamic reallocation"},
-                   "zh": {"within": "部门内增长", "static": "静态再配置", "dynamic": "动态再配置"}}
+COMPONENT_LABEL = {
+    "en": {
+        "within": "within sectors",
+        "static": "static reallocation",
+        "dynamic": "dynamic reallocation",
+    },
+    "zh": {"within": "部门内增长", "static": "静态再配置", "dynamic": "动态再配置"},
+}
 
 SHIFT_SHARE_CITATION = (
     "de Vries, G., de Vries, K. & Timmer, M. (2015), 'Structural transformation in Africa: static "
     "gains, dynamic losses', Journal of Development Studies 51(6), 674-688; McMillan, M. & Rodrik, D. "
     "(2011), 'Globalization, structural change and productivity growth', NBER WP 17143 (their "
-    "structural-change term = static + dynamic).")
+    "structural-change term = static + dynamic)."
+)
 
 
 def _label(unit, labels: Mapping | None, lang: str) -> str:
@@ -88,8 +94,12 @@ def stable_segments(start: int, end: int, breaks: Sequence[int] = ()) -> list[tu
     return [(a, b - 1) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
-def segment_periods(segments: Sequence[tuple[int, int]], split_at: int | None = None,
-                    shared_endpoint: bool = True, min_years: int = 2) -> dict[str, tuple[int, int]]:
+def segment_periods(
+    segments: Sequence[tuple[int, int]],
+    split_at: int | None = None,
+    shared_endpoint: bool = True,
+    min_years: int = 2,
+) -> dict[str, tuple[int, int]]:
     """Periods inside segments, each segment split at ``split_at`` when it lies strictly inside.
 
     ``shared_endpoint=True`` gives intervals of change (``(1998, 2006), (2006, 2012)``: a
@@ -129,20 +139,34 @@ class ShiftShareResult(Result):
         rows = []
         for _, r in self.table.iterrows():
             for comp in ("change", *COMPONENTS):
-                rows.append({"term": f"{r['unit']} {r['start']}–{r['end']}: {comp}",
-                             "estimate": r[comp], "unit": r["unit"], "start": r["start"],
-                             "end": r["end"], "component": comp, "percent_of_start": r[f"{comp}_pct"]})
+                rows.append(
+                    {
+                        "term": f"{r['unit']} {r['start']}–{r['end']}: {comp}",
+                        "estimate": r[comp],
+                        "unit": r["unit"],
+                        "start": r["start"],
+                        "end": r["end"],
+                        "component": comp,
+                        "percent_of_start": r[f"{comp}_pct"],
+                    }
+                )
         return tidy_frame(rows)
 
     def summary(self) -> Summary:
         shown = self.table.set_index(["unit", "start", "end"])[
-            ["p_start", "p_end", "change_pct", "within_pct", "static_pct", "dynamic_pct"]]
-        notes = ["ΔP = Σ S_i0 ΔP_i (within) + Σ P_i0 ΔS_i (static) + Σ ΔP_i ΔS_i (dynamic); "
-                 "P = aggregate value added per worker, P_i sector productivity, S_i sector share "
-                 "of employment; *_pct = component / P_start × 100.", SHIFT_SHARE_CITATION]
+            ["p_start", "p_end", "change_pct", "within_pct", "static_pct", "dynamic_pct"]
+        ]
+        notes = [
+            "ΔP = Σ S_i0 ΔP_i (within) + Σ P_i0 ΔS_i (static) + Σ ΔP_i ΔS_i (dynamic); "
+            "P = aggregate value added per worker, P_i sector productivity, S_i sector share "
+            "of employment; *_pct = component / P_start × 100.",
+            SHIFT_SHARE_CITATION,
+        ]
         if len(self.dropped):
-            notes.append(f"{len(self.dropped)} member-periods left out for a missing value at an "
-                         "endpoint (see .dropped).")
+            notes.append(
+                f"{len(self.dropped)} member-periods left out for a missing value at an "
+                "endpoint (see .dropped)."
+            )
         return Summary(self._name, [("", shown)], notes)
 
     def _plot(self, ax, labels, lang, **kwargs):
@@ -157,9 +181,14 @@ class ShiftShareResult(Result):
             pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
         ax.plot(x, t["change_pct"], "kD", ms=5, label="total" if lang == "en" else "合计")
         ax.axhline(0, color="k", lw=0.6)
-        ax.set_xticks(x, [f"{_label(u, labels, lang)}\n{s}–{e}"
-                          for u, s, e in zip(t["unit"], t["start"], t["end"], strict=True)],
-                      fontsize=8)
+        ax.set_xticks(
+            x,
+            [
+                f"{_label(u, labels, lang)}\n{s}–{e}"
+                for u, s, e in zip(t["unit"], t["start"], t["end"], strict=True)
+            ],
+            fontsize=8,
+        )
         ax.set_ylabel("% of start-year productivity" if lang == "en" else "占期初劳动生产率的%")
         ax.legend(frameon=False, fontsize=8)
 
@@ -178,9 +207,17 @@ def _need_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
         raise ValueError(f"{what}: column(s) {missing} not found; available: {list(df.columns)}")
 
 
-def shift_share(df: pd.DataFrame, *, unit: str, time: str, sector: str, value_added: str,
-                employment: str, periods: Mapping[str, tuple] | Sequence[tuple] | None = None,
-                group: str | None = None) -> ShiftShareResult:
+def shift_share(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    sector: str,
+    value_added: str,
+    employment: str,
+    periods: Mapping[str, tuple] | Sequence[tuple] | None = None,
+    group: str | None = None,
+) -> ShiftShareResult:
     """Decompose the change of labour productivity into within, static and dynamic terms.
 
     With ``P = Σ_i Y_i / Σ_i L_i`` (value added per worker), ``P_i = Y_i / L_i`` and employment
@@ -219,8 +256,9 @@ def shift_share(df: pd.DataFrame, *, unit: str, time: str, sector: str, value_ad
     dup = d.duplicated([unit, time, sector], keep=False)
     if dup.any():
         r = _first(d, dup, [unit, time, sector])
-        raise ValueError(f"{what}: duplicate rows for {unit} {r[unit]}, {time} {r[time]}, "
-                         f"{sector} {r[sector]!r}")
+        raise ValueError(
+            f"{what}: duplicate rows for {unit} {r[unit]}, {time} {r[time]}, {sector} {r[sector]!r}"
+        )
     sectors = sorted(d[sector].unique())
     if len(sectors) < 2:
         raise ValueError(f"{what}: needs at least two sectors, got {sectors}")
@@ -228,25 +266,33 @@ def shift_share(df: pd.DataFrame, *, unit: str, time: str, sector: str, value_ad
     short = present[present.map(len) < len(sectors)]
     if len(short):
         (u, t), have = short.index[0], short.iloc[0]
-        raise ValueError(f"{what}: {unit} {u} in {t} has no row for sector(s) "
-                         f"{sorted(set(sectors) - set(have))}; every unit-period needs {sectors}")
+        raise ValueError(
+            f"{what}: {unit} {u} in {t} has no row for sector(s) "
+            f"{sorted(set(sectors) - set(have))}; every unit-period needs {sectors}"
+        )
     for c in (value_added, employment):
         neg = d[c] < 0
         if neg.any():
             r = _first(d, neg, [unit, time, sector, c])
-            raise ValueError(f"{what}: negative {c} ({r[c]}) for {unit} {r[unit]}, {time} {r[time]}, "
-                             f"{sector} {r[sector]!r}")
+            raise ValueError(
+                f"{what}: negative {c} ({r[c]}) for {unit} {r[unit]}, {time} {r[time]}, "
+                f"{sector} {r[sector]!r}"
+            )
     zero = d[employment] == 0
     if zero.any():
         r = _first(d, zero, [unit, time, sector])
-        raise ValueError(f"{what}: zero {employment} for {unit} {r[unit]}, {time} {r[time]}, "
-                         f"{sector} {r[sector]!r}: sector productivity is undefined")
+        raise ValueError(
+            f"{what}: zero {employment} for {unit} {r[unit]}, {time} {r[time]}, "
+            f"{sector} {r[sector]!r}: sector productivity is undefined"
+        )
     incomplete = d[[value_added, employment]].isna().any(axis=1)
     if incomplete.any() and group is None:
         r = _first(d, incomplete, [unit, time, sector])
-        raise ValueError(f"{what}: missing {value_added} or {employment} for {unit} {r[unit]}, "
-                         f"{time} {r[time]}, {sector} {r[sector]!r}; drop it first or pass group= "
-                         "to sum only complete members")
+        raise ValueError(
+            f"{what}: missing {value_added} or {employment} for {unit} {r[unit]}, "
+            f"{time} {r[time]}, {sector} {r[sector]!r}; drop it first or pass group= "
+            "to sum only complete members"
+        )
     times = sorted(d[time].unique())
     if periods is None:
         periods = [(times[0], times[-1])]
@@ -266,7 +312,9 @@ def shift_share(df: pd.DataFrame, *, unit: str, time: str, sector: str, value_ad
             bad |= set(units_at[units_at < 2].index)
             for u in sorted(bad, key=str):
                 g = ends.loc[ends[unit] == u, group]
-                dropped.append({"group": g.iloc[0] if len(g) else None, "unit": u, "start": a, "end": b})
+                dropped.append(
+                    {"group": g.iloc[0] if len(g) else None, "unit": u, "start": a, "end": b}
+                )
             ends = ends[~ends[unit].isin(bad)]
         agg = ends.groupby([key, time, sector])[[value_added, employment]].sum().unstack(time)
         members = ends.groupby(key)[unit].nunique()
@@ -281,9 +329,19 @@ def shift_share(df: pd.DataFrame, *, unit: str, time: str, sector: str, value_ad
             within = float(np.sum(s0 * (pi1 - pi0)))
             static = float(np.sum(pi0 * (s1 - s0)))
             dynamic = float(np.sum((pi1 - pi0) * (s1 - s0)))
-            row = {"unit": k, "start": a, "end": b, "years": b - a, "p_start": p0, "p_end": p1,
-                   "change": p1 - p0, "within": within, "static": static, "dynamic": dynamic,
-                   "n_members": int(members.get(k, 0))}
+            row = {
+                "unit": k,
+                "start": a,
+                "end": b,
+                "years": b - a,
+                "p_start": p0,
+                "p_end": p1,
+                "change": p1 - p0,
+                "within": within,
+                "static": static,
+                "dynamic": dynamic,
+                "n_members": int(members.get(k, 0)),
+            }
             for comp in ("change", *COMPONENTS):
                 row[f"{comp}_pct"] = row[comp] / p0 * 100
             rows.append(row)
@@ -303,8 +361,10 @@ def shift_share_phrase(row: Mapping, unit_label: str | None = None) -> str:
     total = float(row["change_pct"])
     realloc = float(row["static_pct"]) + float(row["dynamic_pct"])
     direction = "rose" if total > 0 else "fell" if total < 0 else "did not change"
-    text = (f"{name}, {row['start']}–{row['end']}: productivity {direction} by {abs(total):.0f}%; "
-            f"{COMPONENT_LABEL['en'][lead]} contributed most ({float(row[lead + '_pct']):+.0f} points)")
+    text = (
+        f"{name}, {row['start']}–{row['end']}: productivity {direction} by {abs(total):.0f}%; "
+        f"{COMPONENT_LABEL['en'][lead]} contributed most ({float(row[lead + '_pct']):+.0f} points)"
+    )
     if realloc < 0:
         text += f", and reallocation between sectors lowered it ({realloc:+.0f} points)"
     elif realloc > 0:
@@ -313,8 +373,13 @@ def shift_share_phrase(row: Mapping, unit_label: str | None = None) -> str:
 
 
 # ----------------------------------------------------------------------------- city sector panel
-def sector_panel(panel: pd.DataFrame, *, prices: str = "real", base_year: int = 2000,
-                 share_tolerance: float = 5.0) -> pd.DataFrame:
+def sector_panel(
+    panel: pd.DataFrame,
+    *,
+    prices: str = "real",
+    base_year: int = 2000,
+    share_tolerance: float = 5.0,
+) -> pd.DataFrame:
     """City x year x sector panel from the city panel: ``value_added`` (亿元; in ``base_year``
     prices deflated by the provincial CPI when ``prices="real"``) and ``employment`` (万人 = the
     sector's share of unit employment × unit employment / 100).
@@ -330,30 +395,49 @@ def sector_panel(panel: pd.DataFrame, *, prices: str = "real", base_year: int = 
     what = "sector_panel"
     if prices not in ("real", "nominal"):
         raise ValueError(f"{what}: prices must be 'real' or 'nominal', got {prices!r}")
-    need = ["city_code", "region", "year", "employment", *[f"gdp_{s}" for s in SECTORS],
-            *[f"emp_share_{s}" for s in SECTORS]]
+    need = [
+        "city_code",
+        "region",
+        "year",
+        "employment",
+        *[f"gdp_{s}" for s in SECTORS],
+        *[f"emp_share_{s}" for s in SECTORS],
+    ]
     _need_columns(panel, need, what)
     p = panel[panel["region"].notna()].copy()
     neg = p["employment"] < 0
     if neg.any():
         r = _first(p, neg, ["city_code", "year", "employment"])
-        raise ValueError(f"{what}: negative employment ({r['employment']}) for city "
-                         f"{r['city_code']} in {r['year']}")
+        raise ValueError(
+            f"{what}: negative employment ({r['employment']}) for city "
+            f"{r['city_code']} in {r['year']}"
+        )
     shares = p[[f"emp_share_{s}" for s in SECTORS]]
     total = shares.sum(axis=1, min_count=len(SECTORS))
     off = total.notna() & ((total - 100).abs() > share_tolerance)
     if off.any():
         r = _first(p, off, ["city_code", "year"])
-        raise ValueError(f"{what}: employment shares of city {r['city_code']} in {r['year']} sum to "
-                         f"{total[off].iloc[0]:.1f}, not about 100 (tolerance {share_tolerance})")
+        raise ValueError(
+            f"{what}: employment shares of city {r['city_code']} in {r['year']} sum to "
+            f"{total[off].iloc[0]:.1f}, not about 100 (tolerance {share_tolerance})"
+        )
     frames = []
     for s in SECTORS:
         va = p[f"gdp_{s}"]
         if prices == "real":
             va = deflate(va, p["year"], base_year=base_year, missing="nan")
-        frames.append(pd.DataFrame({"city_code": p["city_code"], "region": p["region"],
-                                    "year": p["year"], "sector": s, "value_added": va,
-                                    "employment": p[f"emp_share_{s}"] / 100 * p["employment"]}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "city_code": p["city_code"],
+                    "region": p["region"],
+                    "year": p["year"],
+                    "sector": s,
+                    "value_added": va,
+                    "employment": p[f"emp_share_{s}"] / 100 * p["employment"],
+                }
+            )
+        )
     out = pd.concat(frames, ignore_index=True)
     return out.sort_values(["city_code", "year", "sector"]).reset_index(drop=True)
 
@@ -413,17 +497,28 @@ class ElasticityResult(Result):
         return tidy_frame(t)
 
     def summary(self) -> Summary:
-        cols = ["estimate", "std_error", "conf_low", "conf_high", "p_value", "p_value_wild",
-                "n_obs", "n_clusters"]
+        cols = [
+            "estimate",
+            "std_error",
+            "conf_low",
+            "conf_high",
+            "p_value",
+            "p_value_wild",
+            "n_obs",
+            "n_clusters",
+        ]
         shown = self.table.set_index(["group", "period"])[cols].dropna(axis=1, how="all")
         g = sorted(self.table["n_clusters"].dropna().astype(int).unique())
-        notes = [f"log employment on log output with unit and year fixed effects; CR1 standard errors "
-                 f"clustered by unit with {', '.join(map(str, g))} clusters: few clusters, so the "
-                 f"{1 - self.alpha:.0%} intervals use t(G-1) critical values and p_value_wild is the "
-                 "wild cluster bootstrap (WCR, Webb weights) p-value of elasticity = 0.",
-                 "A unit's fixed effect is split at each break year it crosses (levels are never "
-                 "compared across a change of definition)." if self.table["breaks_crossed"].astype(bool).any()
-                 else "Every period lies inside one definitional segment."]
+        notes = [
+            f"log employment on log output with unit and year fixed effects; CR1 standard errors "
+            f"clustered by unit with {', '.join(map(str, g))} clusters: few clusters, so the "
+            f"{1 - self.alpha:.0%} intervals use t(G-1) critical values and p_value_wild is the "
+            "wild cluster bootstrap (WCR, Webb weights) p-value of elasticity = 0.",
+            "A unit's fixed effect is split at each break year it crosses (levels are never "
+            "compared across a change of definition)."
+            if self.table["breaks_crossed"].astype(bool).any()
+            else "Every period lies inside one definitional segment.",
+        ]
         return Summary(self._name, [("", shown)], notes)
 
     def _plot(self, ax, labels, lang, **kwargs):
@@ -435,11 +530,21 @@ class ElasticityResult(Result):
         width = 0.8 / max(len(groups), 1)
         for j, grp in enumerate(groups):
             part = t[t["group"] == grp]
-            x = np.array([periods.index(p) for p in part["period"]]) + (j - (len(groups) - 1) / 2) * width
+            x = (
+                np.array([periods.index(p) for p in part["period"]])
+                + (j - (len(groups) - 1) / 2) * width
+            )
             est = part["estimate"].to_numpy(dtype=float)
             err = np.vstack([est - part["conf_low"], part["conf_high"] - est])
-            ax.errorbar(x, est, yerr=err, fmt="o", capsize=3, color=REGION_COLORS.get(grp),
-                        label=_label(grp, labels, lang))
+            ax.errorbar(
+                x,
+                est,
+                yerr=err,
+                fmt="o",
+                capsize=3,
+                color=REGION_COLORS.get(grp),
+                label=_label(grp, labels, lang),
+            )
         ax.axhline(0, color="k", lw=0.6)
         ax.axhline(1, color="grey", lw=0.6, ls=":")
         ax.set_xticks(range(len(periods)), periods)
@@ -447,11 +552,21 @@ class ElasticityResult(Result):
         ax.legend(frameon=False, fontsize=8)
 
 
-def employment_elasticity(df: pd.DataFrame, *, unit: str, time: str, employment: str, output: str,
-                          group: str | None = None,
-                          periods: Mapping[str, tuple] | None = None, breaks: Sequence[int] = (),
-                          n_boot: int = 0, weights: str = "webb", seed: int = 0,
-                          alpha: float = 0.05) -> ElasticityResult:
+def employment_elasticity(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    employment: str,
+    output: str,
+    group: str | None = None,
+    periods: Mapping[str, tuple] | None = None,
+    breaks: Sequence[int] = (),
+    n_boot: int = 0,
+    weights: str = "webb",
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> ElasticityResult:
     """Employment elasticity of output: the slope of ``log employment`` on ``log output`` with
     unit and time fixed effects, by group and period.
 
@@ -473,8 +588,10 @@ def employment_elasticity(df: pd.DataFrame, *, unit: str, time: str, employment:
         bad = d[c] <= 0
         if bad.any():
             r = _first(d, bad, [unit, time, c])
-            raise ValueError(f"{what}: {c} must be positive (its log is taken); {unit} {r[unit]}, "
-                             f"{time} {r[time]}: {r[c]}")
+            raise ValueError(
+                f"{what}: {c} must be positive (its log is taken); {unit} {r[unit]}, "
+                f"{time} {r[time]}: {r[c]}"
+            )
     if d.duplicated([unit, time]).any():
         r = _first(d, d.duplicated([unit, time]), [unit, time])
         raise ValueError(f"{what}: duplicate rows for {unit} {r[unit]}, {time} {r[time]}")
@@ -490,32 +607,69 @@ def employment_elasticity(df: pd.DataFrame, *, unit: str, time: str, employment:
             crossed = sorted(int(x) for x in breaks if a < x <= b)
             sub["_seg"] = np.searchsorted(np.array(crossed), sub[time].to_numpy(), side="right")
             sub["_fe"] = sub[unit].astype(str) + "#" + sub["_seg"].astype(str)
-            row = {"group": gname if gname is not None else "all", "period": label, "start": a,
-                   "end": b, "n_obs": len(sub), "n_clusters": sub[unit].nunique(),
-                   "n_periods": sub[time].nunique(), "breaks_crossed": ";".join(map(str, crossed)),
-                   "p_value_wild": math.nan, "wild_draws": math.nan, "wild_enumerated": False}
+            row = {
+                "group": gname if gname is not None else "all",
+                "period": label,
+                "start": a,
+                "end": b,
+                "n_obs": len(sub),
+                "n_clusters": sub[unit].nunique(),
+                "n_periods": sub[time].nunique(),
+                "breaks_crossed": ";".join(map(str, crossed)),
+                "p_value_wild": math.nan,
+                "wild_draws": math.nan,
+                "wild_enumerated": False,
+            }
             beta = se = math.nan
             if row["n_clusters"] >= 2 and row["n_periods"] >= 2:
-                beta, se, _ = _fe_ols(sub["_ly"].to_numpy(), sub["_lx"].to_numpy(),
-                                      sub["_fe"].to_numpy(), sub[time].to_numpy(), sub[unit].to_numpy())
+                beta, se, _ = _fe_ols(
+                    sub["_ly"].to_numpy(),
+                    sub["_lx"].to_numpy(),
+                    sub["_fe"].to_numpy(),
+                    sub[time].to_numpy(),
+                    sub[unit].to_numpy(),
+                )
             g = row["n_clusters"]
             if np.isfinite(se) and se > 0:
                 tcrit = stats.t.ppf(1 - crit_alpha / 2, g - 1)
                 tstat = beta / se
-                row.update(estimate=beta, std_error=se, statistic=tstat,
-                           p_value=float(2 * stats.t.sf(abs(tstat), g - 1)),
-                           conf_low=beta - tcrit * se, conf_high=beta + tcrit * se)
+                row.update(
+                    estimate=beta,
+                    std_error=se,
+                    statistic=tstat,
+                    p_value=float(2 * stats.t.sf(abs(tstat), g - 1)),
+                    conf_low=beta - tcrit * se,
+                    conf_high=beta + tcrit * se,
+                )
                 if n_boot:
                     from nanbei.effects import wild_cluster_bootstrap
 
-                    wb = wild_cluster_bootstrap(sub, y="_ly", x="_lx", fe=["_fe", time], param="_lx",
-                                                cluster=unit, n_boot=n_boot, weights=weights,
-                                                seed=seed, conf_level=None)
-                    row.update(p_value_wild=float(wb.p_value), wild_draws=int(wb.n_boot),
-                               wild_enumerated=bool(wb.enumerated))
+                    wb = wild_cluster_bootstrap(
+                        sub,
+                        y="_ly",
+                        x="_lx",
+                        fe=["_fe", time],
+                        param="_lx",
+                        cluster=unit,
+                        n_boot=n_boot,
+                        weights=weights,
+                        seed=seed,
+                        conf_level=None,
+                    )
+                    row.update(
+                        p_value_wild=float(wb.p_value),
+                        wild_draws=int(wb.n_boot),
+                        wild_enumerated=bool(wb.enumerated),
+                    )
             else:
-                row.update(estimate=beta, std_error=se, statistic=math.nan, p_value=math.nan,
-                           conf_low=math.nan, conf_high=math.nan)
+                row.update(
+                    estimate=beta,
+                    std_error=se,
+                    statistic=math.nan,
+                    p_value=math.nan,
+                    conf_low=math.nan,
+                    conf_high=math.nan,
+                )
             rows.append(row)
     return ElasticityResult(table=pd.DataFrame(rows), alpha=alpha)
 
@@ -531,7 +685,9 @@ def elasticity_phrase(estimate: float, conf_low: float, conf_high: float) -> str
     if conf_low > 1:
         return "above one"
     if conf_high < 1:
-        return "between zero and one" if conf_low > 0 else "below one, not distinguishable from zero"
+        return (
+            "between zero and one" if conf_low > 0 else "below one, not distinguishable from zero"
+        )
     if conf_low > 0:
         return "positive, not distinguishable from one"
     return "not distinguishable from zero or one"
@@ -559,10 +715,19 @@ class PermutationResult(Result):
     _name = "Randomization inference"
 
     def tidy(self) -> pd.DataFrame:
-        return tidy_frame([{"term": self.statistic, "estimate": self.observed,
-                            "p_value": self.p_value, "n_obs": self.n_obs,
-                            "n_treated": self.n_treated, "n_assignments": self.n_assignments,
-                            "exact": self.exact}])
+        return tidy_frame(
+            [
+                {
+                    "term": self.statistic,
+                    "estimate": self.observed,
+                    "p_value": self.p_value,
+                    "n_obs": self.n_obs,
+                    "n_treated": self.n_treated,
+                    "n_assignments": self.n_assignments,
+                    "exact": self.exact,
+                }
+            ]
+        )
 
     def _plot(self, ax, labels, lang, **kwargs):
         ax.hist(self.distribution, bins=40, color="#9aa", edgecolor="white")
@@ -586,10 +751,16 @@ def _stat_matrix(assign: np.ndarray, v: np.ndarray, statistic: str) -> np.ndarra
     return diff / np.sqrt(var1 / k + var0 / m)
 
 
-def permutation_test(values: Sequence[float], treated: Sequence[bool], *,
-                     statistic: str = "mean_difference", n_perm: int = 9999,
-                     exact_limit: int = 200_000, alternative: str = "two-sided",
-                     seed: int | None = 0) -> PermutationResult:
+def permutation_test(
+    values: Sequence[float],
+    treated: Sequence[bool],
+    *,
+    statistic: str = "mean_difference",
+    n_perm: int = 9999,
+    exact_limit: int = 200_000,
+    alternative: str = "two-sided",
+    seed: int | None = 0,
+) -> PermutationResult:
     """Randomization inference: is the treated units' mean different from the others'?
 
     Under the sharp null that treatment changed no unit's value, every choice of the same number
@@ -613,14 +784,18 @@ def permutation_test(values: Sequence[float], treated: Sequence[bool], *,
     if not np.isfinite(v).all():
         raise ValueError(f"{what}: values must be finite (drop missing units first)")
     if statistic not in ("mean_difference", "welch_t"):
-        raise ValueError(f"{what}: statistic must be 'mean_difference' or 'welch_t', got {statistic!r}")
+        raise ValueError(
+            f"{what}: statistic must be 'mean_difference' or 'welch_t', got {statistic!r}"
+        )
     if alternative not in ("two-sided", "greater", "less"):
         raise ValueError(f"{what}: alternative must be 'two-sided', 'greater' or 'less'")
     n, k = len(v), int(t.sum())
     minimum = 2 if statistic == "welch_t" else 1
     if k < minimum or n - k < minimum:
-        raise ValueError(f"{what}: needs at least {minimum} treated and {minimum} other units, "
-                         f"got {k} and {n - k}")
+        raise ValueError(
+            f"{what}: needs at least {minimum} treated and {minimum} other units, "
+            f"got {k} and {n - k}"
+        )
     observed = float(_stat_matrix(t[None, :].astype(float), v, statistic)[0])
     total = math.comb(n, k)
     exact = total <= exact_limit
@@ -642,13 +817,23 @@ def permutation_test(values: Sequence[float], treated: Sequence[bool], *,
         extreme = dist >= observed - tol
     else:
         extreme = dist <= observed + tol
-    return PermutationResult(observed=observed, p_value=float(extreme.mean()),
-                             n_assignments=len(dist), exact=exact, statistic=statistic,
-                             alternative=alternative, n_obs=n, n_treated=k, distribution=dist)
+    return PermutationResult(
+        observed=observed,
+        p_value=float(extreme.mean()),
+        n_assignments=len(dist),
+        exact=exact,
+        statistic=statistic,
+        alternative=alternative,
+        n_obs=n,
+        n_treated=k,
+        distribution=dist,
+    )
 
 
 # ----------------------------------------------------------------------------- census units
-def census_units(census: pd.DataFrame | None = None, crosswalk: pd.DataFrame | None = None) -> pd.DataFrame:
+def census_units(
+    census: pd.DataFrame | None = None, crosswalk: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The county census on comparable units (one row per unit and census year).
 
     Sums the census rows of each unit (``nanbei.data.load_census_counties``): population, urban
@@ -663,14 +848,31 @@ def census_units(census: pd.DataFrame | None = None, crosswalk: pd.DataFrame | N
 
     c = data.load_census_counties() if census is None else census
     x = data.load_census_crosswalk() if crosswalk is None else crosswalk
-    _need_columns(c, ["year", "unit_id", "pop_resident", "pop_urban", "households_all",
-                      "households_long_form", "emp_sample_total",
-                      *[f"emp_sample_{s}" for s in SECTORS]], "census_units")
+    _need_columns(
+        c,
+        [
+            "year",
+            "unit_id",
+            "pop_resident",
+            "pop_urban",
+            "households_all",
+            "households_long_form",
+            "emp_sample_total",
+            *[f"emp_sample_{s}" for s in SECTORS],
+        ],
+        "census_units",
+    )
     c = c.copy()
     for s in ("total", *SECTORS):
         c[f"emp_est_{s}"] = c[f"emp_sample_{s}"] / (c["households_long_form"] / c["households_all"])
-    sums = ["pop_resident", "pop_urban", "households_all", "households_long_form",
-            *[f"emp_sample_{s}" for s in ("total", *SECTORS)], *[f"emp_est_{s}" for s in ("total", *SECTORS)]]
+    sums = [
+        "pop_resident",
+        "pop_urban",
+        "households_all",
+        "households_long_form",
+        *[f"emp_sample_{s}" for s in ("total", *SECTORS)],
+        *[f"emp_est_{s}" for s in ("total", *SECTORS)],
+    ]
     u = c.groupby(["unit_id", "year"], as_index=False)[sums].sum(min_count=1)
     years = u.groupby("unit_id")["year"].nunique()
     lonely = years[years < c["year"].nunique()]
@@ -678,11 +880,16 @@ def census_units(census: pd.DataFrame | None = None, crosswalk: pd.DataFrame | N
         uid = lonely.index[0]
         have = u.loc[u["unit_id"] == uid, "year"].tolist()
         raise DataError(f"census_units: unit {uid} appears only in census year(s) {have}")
-    names = (x[x["source"] == "boundaries"].drop_duplicates("unit_id")
-             .set_index("unit_id")[["unit_name", "city_code", "region"]])
+    names = (
+        x[x["source"] == "boundaries"]
+        .drop_duplicates("unit_id")
+        .set_index("unit_id")[["unit_name", "city_code", "region"]]
+    )
     unknown = sorted(set(u["unit_id"]) - set(names.index))
     if unknown:
-        raise DataError(f"census_units: unit(s) {unknown[:5]} not in the boundaries of the crosswalk")
+        raise DataError(
+            f"census_units: unit(s) {unknown[:5]} not in the boundaries of the crosswalk"
+        )
     u = u.join(names, on="unit_id")
     u["urban_share"] = u["pop_urban"] / u["pop_resident"]
     u["sampling_fraction"] = u["households_long_form"] / u["households_all"]
@@ -694,8 +901,14 @@ def census_units(census: pd.DataFrame | None = None, crosswalk: pd.DataFrame | N
 def census_change(units: pd.DataFrame, start: int = 2010, end: int = 2020) -> pd.DataFrame:
     """One row per unit: the 2010 and 2020 values and their change (``*_change``: percentage
     points for shares, persons for estimates; ``log_emp_est_*`` changes of the log estimates)."""
-    need = ["unit_id", "year", "urban_share", "emp_est_total", *[f"share_{s}" for s in SECTORS],
-            *[f"emp_est_{s}" for s in SECTORS]]
+    need = [
+        "unit_id",
+        "year",
+        "urban_share",
+        "emp_est_total",
+        *[f"share_{s}" for s in SECTORS],
+        *[f"emp_est_{s}" for s in SECTORS],
+    ]
     _need_columns(units, need, "census_change")
     keep = ["unit_id", "unit_name", "city_code", "region"]
     a = units[units["year"] == start].set_index("unit_id")
@@ -703,8 +916,13 @@ def census_change(units: pd.DataFrame, start: int = 2010, end: int = 2020) -> pd
     if a.empty or b.empty:
         raise ValueError(f"census_change: no rows for {start if a.empty else end}")
     out = a[[c for c in keep if c != "unit_id"]].copy()
-    for col in ["urban_share", *[f"share_{s}" for s in SECTORS], "emp_est_total",
-                *[f"emp_est_{s}" for s in SECTORS], "pop_resident"]:
+    for col in [
+        "urban_share",
+        *[f"share_{s}" for s in SECTORS],
+        "emp_est_total",
+        *[f"emp_est_{s}" for s in SECTORS],
+        "pop_resident",
+    ]:
         out[f"{col}_{start}"], out[f"{col}_{end}"] = a[col], b[col]
         out[f"{col}_change"] = b[col] - a[col]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -716,7 +934,9 @@ def census_change(units: pd.DataFrame, start: int = 2010, end: int = 2020) -> pd
     return out.reset_index()
 
 
-def employment_definitions(jiangsu: pd.DataFrame, units: pd.DataFrame, years=(2010,)) -> pd.DataFrame:
+def employment_definitions(
+    jiangsu: pd.DataFrame, units: pd.DataFrame, years=(2010,)
+) -> pd.DataFrame:
     """Sector structure of employment by region in the two definitions, side by side: the city
     yearbooks' unit employment (employment-weighted ``emp_share_*``) and the census long form (all
     employed persons aged 16+).  One row per region and year, percent."""
@@ -728,10 +948,15 @@ def employment_definitions(jiangsu: pd.DataFrame, units: pd.DataFrame, years=(20
             row = {"region": region, "year": year}
             for s in SECTORS:
                 w = grp["employment"] * grp[f"emp_share_{s}"]
-                row[f"unit_{s}"] = w.sum(min_count=1) / grp.loc[grp[f"emp_share_{s}"].notna(), "employment"].sum()
+                row[f"unit_{s}"] = (
+                    w.sum(min_count=1) / grp.loc[grp[f"emp_share_{s}"].notna(), "employment"].sum()
+                )
                 c = cen[cen["region"] == region]
-                row[f"census_{s}"] = (c[f"emp_sample_{s}"].sum() / c["emp_sample_total"].sum() * 100
-                                      if len(c) else math.nan)
+                row[f"census_{s}"] = (
+                    c[f"emp_sample_{s}"].sum() / c["emp_sample_total"].sum() * 100
+                    if len(c)
+                    else math.nan
+                )
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -740,10 +965,15 @@ def employment_definitions(jiangsu: pd.DataFrame, units: pd.DataFrame, years=(20
 HOST_RULES = ("dated", "dated_or_undated")
 
 
-def host_units(roster: pd.DataFrame | None = None, crosswalk: pd.DataFrame | None = None,
-               boundaries=None, *, before: int = 2020,
-               membership: Sequence[str] = ("named co-built park",),
-               rule: str = "dated_or_undated") -> pd.DataFrame:
+def host_units(
+    roster: pd.DataFrame | None = None,
+    crosswalk: pd.DataFrame | None = None,
+    boundaries=None,
+    *,
+    before: int = 2020,
+    membership: Sequence[str] = ("named co-built park",),
+    rule: str = "dated_or_undated",
+) -> pd.DataFrame:
     """Comparable units that host a co-built park of the roster before ``before``.
 
     Parks are placed on county polygons by ``nanbei.parks.host_counties`` (name within the host
@@ -768,16 +998,28 @@ def host_units(roster: pd.DataFrame | None = None, crosswalk: pd.DataFrame | Non
     placed = h[h["matched"]]
     missing = sorted(set(placed["adcode"].astype(int)) - set(polygons.index.astype(int)))
     if missing:
-        raise DataError(f"host_units: host county polygon(s) {missing} not in the crosswalk's boundaries")
+        raise DataError(
+            f"host_units: host county polygon(s) {missing} not in the crosswalk's boundaries"
+        )
     year = pd.to_numeric(placed["year"], errors="coerce")
     counts = year.lt(before) | (year.isna() & (rule == "dated_or_undated"))
     chosen = placed[counts].assign(unit_id=lambda t: t["adcode"].astype(int).map(polygons))
-    out = (chosen.groupby("unit_id")
-           .agg(parks=("park_zh", lambda s: " | ".join(s)), first_year=("year", "min"),
-                n_parks=("park_zh", "size"), n_undated=("year", lambda s: int(s.isna().sum())))
-           .reset_index())
-    out.attrs["unplaced"] = h.loc[~h["matched"], ["park_zh", "host_city", "host_county", "year"]].reset_index(drop=True)
-    out.attrs["later"] = placed.loc[year.ge(before), ["park_zh", "host_county", "year"]].reset_index(drop=True)
+    out = (
+        chosen.groupby("unit_id")
+        .agg(
+            parks=("park_zh", lambda s: " | ".join(s)),
+            first_year=("year", "min"),
+            n_parks=("park_zh", "size"),
+            n_undated=("year", lambda s: int(s.isna().sum())),
+        )
+        .reset_index()
+    )
+    out.attrs["unplaced"] = h.loc[
+        ~h["matched"], ["park_zh", "host_city", "host_county", "year"]
+    ].reset_index(drop=True)
+    out.attrs["later"] = placed.loc[
+        year.ge(before), ["park_zh", "host_county", "year"]
+    ].reset_index(drop=True)
     return out
 
 
@@ -803,20 +1045,36 @@ class HostComparisonResult(Result):
 
     def tidy(self) -> pd.DataFrame:
         d = self.data
-        return tidy_frame([{"term": "host - other", "estimate": self.test.observed,
-                            "p_value": self.test.p_value, "n_obs": len(d),
-                            "p_value_welch_t": self.test_t.p_value,
-                            "mean_host": d.loc[d["host"], self.outcome].mean(),
-                            "mean_other": d.loc[~d["host"], self.outcome].mean(),
-                            "n_host": int(d["host"].sum()), "n_other": int((~d["host"]).sum()),
-                            "n_assignments": self.test.n_assignments, "exact": self.test.exact}])
+        return tidy_frame(
+            [
+                {
+                    "term": "host - other",
+                    "estimate": self.test.observed,
+                    "p_value": self.test.p_value,
+                    "n_obs": len(d),
+                    "p_value_welch_t": self.test_t.p_value,
+                    "mean_host": d.loc[d["host"], self.outcome].mean(),
+                    "mean_other": d.loc[~d["host"], self.outcome].mean(),
+                    "n_host": int(d["host"].sum()),
+                    "n_other": int((~d["host"]).sum()),
+                    "n_assignments": self.test.n_assignments,
+                    "exact": self.test.exact,
+                }
+            ]
+        )
 
     def summary(self) -> Summary:
         t = self.tidy().set_index("term").dropna(axis=1, how="all")
-        notes = [f"{self.region}: {self.outcome} of park-host units minus other units; p-values by "
-                 "randomization inference over units (all assignments of the same number of hosts"
-                 + (" enumerated)" if self.test.exact else f", {self.test.n_assignments - 1} random draws)")
-                 + ": the test stays valid with few units and does not assume normal errors."]
+        notes = [
+            f"{self.region}: {self.outcome} of park-host units minus other units; p-values by "
+            "randomization inference over units (all assignments of the same number of hosts"
+            + (
+                " enumerated)"
+                if self.test.exact
+                else f", {self.test.n_assignments - 1} random draws)"
+            )
+            + ": the test stays valid with few units and does not assume normal errors."
+        ]
         return Summary(self._name, [("", t)], notes)
 
     def _plot(self, ax, labels, lang, **kwargs):
@@ -826,17 +1084,29 @@ class HostComparisonResult(Result):
             ax.scatter(x, grp[self.outcome], color="#c8553d" if flag else "#7a8a99", zorder=3)
             ax.hlines(grp[self.outcome].mean(), j - 0.25, j + 0.25, color="k")
             for xi, (_, r) in zip(x, grp.iterrows(), strict=True):
-                ax.annotate(str(r.get("unit_name", r["unit_id"])).split("+")[0], (xi, r[self.outcome]),
-                            fontsize=6, xytext=(4, 0), textcoords="offset points", va="center")
-        names = (["other units", "park hosts"] if lang == "en" else ["其他县区", "共建园区所在县区"])
+                ax.annotate(
+                    str(r.get("unit_name", r["unit_id"])).split("+")[0],
+                    (xi, r[self.outcome]),
+                    fontsize=6,
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    va="center",
+                )
+        names = ["other units", "park hosts"] if lang == "en" else ["其他县区", "共建园区所在县区"]
         ax.set_xticks([0, 1], names)
         ax.set_xlim(-0.6, 1.8)
         ax.set_ylabel(self.outcome)
 
 
-def host_comparison(changes: pd.DataFrame, hosts: pd.DataFrame, *,
-                    outcome: str = "share_secondary_change", region: str = "Subei",
-                    n_perm: int = 9999, seed: int = 0) -> HostComparisonResult:
+def host_comparison(
+    changes: pd.DataFrame,
+    hosts: pd.DataFrame,
+    *,
+    outcome: str = "share_secondary_change",
+    region: str = "Subei",
+    n_perm: int = 9999,
+    seed: int = 0,
+) -> HostComparisonResult:
     """Compare the host units of ``region`` with its other units on ``outcome`` (a column of
     :func:`census_change`), with randomization inference over units."""
     _need_columns(changes, ["unit_id", "region", outcome], "host_comparison")
@@ -845,7 +1115,9 @@ def host_comparison(changes: pd.DataFrame, hosts: pd.DataFrame, *,
         raise ValueError(f"host_comparison: no units in region {region!r}")
     missing = d[d[outcome].isna()]
     if len(missing):
-        raise ValueError(f"host_comparison: {outcome} missing for unit(s) {missing['unit_id'].tolist()}")
+        raise ValueError(
+            f"host_comparison: {outcome} missing for unit(s) {missing['unit_id'].tolist()}"
+        )
     d["host"] = d["unit_id"].isin(set(hosts["unit_id"]))
     outside = sorted(set(hosts["unit_id"]) - set(changes["unit_id"]))
     if outside:
@@ -853,12 +1125,14 @@ def host_comparison(changes: pd.DataFrame, hosts: pd.DataFrame, *,
     v, t = d[outcome].to_numpy(), d["host"].to_numpy()
     test = permutation_test(v, t, n_perm=n_perm, seed=seed)
     test_t = permutation_test(v, t, statistic="welch_t", n_perm=n_perm, seed=seed)
-    return HostComparisonResult(data=d.reset_index(drop=True), outcome=outcome, region=region,
-                                test=test, test_t=test_t)
+    return HostComparisonResult(
+        data=d.reset_index(drop=True), outcome=outcome, region=region, test=test, test_t=test_t
+    )
 
 
-def misclassification_bounds(values: Sequence[float], treated: Sequence[bool],
-                             max_moved: int = 3) -> pd.DataFrame:
+def misclassification_bounds(
+    values: Sequence[float], treated: Sequence[bool], max_moved: int = 3
+) -> pd.DataFrame:
     """How far the treated - other difference of means can move if up to ``max_moved`` of the
     "other" units in fact host an unlisted park (the roster is incomplete): for each m, the
     smallest and largest difference over all ways of moving m other units into the treated group
@@ -868,18 +1142,25 @@ def misclassification_bounds(values: Sequence[float], treated: Sequence[bool],
     treated_v, other = v[t], np.sort(v[~t])
     rows = []
     for m in range(0, min(max_moved, len(other) - 1) + 1):
+
         def diff(moved, rest):
             return np.concatenate([treated_v, moved]).mean() - rest.mean()
+
         low = diff(other[:m], other[m:])
-        high = diff(other[len(other) - m:], other[:len(other) - m])
+        high = diff(other[len(other) - m :], other[: len(other) - m])
         rows.append({"m": m, "low": min(low, high), "high": max(low, high)})
     return pd.DataFrame(rows)
 
 
-def host_sensitivity(changes: pd.DataFrame, roster: pd.DataFrame | None = None, *,
-                     outcomes: Sequence[str] = ("share_secondary_change",
-                                                "log_emp_est_secondary_change"),
-                     region: str = "Subei", n_perm: int = 9999, seed: int = 0) -> pd.DataFrame:
+def host_sensitivity(
+    changes: pd.DataFrame,
+    roster: pd.DataFrame | None = None,
+    *,
+    outcomes: Sequence[str] = ("share_secondary_change", "log_emp_est_secondary_change"),
+    region: str = "Subei",
+    n_perm: int = 9999,
+    seed: int = 0,
+) -> pd.DataFrame:
     """:func:`host_comparison` under each roster rule (dated parks only, or also undated ones;
     named members only, or also uncertain ones) and each outcome: one row per variant with the
     number of host and other units, the difference and its randomization p-values."""
@@ -888,34 +1169,60 @@ def host_sensitivity(changes: pd.DataFrame, roster: pd.DataFrame | None = None, 
         for rule in HOST_RULES:
             hosts = host_units(roster, membership=membership, rule=rule)
             for outcome in outcomes:
-                res = host_comparison(changes, hosts, outcome=outcome, region=region,
-                                      n_perm=n_perm, seed=seed)
+                res = host_comparison(
+                    changes, hosts, outcome=outcome, region=region, n_perm=n_perm, seed=seed
+                )
                 t = res.tidy().iloc[0]
-                rows.append({"membership": "+".join(m.split()[0] for m in membership), "rule": rule,
-                             "outcome": outcome, "n_host": int(t["n_host"]), "n_other": int(t["n_other"]),
-                             "difference": t["estimate"], "p_value": t["p_value"],
-                             "p_value_welch_t": t["p_value_welch_t"], "exact": bool(t["exact"])})
+                rows.append(
+                    {
+                        "membership": "+".join(m.split()[0] for m in membership),
+                        "rule": rule,
+                        "outcome": outcome,
+                        "n_host": int(t["n_host"]),
+                        "n_other": int(t["n_other"]),
+                        "difference": t["estimate"],
+                        "p_value": t["p_value"],
+                        "p_value_welch_t": t["p_value_welch_t"],
+                        "exact": bool(t["exact"]),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
-def host_difference_phrase(estimate: float, p_value: float, alpha: float = 0.05,
-                           what: str = "secondary-sector share of employment",
-                           unit: str = "percentage points") -> str:
+def host_difference_phrase(
+    estimate: float,
+    p_value: float,
+    alpha: float = 0.05,
+    what: str = "secondary-sector share of employment",
+    unit: str = "percentage points",
+) -> str:
     """Sentence for a host - other difference and its randomization p-value."""
     if not np.isfinite(estimate):
         return "The comparison could not be computed."
     more = "more" if estimate > 0 else "less"
-    verdict = ("distinguishable from a random choice of host units" if p_value <= alpha
-               else "not distinguishable from a random choice of host units")
-    return (f"From 2010 to 2020 the {what} of park-host units changed by {abs(estimate):.1f} {unit} "
-            f"{more} than that of the other units (randomization p = {p_value:.3f}): "
-            f"{verdict} at the {alpha:.0%} level.")
+    verdict = (
+        "distinguishable from a random choice of host units"
+        if p_value <= alpha
+        else "not distinguishable from a random choice of host units"
+    )
+    return (
+        f"From 2010 to 2020 the {what} of park-host units changed by {abs(estimate):.1f} {unit} "
+        f"{more} than that of the other units (randomization p = {p_value:.3f}): "
+        f"{verdict} at the {alpha:.0%} level."
+    )
 
 
 # ----------------------------------------------------------------------------- the jobs claim
-def within_segment_change(panel: pd.DataFrame, *, region: str, since: int, end: int,
-                          breaks: Sequence[int] = (), city_threshold: float | None = None,
-                          value: str = "employment") -> tuple[float, pd.DataFrame]:
+def within_segment_change(
+    panel: pd.DataFrame,
+    *,
+    region: str,
+    since: int,
+    end: int,
+    breaks: Sequence[int] = (),
+    city_threshold: float | None = None,
+    value: str = "employment",
+) -> tuple[float, pd.DataFrame]:
     """Change of a region's ``value`` from ``since`` to ``end`` counting only changes inside
     comparable segments: the sum over the region's cities of their year-on-year changes, leaving
     out the change into every year of ``breaks`` and, when ``city_threshold`` is given, into every
@@ -929,7 +1236,9 @@ def within_segment_change(panel: pd.DataFrame, *, region: str, since: int, end: 
     what = "within_segment_change"
     _need_columns(panel, ["city_code", "year", "region", value], what)
     part = panel[(panel["region"] == region) & panel["year"].between(since, end)]
-    wide = part.pivot(index="year", columns="city_code", values=value).reindex(range(since, end + 1))
+    wide = part.pivot(index="year", columns="city_code", values=value).reindex(
+        range(since, end + 1)
+    )
     if wide.empty:
         raise ValueError(f"{what}: no rows for region {region!r} in {since}-{end}")
     gaps = wide.isna().stack()
@@ -942,23 +1251,42 @@ def within_segment_change(panel: pd.DataFrame, *, region: str, since: int, end: 
     change = wide.diff().iloc[1:]
     log_change = np.log(wide).diff().iloc[1:]
     common = change.index.isin([int(b) for b in breaks])
-    cut = pd.DataFrame(np.repeat(common[:, None], change.shape[1], axis=1),
-                       index=change.index, columns=change.columns)
+    cut = pd.DataFrame(
+        np.repeat(common[:, None], change.shape[1], axis=1),
+        index=change.index,
+        columns=change.columns,
+    )
     own = (log_change.abs() > city_threshold) if city_threshold is not None else cut & False
     cut_all = cut | own
-    left = pd.DataFrame({"change": change.stack(), "log_change": log_change.stack(),
-                         "common": cut.stack(), "own": own.stack()})
+    left = pd.DataFrame(
+        {
+            "change": change.stack(),
+            "log_change": log_change.stack(),
+            "common": cut.stack(),
+            "own": own.stack(),
+        }
+    )
     left = left[left["common"] | left["own"]].reset_index()
     left["reason"] = np.where(left["common"], "common break", f"city jump > {city_threshold}")
-    left = left.rename(columns={"level_0": "year"})[["city_code", "year", "change", "log_change", "reason"]]
+    left = left.rename(columns={"level_0": "year"})[
+        ["city_code", "year", "change", "log_change", "reason"]
+    ]
     return float(change.where(~cut_all).sum().sum()), left
 
 
-def jobs_claim_context(claimed: float = 70.0, *, jiangsu: pd.DataFrame | None = None,
-                       units: pd.DataFrame | None = None, hosts: pd.DataFrame | None = None,
-                       since: int = 2006, end: int | None = None,
-                       breaks: Sequence[int] | None = None, break_threshold: float = 0.3,
-                       city_threshold: float = 0.15, region: str = "Subei") -> dict:
+def jobs_claim_context(
+    claimed: float = 70.0,
+    *,
+    jiangsu: pd.DataFrame | None = None,
+    units: pd.DataFrame | None = None,
+    hosts: pd.DataFrame | None = None,
+    since: int = 2006,
+    end: int | None = None,
+    breaks: Sequence[int] | None = None,
+    break_threshold: float = 0.3,
+    city_threshold: float = 0.15,
+    region: str = "Subei",
+) -> dict:
     """The report's "700,000+ jobs" (``claimed``, 10k persons) beside what the data measure.
 
     Returns a dict of numbers (10k persons unless named ``share``) and the sentence of
@@ -992,22 +1320,34 @@ def jobs_claim_context(claimed: float = 70.0, *, jiangsu: pd.DataFrame | None = 
         raise ValueError(f"jobs_claim_context: no employment for region {region!r}")
     end = int(series.index.max()) if end is None else int(end)
     if breaks is None:
-        detected = break_years(jiangsu, unit="city_code", time="year", value="employment",
-                               max_log_change=break_threshold).index
+        detected = break_years(
+            jiangsu,
+            unit="city_code",
+            time="year",
+            value="employment",
+            max_log_change=break_threshold,
+        ).index
         declared = data.declared_breaks("Jiangsu", "employment", kinds="definition")
-        breaks = sorted({int(y) for y in detected} | set(declared["first_year_affected"].astype(int)))
+        breaks = sorted(
+            {int(y) for y in detected} | set(declared["first_year_affected"].astype(int))
+        )
     segments = stable_segments(since, end, breaks)
     by_segment = {}
     for a, b in segments:
         if a in series.index and b in series.index and b > a:
             by_segment[f"{a}–{b}"] = float(series[b] - series[a])
     growth = float(sum(by_segment.values())) if by_segment else math.nan
-    growth_city, cuts = within_segment_change(jiangsu, region=region, since=since, end=end,
-                                              breaks=breaks, city_threshold=city_threshold)
+    growth_city, cuts = within_segment_change(
+        jiangsu, region=region, since=since, end=end, breaks=breaks, city_threshold=city_threshold
+    )
     own_cuts = cuts[cuts["reason"] != "common break"]
     cen = units[units["region"] == region]
-    est = cen.pivot_table(index="unit_id", columns="year", values=["emp_est_total", "emp_est_secondary"],
-                          aggfunc="sum")
+    est = cen.pivot_table(
+        index="unit_id",
+        columns="year",
+        values=["emp_est_total", "emp_est_secondary"],
+        aggfunc="sum",
+    )
     is_host = est.index.isin(set(hosts["unit_id"]))
 
     def change(col, mask):
@@ -1015,18 +1355,27 @@ def jobs_claim_context(claimed: float = 70.0, *, jiangsu: pd.DataFrame | None = 
         return float((part[2020] - part[2010]).sum() / 1e4)
 
     ctx = {
-        "claimed": float(claimed), "region": region, "since": since, "end": end,
+        "claimed": float(claimed),
+        "region": region,
+        "since": since,
+        "end": end,
         "unit_employment_end": float(series.get(end, math.nan)),
         "share_of_unit_employment": float(claimed / series.get(end, math.nan)),
-        "breaks": [int(b) for b in breaks], "segments": [f"{a}–{b}" for a, b in segments],
-        "growth_by_segment": by_segment, "growth_within_segments": growth,
+        "breaks": [int(b) for b in breaks],
+        "segments": [f"{a}–{b}" for a, b in segments],
+        "growth_by_segment": by_segment,
+        "growth_within_segments": growth,
         "share_of_growth": float(claimed / growth) if growth and np.isfinite(growth) else math.nan,
-        "city_threshold": city_threshold, "growth_within_city_segments": growth_city,
-        "city_cuts": [f"{int(c)}:{int(y)}" for c, y in zip(own_cuts["city_code"], own_cuts["year"],
-                                                           strict=True)],
+        "city_threshold": city_threshold,
+        "growth_within_city_segments": growth_city,
+        "city_cuts": [
+            f"{int(c)}:{int(y)}"
+            for c, y in zip(own_cuts["city_code"], own_cuts["year"], strict=True)
+        ],
         "census_employed_est_2010": float(est["emp_est_total"][2010].sum() / 1e4),
         "census_employed_est_2020": float(est["emp_est_total"][2020].sum() / 1e4),
-        "n_host_units": int(is_host.sum()), "n_other_units": int((~is_host).sum()),
+        "n_host_units": int(is_host.sum()),
+        "n_other_units": int((~is_host).sum()),
         "host_secondary_change_est": change("emp_est_secondary", is_host),
         "host_total_change_est": change("emp_est_total", is_host),
         "other_secondary_change_est": change("emp_est_secondary", ~is_host),
@@ -1046,39 +1395,60 @@ def jobs_claim_verdict(ctx: Mapping) -> str:
     if not np.isfinite(growth):
         size = f"{region}'s unit employment cannot be followed within comparable segments ({segs})."
     elif growth <= 0:
-        size = (f"{region}'s unit employment did not grow within its comparable segments ({segs}: "
-                f"{growth:+.1f} 万 in all), so {claimed:.0f} 万 new jobs would have to have replaced jobs "
-                "lost elsewhere or lie outside unit employment.")
+        size = (
+            f"{region}'s unit employment did not grow within its comparable segments ({segs}: "
+            f"{growth:+.1f} 万 in all), so {claimed:.0f} 万 new jobs would have to have replaced jobs "
+            "lost elsewhere or lie outside unit employment."
+        )
     elif claimed > growth:
-        size = (f"The claim is larger than all of {region}'s measured growth of unit employment within "
-                f"comparable segments ({growth:+.1f} 万, {segs}): it can hold only if park jobs replaced "
-                "jobs lost elsewhere, lie outside unit employment, or are counted outside " + region + ".")
+        size = (
+            f"The claim is larger than all of {region}'s measured growth of unit employment within "
+            f"comparable segments ({growth:+.1f} 万, {segs}): it can hold only if park jobs replaced "
+            "jobs lost elsewhere, lie outside unit employment, or are counted outside "
+            + region
+            + "."
+        )
     else:
-        size = (f"The claim equals {claimed / growth:.0%} of {region}'s measured growth of unit "
-                f"employment within comparable segments ({growth:+.1f} 万, {segs}): not implausible "
-                "in size.")
+        size = (
+            f"The claim equals {claimed / growth:.0%} of {region}'s measured growth of unit "
+            f"employment within comparable segments ({growth:+.1f} 万, {segs}): not implausible "
+            "in size."
+        )
     city = float(ctx.get("growth_within_city_segments", math.nan))
     if np.isfinite(city) and ctx.get("city_cuts"):
         sign_same = (city > 0) == (growth > 0)
-        size += (f" Cutting also each city's own one-year jumps of more than "
-                 f"{float(ctx['city_threshold']):.2f} in log ({len(ctx['city_cuts'])} city-years) gives "
-                 f"{city:+.1f} 万" + (", the same sign." if sign_same else ", the opposite sign.")
-                 )
+        size += (
+            f" Cutting also each city's own one-year jumps of more than "
+            f"{float(ctx['city_threshold']):.2f} in log ({len(ctx['city_cuts'])} city-years) gives "
+            f"{city:+.1f} 万" + (", the same sign." if sign_same else ", the opposite sign.")
+        )
     host = float(ctx.get("host_secondary_change_est", math.nan))
     census = ""
     if np.isfinite(host):
         direction = "rose" if host > 0 else "fell"
-        census = (f" In the census, estimated secondary-sector employment of the park-host units "
-                  f"{direction} by {abs(host):.1f} 万 from 2010 to 2020 (other units: "
-                  f"{float(ctx['other_secondary_change_est']):+.1f} 万).")
-    return (size + census + " None of these series can attribute jobs to the parks: that needs the "
-            "parks' own employment registers or firm data.")
+        census = (
+            f" In the census, estimated secondary-sector employment of the park-host units "
+            f"{direction} by {abs(host):.1f} 万 from 2010 to 2020 (other units: "
+            f"{float(ctx['other_secondary_change_est']):+.1f} 万)."
+        )
+    return (
+        size + census + " None of these series can attribute jobs to the parks: that needs the "
+        "parks' own employment registers or firm data."
+    )
 
 
 # ----------------------------------------------------------------------------- map
-def plot_unit_map(values: pd.Series, *, hosts: Sequence = (), ax=None, label: str = "",
-                  crosswalk: pd.DataFrame | None = None, boundaries=None, cmap: str = "RdBu_r",
-                  annotate_hosts: bool = True):
+def plot_unit_map(
+    values: pd.Series,
+    *,
+    hosts: Sequence = (),
+    ax=None,
+    label: str = "",
+    crosswalk: pd.DataFrame | None = None,
+    boundaries=None,
+    cmap: str = "RdBu_r",
+    annotate_hosts: bool = True,
+):
     """Choropleth of a value per comparable unit (a Series indexed by ``unit_id``) on the county
     polygons dissolved into units; units in ``hosts`` are outlined.  Colours are centred on 0.
     Returns the Axes."""
@@ -1093,8 +1463,10 @@ def plot_unit_map(values: pd.Series, *, hosts: Sequence = (), ax=None, label: st
     unit_of = crosswalk[crosswalk["source"] == "boundaries"].set_index("code")["unit_id"]
     gdf = boundaries.assign(unit_id=boundaries["adcode"].map(unit_of))
     if gdf["unit_id"].isna().any():
-        raise DataError(f"plot_unit_map: polygons {gdf.loc[gdf['unit_id'].isna(), 'adcode'].tolist()} "
-                        "are not in the crosswalk")
+        raise DataError(
+            f"plot_unit_map: polygons {gdf.loc[gdf['unit_id'].isna(), 'adcode'].tolist()} "
+            "are not in the crosswalk"
+        )
     units = gdf.dissolve(by="unit_id", as_index=False)
     units["value"] = units["unit_id"].map(values)
     finite = units["value"].dropna()
@@ -1102,16 +1474,27 @@ def plot_unit_map(values: pd.Series, *, hosts: Sequence = (), ax=None, label: st
     with style():
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 7))
-        units.plot(column="value", ax=ax, cmap=cmap, norm=TwoSlopeNorm(0, -span, span),
-                   edgecolor="white", linewidth=0.4, legend=True,
-                   legend_kwds={"label": label, "shrink": 0.6},
-                   missing_kwds={"color": "#dddddd"})
+        units.plot(
+            column="value",
+            ax=ax,
+            cmap=cmap,
+            norm=TwoSlopeNorm(0, -span, span),
+            edgecolor="white",
+            linewidth=0.4,
+            legend=True,
+            legend_kwds={"label": label, "shrink": 0.6},
+            missing_kwds={"color": "#dddddd"},
+        )
         host = units[units["unit_id"].isin(set(hosts))]
         if len(host):
             host.boundary.plot(ax=ax, color="k", linewidth=1.4)
             if annotate_hosts:
-                first = host["unit_id"].map(crosswalk.drop_duplicates("unit_id")
-                                            .set_index("unit_id")["unit_name"]).str.split("+").str[0]
+                first = (
+                    host["unit_id"]
+                    .map(crosswalk.drop_duplicates("unit_id").set_index("unit_id")["unit_name"])
+                    .str.split("+")
+                    .str[0]
+                )
                 for name, geom in zip(first, host.geometry, strict=True):
                     p = geom.representative_point()
                     ax.annotate(name, (p.x, p.y), ha="center", va="center", fontsize=7)

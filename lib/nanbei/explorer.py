@@ -35,8 +35,16 @@ import pandas as pd
 from nanbei import labels, maps
 from nanbei.data.schema import BASES, REGIONS
 
-__all__ = ["Choices", "Explorer", "View", "compute", "control_specs", "controls",
-           "validate", "widgets_available"]
+__all__ = [
+    "Choices",
+    "Explorer",
+    "View",
+    "compute",
+    "control_specs",
+    "controls",
+    "validate",
+    "widgets_available",
+]
 
 LEVELS = ("regions", "cities")
 PRICES = ("nominal", "real")
@@ -52,19 +60,19 @@ DEFAULT_REGIONS = ("Sunan", "Subei")
 class Choices:
     """One set of explorer choices (see :func:`validate` for the rules)."""
 
-    level: str = "regions"           # "regions" or "cities": what the gap ratio compares
-    numerator: object = "Sunan"      # a region, or a city (code or name) when level="cities"
+    level: str = "regions"  # "regions" or "cities": what the gap ratio compares
+    numerator: object = "Sunan"  # a region, or a city (code or name) when level="cities"
     denominator: object = "Subei"
-    cities: tuple = ()               # cities of the inequality panel; () = all 13
+    cities: tuple = ()  # cities of the inequality panel; () = all 13
     start_year: int = 2001
     end_year: int = 2021
-    basis: str = "registered"        # "registered", "resident" or "official"
-    prices: str = "real"             # "nominal" or "real"
+    basis: str = "registered"  # "registered", "resident" or "official"
+    prices: str = "real"  # "nominal" or "real"
     base_year: int = 2000
-    measure: str = "theil"           # one of MEASURES
-    weighted: bool = True            # population-weighted inequality where it exists
+    measure: str = "theil"  # one of MEASURES
+    weighted: bool = True  # population-weighted inequality where it exists
     map_measure: str = "gap_to_mean"  # one of nanbei.maps.CITY_MEASURES
-    map_year: int | None = None      # None: end_year
+    map_year: int | None = None  # None: end_year
     lang: str = "en"
 
 
@@ -74,9 +82,13 @@ def validate(choices: Choices) -> Choices:
     ``map_year`` filled in.  ValueError names the bad choice and the valid ones."""
     c = choices
     labels.check_lang(c.lang)
-    for name, value, valid in (("level", c.level, LEVELS), ("basis", c.basis, BASES),
-                               ("prices", c.prices, PRICES), ("measure", c.measure, tuple(MEASURES)),
-                               ("map_measure", c.map_measure, MAP_MEASURES)):
+    for name, value, valid in (
+        ("level", c.level, LEVELS),
+        ("basis", c.basis, BASES),
+        ("prices", c.prices, PRICES),
+        ("measure", c.measure, tuple(MEASURES)),
+        ("map_measure", c.map_measure, MAP_MEASURES),
+    ):
         if value not in valid:
             raise ValueError(f"{name} must be one of {list(valid)}, got {value!r}")
     try:
@@ -98,9 +110,17 @@ def validate(choices: Choices) -> Choices:
     if not start < end:
         raise ValueError(f"start_year ({start}) must be before end_year ({end})")
     map_year = end if c.map_year is None else int(c.map_year)
-    return dataclasses.replace(c, numerator=num, denominator=den, cities=sample,
-                               start_year=start, end_year=end, map_year=map_year,
-                               weighted=bool(c.weighted), base_year=int(c.base_year))
+    return dataclasses.replace(
+        c,
+        numerator=num,
+        denominator=den,
+        cities=sample,
+        start_year=start,
+        end_year=end,
+        map_year=map_year,
+        weighted=bool(c.weighted),
+        base_year=int(c.base_year),
+    )
 
 
 def change(choices: Choices, **changes) -> Choices:
@@ -125,11 +145,11 @@ class View:
     """What the explorer shows for one set of choices."""
 
     choices: Choices
-    ratio: pd.Series                 # gap ratio by year (window, years with data)
-    dispersion: pd.DataFrame         # by year: value (and between, within for Theil by region)
-    map_values: pd.Series            # by city code (nanbei.maps.city_values)
-    breaks: list[int] = field(default_factory=list)   # official-basis break years in the window
-    map_year: int | None = None      # the year the map shows (choices.map_year if it has data)
+    ratio: pd.Series  # gap ratio by year (window, years with data)
+    dispersion: pd.DataFrame  # by year: value (and between, within for Theil by region)
+    map_values: pd.Series  # by city code (nanbei.maps.city_values)
+    breaks: list[int] = field(default_factory=list)  # official-basis break years in the window
+    map_year: int | None = None  # the year the map shows (choices.map_year if it has data)
     notes: list[tuple[str, dict]] = field(default_factory=list)  # (labels.TEXT key, fields)
 
     def notes_text(self, lang: str | None = None) -> list[str]:
@@ -151,11 +171,16 @@ class View:
         index), with column names in ``lang``."""
         lang = lang or self.choices.lang
         num, den = self.pair_names(lang)
-        out = pd.DataFrame({labels.text("col_ratio", lang, num=num, den=den): self.ratio,
-                            self.measure_label(lang): self.dispersion["value"]})
+        out = pd.DataFrame(
+            {
+                labels.text("col_ratio", lang, num=num, den=den): self.ratio,
+                self.measure_label(lang): self.dispersion["value"],
+            }
+        )
         if "between" in self.dispersion:
-            out[labels.text("col_between_share", lang)] = (self.dispersion["between"]
-                                                           / self.dispersion["value"])
+            out[labels.text("col_between_share", lang)] = (
+                self.dispersion["between"] / self.dispersion["value"]
+            )
         out.index.name = labels.variable("year", lang)
         return out
 
@@ -168,22 +193,55 @@ class View:
         parts = []
         ratio = self.ratio.dropna()
         if len(ratio):
-            parts.append(labels.text("summary_ratio", lang, num=num, den=den, basis=basis,
-                                     first=ratio.iloc[0], start=int(ratio.index[0]),
-                                     last=ratio.iloc[-1], end=int(ratio.index[-1])))
+            parts.append(
+                labels.text(
+                    "summary_ratio",
+                    lang,
+                    num=num,
+                    den=den,
+                    basis=basis,
+                    first=ratio.iloc[0],
+                    start=int(ratio.index[0]),
+                    last=ratio.iloc[-1],
+                    end=int(ratio.index[-1]),
+                )
+            )
         else:
-            parts.append(labels.text("summary_no_ratio", lang, num=num, den=den, basis=basis,
-                                     start=c.start_year, end=c.end_year))
+            parts.append(
+                labels.text(
+                    "summary_no_ratio",
+                    lang,
+                    num=num,
+                    den=den,
+                    basis=basis,
+                    start=c.start_year,
+                    end=c.end_year,
+                )
+            )
         d = self.dispersion.dropna(subset=["value"])
         if len(d):
             measure = self.measure_label(lang)
             measure = measure[:1].upper() + measure[1:]
-            parts.append(labels.text("summary_dispersion", lang, measure=measure,
-                                     first=d["value"].iloc[0], start=int(d.index[0]),
-                                     last=d["value"].iloc[-1], end=int(d.index[-1])))
+            parts.append(
+                labels.text(
+                    "summary_dispersion",
+                    lang,
+                    measure=measure,
+                    first=d["value"].iloc[0],
+                    start=int(d.index[0]),
+                    last=d["value"].iloc[-1],
+                    end=int(d.index[-1]),
+                )
+            )
             if "between" in d:
-                parts.append(labels.text("summary_between", lang, end=int(d.index[-1]),
-                                         share=d["between"].iloc[-1] / d["value"].iloc[-1]))
+                parts.append(
+                    labels.text(
+                        "summary_between",
+                        lang,
+                        end=int(d.index[-1]),
+                        share=d["between"].iloc[-1] / d["value"].iloc[-1],
+                    )
+                )
         return " ".join(parts + self.notes_text(lang))
 
 
@@ -215,25 +273,34 @@ def gap_ratio(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) 
     c = choices
     cache = _Cache() if cache is None else cache
     if c.level == "regions":
-        ratio = cache.get_or(("region_ratio", c.numerator, c.denominator, c.basis),
-                             lambda: data.region_ratio(panel, c.numerator, c.denominator,
-                                                       basis=c.basis))
+        ratio = cache.get_or(
+            ("region_ratio", c.numerator, c.denominator, c.basis),
+            lambda: data.region_ratio(panel, c.numerator, c.denominator, basis=c.basis),
+        )
     else:
-        pc = cache.get_or(("per_capita", c.basis), lambda: pd.DataFrame({
-            "city_code": panel["city_code"], "year": panel["year"],
-            "gdp_pc": data.per_capita(panel, c.basis)}))
+        pc = cache.get_or(
+            ("per_capita", c.basis),
+            lambda: pd.DataFrame(
+                {
+                    "city_code": panel["city_code"],
+                    "year": panel["year"],
+                    "gdp_pc": data.per_capita(panel, c.basis),
+                }
+            ),
+        )
         wide = pc.pivot_table(index="year", columns="city_code", values="gdp_pc")
         for code in (c.numerator, c.denominator):
             if code not in wide:
                 raise ValueError(f"city {code} is not in the panel")
         ratio = wide[c.numerator] / wide[c.denominator]
-    ratio = ratio.loc[c.start_year:c.end_year].dropna()
+    ratio = ratio.loc[c.start_year : c.end_year].dropna()
     ratio.index = ratio.index.astype(int)
     return ratio.rename("ratio")
 
 
-def dispersion(panel: pd.DataFrame, choices: Choices, cache: dict | None = None
-               ) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
+def dispersion(
+    panel: pd.DataFrame, choices: Choices, cache: dict | None = None
+) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
     """The chosen inequality measure among the chosen cities by year (only years in which all
     of them have data), with Theil's between/within-region parts when the measure is Theil
     and the cities span two regions or more; and the notes it needs."""
@@ -241,8 +308,10 @@ def dispersion(panel: pd.DataFrame, choices: Choices, cache: dict | None = None
 
     c = choices
     cache = _Cache() if cache is None else cache
-    pc = cache.get_or(("pc_panel", c.basis, c.prices, c.base_year),
-                      lambda: data.per_capita_panel(panel, c.basis, c.prices, c.base_year))
+    pc = cache.get_or(
+        ("pc_panel", c.basis, c.prices, c.base_year),
+        lambda: data.per_capita_panel(panel, c.basis, c.prices, c.base_year),
+    )
     pc = pc[pc["city_code"].isin(c.cities) & pc["year"].between(c.start_year, c.end_year)]
     counts = pc.groupby("year")["city_code"].nunique()
     full = counts.index[counts == len(c.cities)]
@@ -258,9 +327,14 @@ def dispersion(panel: pd.DataFrame, choices: Choices, cache: dict | None = None
     if len(full):
         sample = pc[pc["year"].isin(full)]
         regions = sample["region"].nunique()
-        res = convergence.sigma(sample, unit="city_code", time="year", value="gdp_pc",
-                                weight="population" if c.weighted else None,
-                                group="region" if regions >= 2 else None)
+        res = convergence.sigma(
+            sample,
+            unit="city_code",
+            time="year",
+            value="gdp_pc",
+            weight="population" if c.weighted else None,
+            group="region" if regions >= 2 else None,
+        )
         out = pd.DataFrame({"value": res[column]})
         if c.measure == "theil":
             if regions >= 2:
@@ -288,8 +362,13 @@ def compute(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) ->
     disp, disp_notes = dispersion(panel, c, cache)
     breaks = []
     if c.basis == "official":
-        found = data.declared_breaks("Jiangsu", "gdp_pc_official", c.start_year, c.end_year,
-                                     kinds=("definition", "rebenchmark"))
+        found = data.declared_breaks(
+            "Jiangsu",
+            "gdp_pc_official",
+            c.start_year,
+            c.end_year,
+            kinds=("definition", "rebenchmark"),
+        )
         breaks = sorted(int(y) for y in found["first_year_affected"])
         if breaks:
             notes.append(("note_official_break", {"years": "/".join(map(str, breaks))}))
@@ -298,9 +377,11 @@ def compute(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) ->
     if c.basis == "resident":
         notes.append(("note_resident_years", {"years": "/".join(map(str, years))}))
     if not in_window:
-        raise ValueError(f"no year in {c.start_year}-{c.end_year} has GDP per capita for all "
-                         f"cities on the {c.basis} basis (years with data: "
-                         f"{_year_ranges(years) or 'none'})")
+        raise ValueError(
+            f"no year in {c.start_year}-{c.end_year} has GDP per capita for all "
+            f"cities on the {c.basis} basis (years with data: "
+            f"{_year_ranges(years) or 'none'})"
+        )
     map_year = c.map_year
     if map_year not in in_window:
         shown = min(in_window, key=lambda y: (abs(y - map_year), -y))
@@ -310,16 +391,33 @@ def compute(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) ->
     if c.map_measure in ("growth", "gap_change"):
         start = in_window[0]
         if start >= map_year:
-            raise ValueError(f"map {c.map_measure!r} compares two years, but on the {c.basis} "
-                             f"basis {c.start_year}-{c.end_year} has data in {map_year} only")
+            raise ValueError(
+                f"map {c.map_measure!r} compares two years, but on the {c.basis} "
+                f"basis {c.start_year}-{c.end_year} has data in {map_year} only"
+            )
     map_values = cache.get_or(
         ("map", c.map_measure, map_year, c.basis, c.prices, c.base_year, start),
-        lambda: maps.city_values(panel, c.map_measure, map_year, basis=c.basis, prices=c.prices,
-                                 base_year=c.base_year, start=start))
+        lambda: maps.city_values(
+            panel,
+            c.map_measure,
+            map_year,
+            basis=c.basis,
+            prices=c.prices,
+            base_year=c.base_year,
+            start=start,
+        ),
+    )
     if c.prices == "real":
         notes.append(("note_prices_cancel", {}))
-    return View(choices=c, ratio=ratio, dispersion=disp, map_values=map_values, breaks=breaks,
-                notes=notes + disp_notes, map_year=map_year)
+    return View(
+        choices=c,
+        ratio=ratio,
+        dispersion=disp,
+        map_values=map_values,
+        breaks=breaks,
+        notes=notes + disp_notes,
+        map_year=map_year,
+    )
 
 
 def _fill(fields: dict, lang: str) -> dict:
@@ -342,8 +440,9 @@ class Explorer:
     artists, not the rendering of the image).
     """
 
-    def __init__(self, panel: pd.DataFrame | None = None, choices: Choices | None = None,
-                 figsize=(14, 4.6)):
+    def __init__(
+        self, panel: pd.DataFrame | None = None, choices: Choices | None = None, figsize=(14, 4.6)
+    ):
         from matplotlib.figure import Figure
 
         from nanbei import plotting
@@ -370,11 +469,18 @@ class Explorer:
             self.break_lines: list = []
             (self.total_line,) = self.ax_dispersion.plot([], [], "-o", ms=3, color="#333333")
             (self.between_line,) = self.ax_dispersion.plot(
-                [], [], "--", color=plotting.REGION_COLORS["Sunan"])
+                [], [], "--", color=plotting.REGION_COLORS["Sunan"]
+            )
             (self.within_line,) = self.ax_dispersion.plot(
-                [], [], ":", color=plotting.REGION_COLORS["Subei"], linewidth=2)
-            self.map = maps.ChoroplethMap(self.view.map_values, "city", ax=self.ax_map,
-                                          lang=self.view.choices.lang, notes=False)
+                [], [], ":", color=plotting.REGION_COLORS["Subei"], linewidth=2
+            )
+            self.map = maps.ChoroplethMap(
+                self.view.map_values,
+                "city",
+                ax=self.ax_map,
+                lang=self.view.choices.lang,
+                notes=False,
+            )
         self._draw()
 
     @property
@@ -391,37 +497,45 @@ class Explorer:
             self.ratio_line.set_data(v.ratio.index.to_numpy(), v.ratio.to_numpy())
             for line in self.break_lines:
                 line.remove()
-            self.break_lines = [self.ax_ratio.axvline(y - 0.5, color="#999999", lw=0.8, ls="--")
-                                for y in v.breaks]
-            self.ax_ratio.set_title(labels.text("ratio_title", lang, num=num, den=den),
-                                    fontsize=10)
+            self.break_lines = [
+                self.ax_ratio.axvline(y - 0.5, color="#999999", lw=0.8, ls="--") for y in v.breaks
+            ]
+            self.ax_ratio.set_title(labels.text("ratio_title", lang, num=num, den=den), fontsize=10)
             self.ax_ratio.set_ylabel(labels.variable("ratio", lang, unit=True))
             if v.breaks:
-                self.break_lines[0].set_label(labels.text("basis_break", lang,
-                                                          year="/".join(map(str, v.breaks))))
+                self.break_lines[0].set_label(
+                    labels.text("basis_break", lang, year="/".join(map(str, v.breaks)))
+                )
                 self.ax_ratio.legend(frameon=False, fontsize=8, loc="upper right")
             elif self.ax_ratio.get_legend() is not None:
                 self.ax_ratio.get_legend().remove()
             d = v.dispersion
             x = d.index.to_numpy()
             self.total_line.set_data(x, d["value"].to_numpy())
-            self.total_line.set_label(labels.text("total", lang) if "between" in d
-                                      else v.measure_label())
+            self.total_line.set_label(
+                labels.text("total", lang) if "between" in d else v.measure_label()
+            )
             has_split = "between" in d
-            self.between_line.set_data(x if has_split else [], d["between"].to_numpy()
-                                       if has_split else [])
-            self.within_line.set_data(x if has_split else [], d["within"].to_numpy()
-                                      if has_split else [])
+            self.between_line.set_data(
+                x if has_split else [], d["between"].to_numpy() if has_split else []
+            )
+            self.within_line.set_data(
+                x if has_split else [], d["within"].to_numpy() if has_split else []
+            )
             self.between_line.set_label(labels.text("between_regions", lang))
             self.within_line.set_label(labels.text("within_regions", lang))
-            self.ax_dispersion.set_title(labels.text("dispersion_title", lang,
-                                                     n=len(c.cities)), fontsize=10)
+            self.ax_dispersion.set_title(
+                labels.text("dispersion_title", lang, n=len(c.cities)), fontsize=10
+            )
             self.ax_dispersion.set_ylabel(v.measure_label())
-            handles = [self.total_line] + ([self.between_line, self.within_line]
-                                           if has_split else [])
+            handles = [self.total_line] + (
+                [self.between_line, self.within_line] if has_split else []
+            )
             self.ax_dispersion.legend(handles=handles, frameon=False, fontsize=8)
-            for ax, values, floor in ((self.ax_ratio, v.ratio.to_numpy(), None),
-                                      (self.ax_dispersion, d.to_numpy().ravel(), 0.0)):
+            for ax, values, floor in (
+                (self.ax_ratio, v.ratio.to_numpy(), None),
+                (self.ax_dispersion, d.to_numpy().ravel(), 0.0),
+            ):
                 ax.set_xlim(c.start_year - 0.8, c.end_year + 0.8)
                 ax.set_xlabel(labels.variable("year", lang))
                 ax.set_ylim(*_limits(values, floor))
@@ -538,34 +652,67 @@ def control_specs(choices: Choices, panel: pd.DataFrame | None = None) -> list[C
     c = validate(choices)
     lang = c.lang
     t = labels.text
-    first, last = (1990, 2021) if panel is None else (int(panel["year"].min()),
-                                                      int(panel["year"].max()))
+    first, last = (
+        (1990, 2021) if panel is None else (int(panel["year"].min()), int(panel["year"].max()))
+    )
     if c.level == "regions":
         pair = [(labels.region(r, lang), r) for r in REGIONS]
     else:
         pair = [(name, code) for code, name in labels.cities(lang).items()]
     city_options = [(name, code) for code, name in labels.cities(lang).items()]
     return [
-        ControlSpec("level", "toggle", t("ctl_level", lang), c.level,
-                    [(t(f"ctl_{x}", lang), x) for x in LEVELS]),
+        ControlSpec(
+            "level",
+            "toggle",
+            t("ctl_level", lang),
+            c.level,
+            [(t(f"ctl_{x}", lang), x) for x in LEVELS],
+        ),
         ControlSpec("numerator", "dropdown", t("ctl_numerator", lang), c.numerator, pair),
         ControlSpec("denominator", "dropdown", t("ctl_denominator", lang), c.denominator, pair),
         ControlSpec("cities", "multiselect", t("ctl_sample", lang), c.cities, city_options),
-        ControlSpec("years", "range", t("ctl_years", lang), (c.start_year, c.end_year),
-                    bounds=(first, last)),
-        ControlSpec("basis", "toggle", t("ctl_basis", lang), c.basis,
-                    [(labels.basis(b, lang, short=True), b) for b in BASES]),
-        ControlSpec("prices", "toggle", t("ctl_prices", lang), c.prices,
-                    [(labels.prices(p, lang, short=True), p) for p in PRICES]),
-        ControlSpec("measure", "dropdown", t("ctl_measure", lang), c.measure,
-                    [(labels.variable(m, lang), m) for m in MEASURES]),
+        ControlSpec(
+            "years", "range", t("ctl_years", lang), (c.start_year, c.end_year), bounds=(first, last)
+        ),
+        ControlSpec(
+            "basis",
+            "toggle",
+            t("ctl_basis", lang),
+            c.basis,
+            [(labels.basis(b, lang, short=True), b) for b in BASES],
+        ),
+        ControlSpec(
+            "prices",
+            "toggle",
+            t("ctl_prices", lang),
+            c.prices,
+            [(labels.prices(p, lang, short=True), p) for p in PRICES],
+        ),
+        ControlSpec(
+            "measure",
+            "dropdown",
+            t("ctl_measure", lang),
+            c.measure,
+            [(labels.variable(m, lang), m) for m in MEASURES],
+        ),
         ControlSpec("weighted", "checkbox", t("ctl_weighted", lang), c.weighted),
-        ControlSpec("map_measure", "dropdown", t("ctl_map", lang), c.map_measure,
-                    [(labels.variable(m, lang), m) for m in MAP_MEASURES]),
-        ControlSpec("map_year", "slider", t("ctl_map_year", lang), c.map_year,
-                    bounds=(first, last)),
-        ControlSpec("lang", "toggle", t("ctl_lang", lang), c.lang,
-                    [(t(f"lang_{x}", lang), x) for x in labels.LANGS]),
+        ControlSpec(
+            "map_measure",
+            "dropdown",
+            t("ctl_map", lang),
+            c.map_measure,
+            [(labels.variable(m, lang), m) for m in MAP_MEASURES],
+        ),
+        ControlSpec(
+            "map_year", "slider", t("ctl_map_year", lang), c.map_year, bounds=(first, last)
+        ),
+        ControlSpec(
+            "lang",
+            "toggle",
+            t("ctl_lang", lang),
+            c.lang,
+            [(t(f"lang_{x}", lang), x) for x in labels.LANGS],
+        ),
     ]
 
 
@@ -589,11 +736,21 @@ def _widget(spec: ControlSpec):
     if spec.kind == "multiselect":
         return w.SelectMultiple(options=spec.options, value=tuple(spec.value), rows=7, **common)
     if spec.kind == "range":
-        return w.IntRangeSlider(value=spec.value, min=spec.bounds[0], max=spec.bounds[1],
-                                continuous_update=False, **common)
+        return w.IntRangeSlider(
+            value=spec.value,
+            min=spec.bounds[0],
+            max=spec.bounds[1],
+            continuous_update=False,
+            **common,
+        )
     if spec.kind == "slider":
-        return w.IntSlider(value=spec.value, min=spec.bounds[0], max=spec.bounds[1],
-                           continuous_update=False, **common)
+        return w.IntSlider(
+            value=spec.value,
+            min=spec.bounds[0],
+            max=spec.bounds[1],
+            continuous_update=False,
+            **common,
+        )
     if spec.kind == "checkbox":
         return w.Checkbox(value=spec.value, **common)
     raise ValueError(f"unknown control kind {spec.kind!r}")
@@ -610,11 +767,16 @@ def controls(explorer: Explorer):
     specs = control_specs(explorer.view.choices, explorer.panel)
     items = {s.name: _widget(s) for s in specs}
     status = w.HTML(value="")
-    box = w.VBox([w.HBox([items["level"], items["numerator"], items["denominator"]]),
-                  w.HBox([items["years"], items["map_year"]]),
-                  w.HBox([items["basis"], items["prices"]]),
-                  w.HBox([items["measure"], items["weighted"], items["map_measure"]]),
-                  w.HBox([items["cities"], items["lang"]]), status])
+    box = w.VBox(
+        [
+            w.HBox([items["level"], items["numerator"], items["denominator"]]),
+            w.HBox([items["years"], items["map_year"]]),
+            w.HBox([items["basis"], items["prices"]]),
+            w.HBox([items["measure"], items["weighted"], items["map_measure"]]),
+            w.HBox([items["cities"], items["lang"]]),
+            status,
+        ]
+    )
     box._nanbei_items, box._nanbei_status, box._nanbei_syncing = items, status, False
 
     def handler(change, name):
@@ -656,7 +818,11 @@ def timing(explorer: Explorer, changes: list[dict]) -> pd.DataFrame:
         explorer.update(**change_)
         drawn = time.perf_counter()
         explorer.png()
-        rows.append({"change": ", ".join(f"{k}={v!r}" for k, v in change_.items()),
-                     "update_s": drawn - started, "with_render_s": time.perf_counter() - started})
+        rows.append(
+            {
+                "change": ", ".join(f"{k}={v!r}" for k, v in change_.items()),
+                "update_s": drawn - started,
+                "with_render_s": time.perf_counter() - started,
+            }
+        )
     return pd.DataFrame(rows)
-

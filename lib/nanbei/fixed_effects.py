@@ -28,8 +28,10 @@ def cr1_factor(n_clusters: int, n_obs: int, n_params: int) -> float:
     if n_clusters < 2:
         raise ValueError(f"cluster-robust variance needs at least 2 clusters, got {n_clusters}")
     if n_obs <= n_params:
-        raise ValueError(f"cluster-robust variance needs more observations ({n_obs}) than "
-                         f"parameters ({n_params})")
+        raise ValueError(
+            f"cluster-robust variance needs more observations ({n_obs}) than "
+            f"parameters ({n_params})"
+        )
     return n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - n_params)
 
 
@@ -57,8 +59,11 @@ class Demeaner:
             n = len(a)
             # every (a, b) combination exactly once: counts alone could hide a duplicate
             self.balanced_two_way = bool(
-                n == len(c1) * len(c2) and np.all(c1 == len(c2)) and np.all(c2 == len(c1))
-                and np.unique(a.astype(np.int64) * len(c2) + b).size == n)
+                n == len(c1) * len(c2)
+                and np.all(c1 == len(c2))
+                and np.all(c2 == len(c1))
+                and np.unique(a.astype(np.int64) * len(c2) + b).size == n
+            )
 
     def _means(self, op, out):
         ind, counts, codes = op
@@ -71,8 +76,7 @@ class Demeaner:
         out = np.array(w, dtype=float, copy=True).reshape(w.shape[0], -1)
         if self.balanced_two_way:
             a, b = self.ops
-            out = (out - self._means(a, out)[a[2]] - self._means(b, out)[b[2]]
-                   + out.mean(axis=0))
+            out = out - self._means(a, out)[a[2]] - self._means(b, out)[b[2]] + out.mean(axis=0)
             return out.ravel() if one_d else out
         scale = max(1.0, float(np.abs(out).max()) if out.size else 1.0)
         for _ in range(self.max_iter):

@@ -60,14 +60,19 @@ CITIES: dict[int, dict[str, str]] = {
 BASES: dict[str, dict[str, str]] = {
     "registered": {"en": "registered population", "zh": "户籍人口"},
     "resident": {"en": "resident population (census)", "zh": "常住人口（普查）"},
-    "official": {"en": "official (registered → resident population, 2009)",
-                 "zh": "官方口径（2009年由户籍人口改为常住人口）"},
+    "official": {
+        "en": "official (registered → resident population, 2009)",
+        "zh": "官方口径（2009年由户籍人口改为常住人口）",
+    },
 }
 
 #: Price levels; ``{base_year}`` is filled in by :func:`prices`.
 PRICES: dict[str, dict[str, str]] = {
     "nominal": {"en": "current prices", "zh": "当年价格"},
-    "real": {"en": "{base_year} prices (provincial CPI)", "zh": "{base_year}年价格（按全省CPI平减）"},
+    "real": {
+        "en": "{base_year} prices (provincial CPI)",
+        "zh": "{base_year}年价格（按全省CPI平减）",
+    },
 }
 
 #: Variables: name and unit in each language (unit "" when the variable has none).
@@ -76,53 +81,130 @@ VARIABLES: dict[str, dict[str, str]] = {
     "gdp": {"en": "GDP", "zh": "地区生产总值", "unit_en": "100 million yuan", "unit_zh": "亿元"},
     "gdp_pc": {"en": "GDP per capita", "zh": "人均GDP", "unit_en": "yuan", "unit_zh": "元"},
     "population": {"en": "population", "zh": "人口", "unit_en": "10k persons", "unit_zh": "万人"},
-    "pop_registered": {"en": "registered population", "zh": "户籍人口",
-                       "unit_en": "10k persons", "unit_zh": "万人"},
-    "pop_resident": {"en": "resident population", "zh": "常住人口",
-                     "unit_en": "10k persons", "unit_zh": "万人"},
-    "growth": {"en": "growth of GDP per capita", "zh": "人均GDP年均增长率",
-               "unit_en": "% a year", "unit_zh": "%/年"},
-    "gap_to_mean": {"en": "gap to the provincial mean", "zh": "与全省平均水平的差距",
-                    "unit_en": "%", "unit_zh": "%"},
-    "gap_change": {"en": "change of the distance to the provincial mean",
-                   "zh": "与全省平均水平距离的变化", "unit_en": "log points × 100",
-                   "unit_zh": "对数点×100"},
-    "ratio": {"en": "ratio of GDP per capita", "zh": "人均GDP之比", "unit_en": "×",
-              "unit_zh": "倍"},
+    "pop_registered": {
+        "en": "registered population",
+        "zh": "户籍人口",
+        "unit_en": "10k persons",
+        "unit_zh": "万人",
+    },
+    "pop_resident": {
+        "en": "resident population",
+        "zh": "常住人口",
+        "unit_en": "10k persons",
+        "unit_zh": "万人",
+    },
+    "growth": {
+        "en": "growth of GDP per capita",
+        "zh": "人均GDP年均增长率",
+        "unit_en": "% a year",
+        "unit_zh": "%/年",
+    },
+    "gap_to_mean": {
+        "en": "gap to the provincial mean",
+        "zh": "与全省平均水平的差距",
+        "unit_en": "%",
+        "unit_zh": "%",
+    },
+    "gap_change": {
+        "en": "change of the distance to the provincial mean",
+        "zh": "与全省平均水平距离的变化",
+        "unit_en": "log points × 100",
+        "unit_zh": "对数点×100",
+    },
+    "ratio": {
+        "en": "ratio of GDP per capita",
+        "zh": "人均GDP之比",
+        "unit_en": "×",
+        "unit_zh": "倍",
+    },
     "n": {"en": "number of cities", "zh": "城市数", "unit_en": "", "unit_zh": ""},
     "cv": {"en": "coefficient of variation", "zh": "变异系数", "unit_en": "", "unit_zh": ""},
-    "cv_w": {"en": "coefficient of variation (population-weighted)", "zh": "变异系数（人口加权）",
-             "unit_en": "", "unit_zh": ""},
-    "sd_log": {"en": "standard deviation of logs", "zh": "对数标准差", "unit_en": "",
-               "unit_zh": ""},
+    "cv_w": {
+        "en": "coefficient of variation (population-weighted)",
+        "zh": "变异系数（人口加权）",
+        "unit_en": "",
+        "unit_zh": "",
+    },
+    "sd_log": {
+        "en": "standard deviation of logs",
+        "zh": "对数标准差",
+        "unit_en": "",
+        "unit_zh": "",
+    },
     "gini": {"en": "Gini coefficient", "zh": "基尼系数", "unit_en": "", "unit_zh": ""},
-    "gini_w": {"en": "Gini coefficient (population-weighted)", "zh": "基尼系数（人口加权）",
-               "unit_en": "", "unit_zh": ""},
+    "gini_w": {
+        "en": "Gini coefficient (population-weighted)",
+        "zh": "基尼系数（人口加权）",
+        "unit_en": "",
+        "unit_zh": "",
+    },
     "theil": {"en": "Theil index", "zh": "泰尔指数", "unit_en": "", "unit_zh": ""},
-    "theil_w": {"en": "Theil index (population-weighted)", "zh": "泰尔指数（人口加权）",
-                "unit_en": "", "unit_zh": ""},
-    "theil_between": {"en": "Theil index: between regions", "zh": "泰尔指数：区域间",
-                      "unit_en": "", "unit_zh": ""},
-    "theil_within": {"en": "Theil index: within regions", "zh": "泰尔指数：区域内",
-                     "unit_en": "", "unit_zh": ""},
-    "theil_between_w": {"en": "Theil index: between regions (population-weighted)",
-                        "zh": "泰尔指数：区域间（人口加权）", "unit_en": "", "unit_zh": ""},
-    "theil_within_w": {"en": "Theil index: within regions (population-weighted)",
-                       "zh": "泰尔指数：区域内（人口加权）", "unit_en": "", "unit_zh": ""},
-    "max_min": {"en": "ratio of highest to lowest", "zh": "最高与最低之比", "unit_en": "×",
-                "unit_zh": "倍"},
-    "urban_share": {"en": "urban share of resident population", "zh": "城镇人口比重",
-                    "unit_en": "%", "unit_zh": "%"},
-    "pop_growth": {"en": "growth of resident population", "zh": "常住人口年均增长率",
-                   "unit_en": "% a year", "unit_zh": "%/年"},
-    "resident_per_registered": {"en": "resident per registered population",
-                                "zh": "常住人口与户籍人口之比", "unit_en": "×", "unit_zh": "倍"},
-    "emp_secondary_share": {"en": "employment in industry and construction (census sample)",
-                            "zh": "第二产业就业比重（普查长表样本）", "unit_en": "%",
-                            "unit_zh": "%"},
-    "emp_tertiary_share": {"en": "employment in services (census sample)",
-                           "zh": "第三产业就业比重（普查长表样本）", "unit_en": "%",
-                           "unit_zh": "%"},
+    "theil_w": {
+        "en": "Theil index (population-weighted)",
+        "zh": "泰尔指数（人口加权）",
+        "unit_en": "",
+        "unit_zh": "",
+    },
+    "theil_between": {
+        "en": "Theil index: between regions",
+        "zh": "泰尔指数：区域间",
+        "unit_en": "",
+        "unit_zh": "",
+    },
+    "theil_within": {
+        "en": "Theil index: within regions",
+        "zh": "泰尔指数：区域内",
+        "unit_en": "",
+        "unit_zh": "",
+    },
+    "theil_between_w": {
+        "en": "Theil index: between regions (population-weighted)",
+        "zh": "泰尔指数：区域间（人口加权）",
+        "unit_en": "",
+        "unit_zh": "",
+    },
+    "theil_within_w": {
+        "en": "Theil index: within regions (population-weighted)",
+        "zh": "泰尔指数：区域内（人口加权）",
+        "unit_en": "",
+        "unit_zh": "",
+    },
+    "max_min": {
+        "en": "ratio of highest to lowest",
+        "zh": "最高与最低之比",
+        "unit_en": "×",
+        "unit_zh": "倍",
+    },
+    "urban_share": {
+        "en": "urban share of resident population",
+        "zh": "城镇人口比重",
+        "unit_en": "%",
+        "unit_zh": "%",
+    },
+    "pop_growth": {
+        "en": "growth of resident population",
+        "zh": "常住人口年均增长率",
+        "unit_en": "% a year",
+        "unit_zh": "%/年",
+    },
+    "resident_per_registered": {
+        "en": "resident per registered population",
+        "zh": "常住人口与户籍人口之比",
+        "unit_en": "×",
+        "unit_zh": "倍",
+    },
+    "emp_secondary_share": {
+        "en": "employment in industry and construction (census sample)",
+        "zh": "第二产业就业比重（普查长表样本）",
+        "unit_en": "%",
+        "unit_zh": "%",
+    },
+    "emp_tertiary_share": {
+        "en": "employment in services (census sample)",
+        "zh": "第三产业就业比重（普查长表样本）",
+        "unit_en": "%",
+        "unit_zh": "%",
+    },
 }
 
 #: Short phrases of titles, legends and notes.  ``{name}`` fields are filled by :func:`text`.
@@ -135,10 +217,11 @@ TEXT: dict[str, dict[str, str]] = {
     "sep": {"en": ", ", "zh": "，"},
     "paren": {"en": " ({inner})", "zh": "（{inner}）"},
     "city_level": {"en": "13 cities", "zh": "13个设区市"},
-    "unit_level": {"en": "{n} county-level units (boundaries comparable 2010–2020)",
-                   "zh": "{n}个县级单元（2010—2020年边界可比）"},
-    "ratio_title": {"en": "{num}/{den}: ratio of GDP per capita",
-                    "zh": "{num}/{den}人均GDP之比"},
+    "unit_level": {
+        "en": "{n} county-level units (boundaries comparable 2010–2020)",
+        "zh": "{n}个县级单元（2010—2020年边界可比）",
+    },
+    "ratio_title": {"en": "{num}/{den}: ratio of GDP per capita", "zh": "{num}/{den}人均GDP之比"},
     "dispersion_title": {"en": "Inequality among {n} cities", "zh": "{n}个城市之间的差距"},
     "total": {"en": "total", "zh": "总体"},
     "between_regions": {"en": "between regions", "zh": "区域间"},
@@ -146,54 +229,68 @@ TEXT: dict[str, dict[str, str]] = {
     "basis_break": {"en": "basis change {year}", "zh": "{year}年口径变化"},
     "note_official_break": {
         "en": "The official basis changes in {years} (registered → resident population; the 2020 "
-              "census re-benchmark): a path across {years} mixes definitions, and its fall is "
-              "partly the change of definition.",
+        "census re-benchmark): a path across {years} mixes definitions, and its fall is "
+        "partly the change of definition.",
         "zh": "官方口径在{years}年发生变化（由户籍人口改为常住人口；2020年人口普查重新校准）："
-              "跨越{years}年的序列混合了不同口径，其下降部分来自口径变化。"},
+        "跨越{years}年的序列混合了不同口径，其下降部分来自口径变化。",
+    },
     "note_resident_years": {
         "en": "Resident population is counted only by the censuses: the resident basis exists in "
-              "{years} only.",
-        "zh": "常住人口只来自人口普查：常住人口口径只有{years}年的数据。"},
+        "{years} only.",
+        "zh": "常住人口只来自人口普查：常住人口口径只有{years}年的数据。",
+    },
     "note_prices_cancel": {
         "en": "All Jiangsu cities share one provincial CPI, so ratios and scale-free inequality "
-              "measures are the same at current and at constant prices.",
-        "zh": "江苏各市使用同一个全省CPI，因此比值和与量纲无关的差距指标在当年价和不变价下相同。"},
+        "measures are the same at current and at constant prices.",
+        "zh": "江苏各市使用同一个全省CPI，因此比值和与量纲无关的差距指标在当年价和不变价下相同。",
+    },
     "note_years_dropped": {
         "en": "Years without all {n} chosen cities are left out: {years}.",
-        "zh": "所选{n}个城市数据不全的年份未计入：{years}。"},
+        "zh": "所选{n}个城市数据不全的年份未计入：{years}。",
+    },
     "note_unweighted": {
         "en": "{measure} has no population-weighted form: shown unweighted.",
-        "zh": "{measure}没有人口加权形式：显示未加权值。"},
+        "zh": "{measure}没有人口加权形式：显示未加权值。",
+    },
     "note_map_year": {
         "en": "Map year {asked} has no data on this basis; showing {shown}.",
-        "zh": "{asked}年在该口径下无数据；地图显示{shown}年。"},
+        "zh": "{asked}年在该口径下无数据；地图显示{shown}年。",
+    },
     "note_growth_break": {
         "en": "Growth from {start} to {end} on the official basis crosses its change of "
-              "definition: part of it is the change.",
-        "zh": "官方口径下{start}—{end}年的增长跨越了口径变化：其中一部分来自口径变化。"},
+        "definition: part of it is the change.",
+        "zh": "官方口径下{start}—{end}年的增长跨越了口径变化：其中一部分来自口径变化。",
+    },
     "note_no_region_split": {
         "en": "The chosen cities lie in one region: no between/within split.",
-        "zh": "所选城市属于同一区域：无法分解区域间和区域内差距。"},
+        "zh": "所选城市属于同一区域：无法分解区域间和区域内差距。",
+    },
     "note_sample_shares": {
         "en": "Employment shares are estimated from the census long-form sample (about 10%).",
-        "zh": "就业比重根据人口普查长表样本（约10%）估计。"},
+        "zh": "就业比重根据人口普查长表样本（约10%）估计。",
+    },
     "summary_ratio": {
         "en": "{num}/{den} ({basis}): {first:.2f} in {start} → {last:.2f} in {end}.",
-        "zh": "{num}/{den}（{basis}）：{start}年{first:.2f}倍 → {end}年{last:.2f}倍。"},
+        "zh": "{num}/{den}（{basis}）：{start}年{first:.2f}倍 → {end}年{last:.2f}倍。",
+    },
     "summary_dispersion": {
         "en": "{measure}: {first:.3f} in {start} → {last:.3f} in {end}.",
-        "zh": "{measure}：{start}年{first:.3f} → {end}年{last:.3f}。"},
+        "zh": "{measure}：{start}年{first:.3f} → {end}年{last:.3f}。",
+    },
     "summary_between": {
         "en": "Between regions: {share:.0%} of it in {end}.",
-        "zh": "{end}年其中区域间差距占{share:.0%}。"},
+        "zh": "{end}年其中区域间差距占{share:.0%}。",
+    },
     "summary_no_ratio": {
         "en": "{num}/{den} ({basis}): no year with data in {start}–{end}.",
-        "zh": "{num}/{den}（{basis}）：{start}—{end}年无数据。"},
+        "zh": "{num}/{den}（{basis}）：{start}—{end}年无数据。",
+    },
     "no_widgets": {
         "en": "The controls need ipywidgets (`pip install ipywidgets`, then restart the kernel). "
-              "Below is the view of the parameters cell: change it and run all.",
+        "Below is the view of the parameters cell: change it and run all.",
         "zh": "控件需要ipywidgets（`pip install ipywidgets`，然后重启内核）。下面是参数单元格对应"
-              "的结果：修改参数后全部重新运行。"},
+        "的结果：修改参数后全部重新运行。",
+    },
     "col_ratio": {"en": "{num}/{den}", "zh": "{num}/{den}"},
     "col_between_share": {"en": "between-region share", "zh": "区域间比重"},
     # explorer controls
@@ -304,8 +401,9 @@ def city_code(name) -> int:
     try:
         return _CITY_INDEX[_fold(name)]
     except KeyError:
-        raise _missing("Jiangsu city", name, [n[k] for n in CITIES.values()
-                                               for k in ("en", "zh")]) from None
+        raise _missing(
+            "Jiangsu city", name, [n[k] for n in CITIES.values() for k in ("en", "zh")]
+        ) from None
 
 
 def city(code, lang: str, short: bool = True) -> str:
@@ -386,12 +484,19 @@ def entries() -> list[tuple[str, str, dict[str, str]]]:
     """Every bilingual entry as (table, key, {"en": ..., "zh": ...}): what the tests check for
     completeness and glyphs."""
     out = []
-    for table, values in (("REGIONS", REGIONS), ("BASES", BASES), ("PRICES", PRICES),
-                          ("TEXT", TEXT)):
+    for table, values in (
+        ("REGIONS", REGIONS),
+        ("BASES", BASES),
+        ("PRICES", PRICES),
+        ("TEXT", TEXT),
+    ):
         out += [(table, key, {"en": v["en"], "zh": v["zh"]}) for key, v in values.items()]
     out += [("CITIES", str(code), {"en": v["en"], "zh": v["zh"]}) for code, v in CITIES.items()]
     out += [("VARIABLES", key, {"en": v["en"], "zh": v["zh"]}) for key, v in VARIABLES.items()]
-    out += [("UNITS", key, {"en": v["unit_en"], "zh": v["unit_zh"]})
-            for key, v in VARIABLES.items() if v["unit_en"] or v["unit_zh"]]
+    out += [
+        ("UNITS", key, {"en": v["unit_en"], "zh": v["unit_zh"]})
+        for key, v in VARIABLES.items()
+        if v["unit_en"] or v["unit_zh"]
+    ]
     out.append(("PROVINCE", "Jiangsu", dict(PROVINCE)))
     return out

@@ -38,17 +38,32 @@ import pandas as pd
 from nanbei import labels
 from nanbei.data.schema import BASES
 
-__all__ = ["CITY_MEASURES", "COUNTY_MEASURES", "ChoroplethMap", "choropleth", "city_map",
-           "city_values", "county_map", "county_values", "geometries", "pin_fonts"]
+__all__ = [
+    "CITY_MEASURES",
+    "COUNTY_MEASURES",
+    "ChoroplethMap",
+    "choropleth",
+    "city_map",
+    "city_values",
+    "county_map",
+    "county_values",
+    "geometries",
+    "pin_fonts",
+]
 
 #: Measures of :func:`city_values`.
 CITY_MEASURES = ("gdp_pc", "growth", "gap_to_mean", "gap_change")
 #: Measures of :func:`county_values`.
-COUNTY_MEASURES = ("pop_resident", "pop_growth", "urban_share", "resident_per_registered",
-                   "emp_secondary_share", "emp_tertiary_share")
+COUNTY_MEASURES = (
+    "pop_resident",
+    "pop_growth",
+    "urban_share",
+    "resident_per_registered",
+    "emp_secondary_share",
+    "emp_tertiary_share",
+)
 #: Natural centre of a diverging colour scale, by measure.
-CENTERS = {"gap_to_mean": 0.0, "gap_change": 0.0, "pop_growth": 0.0,
-           "resident_per_registered": 1.0}
+CENTERS = {"gap_to_mean": 0.0, "gap_change": 0.0, "pop_growth": 0.0, "resident_per_registered": 1.0}
 #: Measures that are ratios: their diverging scale is symmetric in logs around the centre.
 RATIO_MEASURES = ("resident_per_registered",)
 SEQUENTIAL_CMAP = "YlGnBu"
@@ -68,8 +83,9 @@ def _province_mean(pc: pd.DataFrame) -> pd.Series:
 def _official_break_years(start: int, end: int) -> list[int]:
     from nanbei.data import declared_breaks
 
-    found = declared_breaks("Jiangsu", "gdp_pc_official", start, end,
-                            kinds=("definition", "rebenchmark"))
+    found = declared_breaks(
+        "Jiangsu", "gdp_pc_official", start, end, kinds=("definition", "rebenchmark")
+    )
     return sorted(int(y) for y in found["first_year_affected"])
 
 
@@ -87,9 +103,16 @@ def available_years(panel: pd.DataFrame, basis: str) -> list[int]:
     return sorted(int(y) for y in counts.index[counts == n])
 
 
-def city_values(panel: pd.DataFrame, measure: str = "gdp_pc", year: int = 2021, *,
-                basis: str = "registered", prices: str = "nominal", base_year: int = 2000,
-                start: int | None = None) -> pd.Series:
+def city_values(
+    panel: pd.DataFrame,
+    measure: str = "gdp_pc",
+    year: int = 2021,
+    *,
+    basis: str = "registered",
+    prices: str = "nominal",
+    base_year: int = 2000,
+    start: int | None = None,
+) -> pd.Series:
     """One value per city (index ``city_code``) for a city choropleth.
 
     measure
@@ -123,12 +146,17 @@ def city_values(panel: pd.DataFrame, measure: str = "gdp_pc", year: int = 2021, 
         raise ValueError(f"city_values: start ({start}) must be before year ({year})")
     pc = per_capita_panel(panel, basis, prices, base_year)
     have = _years_with_data(pc)
-    for y in ([start, year] if needs_start else [year]):
+    for y in [start, year] if needs_start else [year]:
         if y not in have:
-            where = (f"only in {labels.join(have, 'en')}" if len(have) <= 3
-                     else f"in {have[0]}-{have[-1]}")
-            raise ValueError(f"city_values: no GDP per capita on the {basis} basis in {y}; "
-                             f"this panel has it {where}")
+            where = (
+                f"only in {labels.join(have, 'en')}"
+                if len(have) <= 3
+                else f"in {have[0]}-{have[-1]}"
+            )
+            raise ValueError(
+                f"city_values: no GDP per capita on the {basis} basis in {y}; "
+                f"this panel has it {where}"
+            )
     wide = pc.pivot(index="city_code", columns="year", values="gdp_pc")
     notes: list[tuple[str, dict]] = []
     if measure == "gdp_pc":
@@ -140,15 +168,23 @@ def city_values(panel: pd.DataFrame, measure: str = "gdp_pc", year: int = 2021, 
             values = 100 * (np.log(wide[year]) - np.log(wide[start])) / (year - start)
         else:
             mean = _province_mean(pc)
-            values = 100 * (np.abs(np.log(wide[year] / mean[year]))
-                            - np.abs(np.log(wide[start] / mean[start])))
+            values = 100 * (
+                np.abs(np.log(wide[year] / mean[year])) - np.abs(np.log(wide[start] / mean[start]))
+            )
         if basis == "official" and _official_break_years(start, year):
             notes.append(("note_growth_break", {"start": start, "end": year}))
     values = values.rename(measure)
     values.index = values.index.astype("int64")
-    values.attrs.update(measure=measure, level="city", year=int(year),
-                        start=None if start is None else int(start), basis=basis,
-                        prices=prices, base_year=int(base_year), notes=notes)
+    values.attrs.update(
+        measure=measure,
+        level="city",
+        year=int(year),
+        start=None if start is None else int(start),
+        basis=basis,
+        prices=prices,
+        base_year=int(base_year),
+        notes=notes,
+    )
     return values
 
 
@@ -157,14 +193,21 @@ def _census_units() -> pd.DataFrame:
     from nanbei.data import load_census_counties
 
     cc = load_census_counties()
-    cols = ["pop_resident", "pop_registered", "pop_urban", "emp_sample_total",
-            "emp_sample_secondary", "emp_sample_tertiary"]
+    cols = [
+        "pop_resident",
+        "pop_registered",
+        "pop_urban",
+        "emp_sample_total",
+        "emp_sample_secondary",
+        "emp_sample_tertiary",
+    ]
     # min_count=1: a sum over missing values stays missing (2020 has no registered population)
     return cc.groupby(["year", "unit_id"])[cols].sum(min_count=1)
 
 
-def county_values(measure: str = "urban_share", year: int = 2020, *,
-                  start: int = 2010) -> pd.Series:
+def county_values(
+    measure: str = "urban_share", year: int = 2020, *, start: int = 2010
+) -> pd.Series:
     """One value per comparable county-level unit (index ``unit_id``) from the 2010 and 2020
     censuses.
 
@@ -179,13 +222,19 @@ def county_values(measure: str = "urban_share", year: int = 2020, *,
         of services, in employment (%), estimated from the census long-form sample.
     """
     if measure not in COUNTY_MEASURES:
-        raise ValueError(f"county_values: measure must be one of {COUNTY_MEASURES}, got {measure!r}")
+        raise ValueError(
+            f"county_values: measure must be one of {COUNTY_MEASURES}, got {measure!r}"
+        )
     if year not in CENSUS_YEARS:
-        raise ValueError(f"county_values: county data exist for the census years {CENSUS_YEARS} "
-                         f"only, got year={year}")
+        raise ValueError(
+            f"county_values: county data exist for the census years {CENSUS_YEARS} "
+            f"only, got year={year}"
+        )
     if measure == "resident_per_registered" and year != 2010:
-        raise ValueError("county_values: registered population by county is in the 2010 census "
-                         "only; use year=2010")
+        raise ValueError(
+            "county_values: registered population by county is in the 2010 census "
+            "only; use year=2010"
+        )
     units = _census_units()
     now = units.loc[year]
     notes: list[tuple[str, dict]] = []
@@ -193,9 +242,13 @@ def county_values(measure: str = "urban_share", year: int = 2020, *,
         values = now["pop_resident"] / 1e4
     elif measure == "pop_growth":
         if start not in CENSUS_YEARS or not start < year:
-            raise ValueError(f"county_values: pop_growth compares two census years; start must be "
-                             f"2010 and year 2020, got start={start}, year={year}")
-        values = 100 * np.log(now["pop_resident"] / units.loc[start]["pop_resident"]) / (year - start)
+            raise ValueError(
+                f"county_values: pop_growth compares two census years; start must be "
+                f"2010 and year 2020, got start={start}, year={year}"
+            )
+        values = (
+            100 * np.log(now["pop_resident"] / units.loc[start]["pop_resident"]) / (year - start)
+        )
     elif measure == "urban_share":
         values = 100 * now["pop_urban"] / now["pop_resident"]
     elif measure == "resident_per_registered":
@@ -206,9 +259,16 @@ def county_values(measure: str = "urban_share", year: int = 2020, *,
         notes.append(("note_sample_shares", {}))
     values = values.rename(measure).astype(float)
     values.index = values.index.astype("int64")
-    values.attrs.update(measure=measure, level="county", year=int(year),
-                        start=int(start) if measure == "pop_growth" else None, basis=None,
-                        prices=None, base_year=None, notes=notes)
+    values.attrs.update(
+        measure=measure,
+        level="county",
+        year=int(year),
+        start=int(start) if measure == "pop_growth" else None,
+        basis=None,
+        prices=None,
+        base_year=None,
+        notes=notes,
+    )
     return values
 
 
@@ -224,10 +284,14 @@ def _geometries(level: str):
         counties = load_boundaries("county")
         walk = load_census_crosswalk()
         walk = walk[walk["source"] == "boundaries"].set_index("code")
-        counties = counties.assign(unit_id=counties["adcode"].map(walk["unit_id"]).astype("int64"),
-                                   city_code=counties["adcode"] // 100 * 100)
-        units = counties.dissolve(by="unit_id", aggfunc={"region": "first", "city_code": "first",
-                                                         "name": lambda n: "、".join(n)})
+        counties = counties.assign(
+            unit_id=counties["adcode"].map(walk["unit_id"]).astype("int64"),
+            city_code=counties["adcode"] // 100 * 100,
+        )
+        units = counties.dissolve(
+            by="unit_id",
+            aggfunc={"region": "first", "city_code": "first", "name": lambda n: "、".join(n)},
+        )
         units = units.reset_index().rename(columns={"unit_id": "key"})
         return units[["key", "name", "region", "city_code", "geometry"]]
     if level == "county_polygons":
@@ -346,11 +410,27 @@ class ChoroplethMap:
     parks : hatch the host counties of named co-built parks.  colorbar, legend, notes: draw them.
     """
 
-    def __init__(self, values: pd.Series, level: str | None = None, *, ax=None, lang: str = "en",
-                 cmap=None, center: float | None = None, vmin=None, vmax=None,
-                 title: str | None = None, label: str | None = None, annotate: bool = True,
-                 regions: bool = True, parks: bool = False, colorbar: bool = True,
-                 legend: bool = True, notes: bool = True, figsize=(7, 6.5)):
+    def __init__(
+        self,
+        values: pd.Series,
+        level: str | None = None,
+        *,
+        ax=None,
+        lang: str = "en",
+        cmap=None,
+        center: float | None = None,
+        vmin=None,
+        vmax=None,
+        title: str | None = None,
+        label: str | None = None,
+        annotate: bool = True,
+        regions: bool = True,
+        parks: bool = False,
+        colorbar: bool = True,
+        legend: bool = True,
+        notes: bool = True,
+        figsize=(7, 6.5),
+    ):
         import matplotlib.pyplot as plt
         from matplotlib.collections import PatchCollection
         from matplotlib.patches import PathPatch
@@ -362,24 +442,34 @@ class ChoroplethMap:
         if self.level not in ("city", "county"):
             raise ValueError(f"choropleth: level must be 'city' or 'county', got {self.level!r}")
         self.lang = lang
-        self._options = dict(cmap=cmap, center=center, vmin=vmin, vmax=vmax, title=title,
-                             label=label)
-        self._flags = dict(annotate=annotate, regions=regions, parks=parks, legend=legend,
-                           notes=notes)
+        self._options = dict(
+            cmap=cmap, center=center, vmin=vmin, vmax=vmax, title=title, label=label
+        )
+        self._flags = dict(
+            annotate=annotate, regions=regions, parks=parks, legend=legend, notes=notes
+        )
         self.geo = _geometries(self.level)
         with plotting.style():
             if ax is None:
                 _, ax = plt.subplots(figsize=figsize)
             self.ax = ax
-            self.collection = PatchCollection([PathPatch(p) for p in _paths(self.level)],
-                                              edgecolor="white", linewidth=0.4, zorder=1)
+            self.collection = PatchCollection(
+                [PathPatch(p) for p in _paths(self.level)],
+                edgecolor="white",
+                linewidth=0.4,
+                zorder=1,
+            )
             self.collection.set_gid("nanbei-choropleth")
             ax.add_collection(self.collection)
             if self.level == "county":
                 # the 95 county boundaries inside the comparable units, thin
-                inner = PatchCollection([PathPatch(p) for p in _paths("county_polygons")],
-                                        facecolor="none", edgecolor="white", linewidth=0.2,
-                                        zorder=1.5)
+                inner = PatchCollection(
+                    [PathPatch(p) for p in _paths("county_polygons")],
+                    facecolor="none",
+                    edgecolor="white",
+                    linewidth=0.2,
+                    zorder=1.5,
+                )
                 ax.add_collection(inner)
             self._region_lines = []
             if regions:
@@ -388,19 +478,32 @@ class ChoroplethMap:
                     lines = list(boundary.geoms) if hasattr(boundary, "geoms") else [boundary]
                     for line in lines:
                         xy = np.asarray(line.coords)
-                        (artist,) = ax.plot(xy[:, 0], xy[:, 1], color=plotting.REGION_COLORS[
-                            row["region"]], linewidth=1.6, zorder=3)
+                        (artist,) = ax.plot(
+                            xy[:, 0],
+                            xy[:, 1],
+                            color=plotting.REGION_COLORS[row["region"]],
+                            linewidth=1.6,
+                            zorder=3,
+                        )
                         artist.set_gid(f"region-{row['region']}")
                         self._region_lines.append(artist)
             self._hatch = None
             if parks:
                 codes = set(_park_host_codes())
                 county = _geometries("county_polygons")
-                paths = [p for p, k in zip(_paths("county_polygons"), county["key"], strict=True)
-                         if k in codes]
-                self._hatch = PatchCollection([PathPatch(p) for p in paths], facecolor="none",
-                                              edgecolor="#333333", hatch="////", linewidth=0.6,
-                                              zorder=2)
+                paths = [
+                    p
+                    for p, k in zip(_paths("county_polygons"), county["key"], strict=True)
+                    if k in codes
+                ]
+                self._hatch = PatchCollection(
+                    [PathPatch(p) for p in paths],
+                    facecolor="none",
+                    edgecolor="#333333",
+                    hatch="////",
+                    linewidth=0.6,
+                    zorder=2,
+                )
                 self._hatch.set_gid("nanbei-park-hosts")
                 ax.add_collection(self._hatch)
             self._names = []
@@ -410,20 +513,42 @@ class ChoroplethMap:
                 cities = _geometries("city")
                 for code, geom in zip(cities["key"], cities.geometry, strict=True):
                     point = geom.representative_point()
-                    self._names.append((int(code), ax.annotate(
-                        labels.city(code, lang), (point.x, point.y), ha="center", va="center",
-                        fontsize=8, zorder=4,
-                        path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])))
+                    self._names.append(
+                        (
+                            int(code),
+                            ax.annotate(
+                                labels.city(code, lang),
+                                (point.x, point.y),
+                                ha="center",
+                                va="center",
+                                fontsize=8,
+                                zorder=4,
+                                path_effects=[pe.withStroke(linewidth=2.2, foreground="white")],
+                            ),
+                        )
+                    )
             minx, miny, maxx, maxy = self.geo.total_bounds
             pad = 0.02 * (maxx - minx)
             ax.set_xlim(minx - pad, maxx + pad)
             ax.set_ylim(miny - pad, maxy + pad)
             ax.set_aspect(1.15)  # ~1/cos(32°N): Jiangsu's shape in plain longitude/latitude
             ax.set_axis_off()
-            self.colorbar = (ax.figure.colorbar(self.collection, ax=ax, shrink=0.65, pad=0.02)
-                             if colorbar else None)
-            self._note = ax.text(0.0, -0.04, "", transform=ax.transAxes, fontsize=7, va="top",
-                                 ha="left", wrap=True, color="#444444")
+            self.colorbar = (
+                ax.figure.colorbar(self.collection, ax=ax, shrink=0.65, pad=0.02)
+                if colorbar
+                else None
+            )
+            self._note = ax.text(
+                0.0,
+                -0.04,
+                "",
+                transform=ax.transAxes,
+                fontsize=7,
+                va="top",
+                ha="left",
+                wrap=True,
+                color="#444444",
+            )
             self._legend = None
             self.update(values)
 
@@ -433,8 +558,10 @@ class ChoroplethMap:
         index = pd.Index(values.index).astype("int64")
         unknown = sorted(set(index) - set(keys))
         if unknown:
-            raise ValueError(f"choropleth: {len(unknown)} key(s) have no {self.level} polygon, "
-                             f"e.g. {unknown[:5]}")
+            raise ValueError(
+                f"choropleth: {len(unknown)} key(s) have no {self.level} polygon, "
+                f"e.g. {unknown[:5]}"
+            )
         v = pd.Series(values.to_numpy(dtype=float), index=index).reindex(keys).to_numpy()
         return np.ma.masked_invalid(v)
 
@@ -470,8 +597,9 @@ class ChoroplethMap:
         data = self._aligned(values)
         measure = values.attrs.get("measure") or values.name
         norm, diverging = self._norm(data, measure)
-        cmap = mpl.colormaps[self._options["cmap"] or (DIVERGING_CMAP if diverging
-                                                        else SEQUENTIAL_CMAP)]
+        cmap = mpl.colormaps[
+            self._options["cmap"] or (DIVERGING_CMAP if diverging else SEQUENTIAL_CMAP)
+        ]
         cmap = cmap.with_extremes(bad=MISSING_COLOR)
         with plotting.style():
             self.collection.set_cmap(cmap)
@@ -486,12 +614,14 @@ class ChoroplethMap:
             if self.colorbar is not None:
                 self.colorbar.update_normal(self.collection)
                 self.colorbar.set_label(label, fontsize=8)
-            self.ax.set_title(title or self._options["title"] or default_title(values, lang),
-                              fontsize=10)
+            self.ax.set_title(
+                title or self._options["title"] or default_title(values, lang), fontsize=10
+            )
             for code, artist in self._names:
                 artist.set_text(labels.city(code, lang))
-            self._note.set_text(_notes_text(values.attrs.get("notes", []), lang)
-                                if self._flags["notes"] else "")
+            self._note.set_text(
+                _notes_text(values.attrs.get("notes", []), lang) if self._flags["notes"] else ""
+            )
             if self._flags["legend"]:
                 self._draw_legend(bool(np.ma.count_masked(data)))
             pin_fonts(self.ax, self.colorbar.ax if self.colorbar is not None else None)
@@ -506,18 +636,32 @@ class ChoroplethMap:
         lang = self.lang
         handles = []
         if self._region_lines:
-            handles += [Line2D([], [], color=c, linewidth=2, label=labels.region(r, lang))
-                        for r, c in plotting.REGION_COLORS.items()]
+            handles += [
+                Line2D([], [], color=c, linewidth=2, label=labels.region(r, lang))
+                for r, c in plotting.REGION_COLORS.items()
+            ]
         if has_missing:
-            handles.append(Patch(facecolor=MISSING_COLOR, edgecolor="white",
-                                 label=labels.text("no_data", lang)))
+            handles.append(
+                Patch(
+                    facecolor=MISSING_COLOR, edgecolor="white", label=labels.text("no_data", lang)
+                )
+            )
         if self._hatch is not None:
-            handles.append(Patch(facecolor="none", edgecolor="#333333", hatch="////",
-                                 label=labels.text("park_host", lang)))
+            handles.append(
+                Patch(
+                    facecolor="none",
+                    edgecolor="#333333",
+                    hatch="////",
+                    label=labels.text("park_host", lang),
+                )
+            )
         if self._legend is not None:
             self._legend.remove()
-        self._legend = self.ax.legend(handles=handles, loc="lower left", frameon=False,
-                                      fontsize=7) if handles else None
+        self._legend = (
+            self.ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=7)
+            if handles
+            else None
+        )
 
     # -- inspection -------------------------------------------------------------------------
     def facecolor(self, key) -> tuple:
@@ -527,8 +671,9 @@ class ChoroplethMap:
         return tuple(self.collection.get_facecolors()[keys.index(int(key))])
 
 
-def choropleth(values: pd.Series, level: str | None = None, *, ax=None, lang: str = "en",
-               **options):
+def choropleth(
+    values: pd.Series, level: str | None = None, *, ax=None, lang: str = "en", **options
+):
     """Draw ``values`` as a choropleth (see :class:`ChoroplethMap` for the options) and return
     the Axes; the map object is ``ax.nanbei_map`` for in-place updates."""
     m = ChoroplethMap(values, level, ax=ax, lang=lang, **options)
@@ -536,22 +681,40 @@ def choropleth(values: pd.Series, level: str | None = None, *, ax=None, lang: st
     return m.ax
 
 
-def city_map(panel: pd.DataFrame | None = None, measure: str = "gdp_pc", year: int = 2021, *,
-             basis: str = "registered", prices: str = "nominal", base_year: int = 2000,
-             start: int | None = None, ax=None, lang: str = "en", **options):
+def city_map(
+    panel: pd.DataFrame | None = None,
+    measure: str = "gdp_pc",
+    year: int = 2021,
+    *,
+    basis: str = "registered",
+    prices: str = "nominal",
+    base_year: int = 2000,
+    start: int | None = None,
+    ax=None,
+    lang: str = "en",
+    **options,
+):
     """Choropleth of a city measure (:func:`city_values`) for the 13 cities; returns the Axes.
     ``panel`` defaults to the shipped Jiangsu panel."""
     if panel is None:
         from nanbei.data import load_city_panel
 
         panel = load_city_panel("jiangsu")
-    values = city_values(panel, measure, year, basis=basis, prices=prices, base_year=base_year,
-                         start=start)
+    values = city_values(
+        panel, measure, year, basis=basis, prices=prices, base_year=base_year, start=start
+    )
     return choropleth(values, "city", ax=ax, lang=lang, **options)
 
 
-def county_map(measure: str = "urban_share", year: int = 2020, *, start: int = 2010, ax=None,
-               lang: str = "en", **options):
+def county_map(
+    measure: str = "urban_share",
+    year: int = 2020,
+    *,
+    start: int = 2010,
+    ax=None,
+    lang: str = "en",
+    **options,
+):
     """Choropleth of a census measure (:func:`county_values`) for the 72 comparable
     county-level units; returns the Axes."""
     values = county_values(measure, year, start=start)

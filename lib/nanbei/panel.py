@@ -146,7 +146,12 @@ def log_jumps(
 
 
 def break_years(
-    df: pd.DataFrame, *, unit: str, time: str, value: str, max_log_change: float,
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    value: str,
+    max_log_change: float,
     min_share: float = 0.3,
 ) -> pd.Series:
     """Periods in which at least ``min_share`` of the units jump by more than ``max_log_change``.

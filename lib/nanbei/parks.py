@@ -15,8 +15,11 @@ COHORT_RULES = ("first_documented", "first_stated")
 ZONE_WORDS = ("功能区", "开发区", "高新区", "园区")
 
 
-def park_cohorts(roster: pd.DataFrame, rule: str = "first_documented",
-                 membership: tuple[str, ...] = ("named co-built park",)) -> pd.DataFrame:
+def park_cohorts(
+    roster: pd.DataFrame,
+    rule: str = "first_documented",
+    membership: tuple[str, ...] = ("named co-built park",),
+) -> pd.DataFrame:
     """First park year of each host city under a declared rule.
 
     rule
@@ -41,11 +44,15 @@ def park_cohorts(roster: pd.DataFrame, rule: str = "first_documented",
     dated = rows[rows["year"].notna()]
     if rule == "first_stated":
         dated = dated[dated["year_stated"]]
-    first = (dated.sort_values("year").groupby("host_city_code", as_index=False).first()
-             [["host_city_code", "host_city", "year", "park_zh", "year_kind"]]
-             .rename(columns={"year": "cohort", "park_zh": "park"}))
+    first = (
+        dated.sort_values("year")
+        .groupby("host_city_code", as_index=False)
+        .first()[["host_city_code", "host_city", "year", "park_zh", "year_kind"]]
+        .rename(columns={"year": "cohort", "park_zh": "park"})
+    )
     counts = rows.groupby("host_city_code").agg(
-        n_parks=("park_zh", "size"), n_undated=("year", lambda y: int(y.isna().sum())))
+        n_parks=("park_zh", "size"), n_undated=("year", lambda y: int(y.isna().sum()))
+    )
     out = first.merge(counts, on="host_city_code", how="left")
     out["host_city_code"] = out["host_city_code"].astype("int64")
     out["cohort"] = out["cohort"].astype("int64")
@@ -69,13 +76,19 @@ def host_counties(roster: pd.DataFrame, counties) -> pd.DataFrame:
     park_zh, host_city, host_county, the matched ``adcode`` (missing where the host
     is a city-level zone rather than a county, e.g. 苏宿工业园区) and ``matched``.
     """
-    out = roster[["park_zh", "host_city", "host_county", "host_city_code", "year",
-                  "membership"]].copy()
+    out = roster[
+        ["park_zh", "host_city", "host_county", "host_city_code", "year", "membership"]
+    ].copy()
     names = out["host_county"].map(county_name)
     county_city = counties["adcode"] // 100 * 100
-    lookup = {(n, c): a for n, c, a in zip(counties["name"], county_city, counties["adcode"], strict=False)}
-    out["adcode"] = [lookup.get((n, c)) if n else None
-                     for n, c in zip(names, out["host_city_code"], strict=False)]
+    lookup = {
+        (n, c): a
+        for n, c, a in zip(counties["name"], county_city, counties["adcode"], strict=False)
+    }
+    out["adcode"] = [
+        lookup.get((n, c)) if n else None
+        for n, c in zip(names, out["host_city_code"], strict=False)
+    ]
     out["adcode"] = out["adcode"].astype("Int64")
     out["matched"] = out["adcode"].notna()
     return out

@@ -83,8 +83,10 @@ def region_map(ax=None, level: str = "city", label: str | None = "zh", legend: b
     if label not in ("zh", "en", None):
         raise ValueError(f"region_map: label must be 'zh', 'en' or None, got {label!r}")
     if label == "en" and level != "city":
-        raise ValueError("region_map: English labels exist for the 13 cities only (level='city'); "
-                         "use label='zh' or None for counties")
+        raise ValueError(
+            "region_map: English labels exist for the 13 cities only (level='city'); "
+            "use label='zh' or None for counties"
+        )
     gdf = load_boundaries(level)
     names = gdf["name"]
     if label == "en":
@@ -105,8 +107,10 @@ def region_map(ax=None, level: str = "city", label: str | None = "zh", legend: b
             from matplotlib.patches import Patch
 
             text = REGION_ZH if label == "zh" else region_en
-            handles = [Patch(color=c, label=(f"{REGION_ZH[r]} {r}" if label == "zh" else text[r]))
-                       for r, c in REGION_COLORS.items()]
+            handles = [
+                Patch(color=c, label=(f"{REGION_ZH[r]} {r}" if label == "zh" else text[r]))
+                for r, c in REGION_COLORS.items()
+            ]
             ax.legend(handles=handles, loc="lower left", frameon=False)
         ax.set_axis_off()
         ax.set_aspect(1.15)  # ~1/cos(32°N): keeps Jiangsu's shape in plain lon/lat
@@ -142,7 +146,9 @@ def _figure_and_axes(target):
         if not axes:
             raise ValueError("source_note: the figure has no axes to put a note under")
         return target, axes
-    raise TypeError(f"source_note: expected a matplotlib Axes or Figure, got {type(target).__name__}")
+    raise TypeError(
+        f"source_note: expected a matplotlib Axes or Figure, got {type(target).__name__}"
+    )
 
 
 def source_notes(target) -> list[str]:
@@ -154,8 +160,7 @@ def source_notes(target) -> list[str]:
     return [t.get_text() for t in texts if t.get_gid() == SOURCE_NOTE_GID]
 
 
-def source_note(target, text: str, *, fontsize: float = 7.0, color: str = "0.35",
-                pad: float = 4.0):
+def source_note(target, text: str, *, fontsize: float = 7.0, color: str = "0.35", pad: float = 4.0):
     """Write a source note under a figure (``target`` a Figure) or under one Axes.
 
     The note starts at the left edge of what the axes occupy (tick labels and axis labels
@@ -191,8 +196,7 @@ def source_note(target, text: str, *, fontsize: float = 7.0, color: str = "0.35"
         try:
             boxes = []
             for ax in axes:
-                extra = ([ax.get_legend()] if with_legends and ax.get_legend() is not None
-                         else [])
+                extra = [ax.get_legend()] if with_legends and ax.get_legend() is not None else []
                 boxes.append(ax.get_tightbbox(renderer, bbox_extra_artists=extra))
             if with_legends:
                 boxes += [leg.get_window_extent(renderer) for leg in legends]
@@ -205,9 +209,19 @@ def source_note(target, text: str, *, fontsize: float = 7.0, color: str = "0.35"
         return (box.y0, box.x0)
 
     host = min(axes, key=position)
-    return host.annotate(text, xy=(0, 0), xycoords=anchor, xytext=(0, -pad),
-                         textcoords="offset points", ha="left", va="top", fontsize=fontsize,
-                         color=color, annotation_clip=False, gid=SOURCE_NOTE_GID)
+    return host.annotate(
+        text,
+        xy=(0, 0),
+        xycoords=anchor,
+        xytext=(0, -pad),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=fontsize,
+        color=color,
+        annotation_clip=False,
+        gid=SOURCE_NOTE_GID,
+    )
 
 
 def _spread(y: np.ndarray, gap: float) -> np.ndarray:
@@ -259,8 +273,16 @@ class _EndLabelLayout:
         return transform
 
 
-def label_line_ends(ax, ends: Mapping, *, colors: Mapping | None = None, fontsize: float = 7.0,
-                    gap: float | None = None, offset: float = 6.0, at_edge: bool = False) -> list:
+def label_line_ends(
+    ax,
+    ends: Mapping,
+    *,
+    colors: Mapping | None = None,
+    fontsize: float = 7.0,
+    gap: float | None = None,
+    offset: float = 6.0,
+    at_edge: bool = False,
+) -> list:
     """Name lines at their ends, moving names apart just enough that none overprints another.
 
     ``ends`` maps each name to the (x, y) of its line's last point; ``colors`` optionally maps
@@ -275,23 +297,38 @@ def label_line_ends(ax, ends: Mapping, *, colors: Mapping | None = None, fontsiz
     gap = 1.3 * fontsize if gap is None else float(gap)
     if gap <= 0:
         raise ValueError(f"label_line_ends: gap must be positive, got {gap}")
-    items = [(str(k), float(x), float(y)) for k, (x, y) in ends.items()
-             if np.isfinite(x) and np.isfinite(y)]
+    items = [
+        (str(k), float(x), float(y))
+        for k, (x, y) in ends.items()
+        if np.isfinite(x) and np.isfinite(y)
+    ]
     if not items:
         return []
     layout = _EndLabelLayout(ax, np.array([(x, y) for _, x, y in items]), gap, offset, at_edge)
     out = []
     for i, (name, x, y) in enumerate(items):
         color = (colors or {}).get(name, "0.15")
-        out.append(ax.annotate(
-            name, (x, y), xytext=(0, 0), textcoords=layout.textcoords(i), ha="left",
-            va="center", fontsize=fontsize, color=color, annotation_clip=False,
-            arrowprops=dict(arrowstyle="-", lw=0.5, color=color, shrinkA=1, shrinkB=1)))
+        out.append(
+            ax.annotate(
+                name,
+                (x, y),
+                xytext=(0, 0),
+                textcoords=layout.textcoords(i),
+                ha="left",
+                va="center",
+                fontsize=fontsize,
+                color=color,
+                annotation_clip=False,
+                arrowprops=dict(arrowstyle="-", lw=0.5, color=color, shrinkA=1, shrinkB=1),
+            )
+        )
     return out
 
 
-_SUFFIXES = re.compile(r"\s+(?:(?:Zhuang|Hui|Uygur|Uyghur)\s+)?(?:Autonomous Region|Special "
-                       r"Administrative Region|Province|Municipality)$")
+_SUFFIXES = re.compile(
+    r"\s+(?:(?:Zhuang|Hui|Uygur|Uyghur)\s+)?(?:Autonomous Region|Special "
+    r"Administrative Region|Province|Municipality)$"
+)
 
 
 def short_place_name(name: str) -> str:

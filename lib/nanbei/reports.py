@@ -21,7 +21,15 @@ from nanbei.runner.execute import KERNEL_NAME, OK, JobSpec, error_line, execute_
 from nanbei.runner.params import ParameterError, coerce, declared_parameters, parse_text, same
 from nanbei.runner.render import render_html as _render_html
 
-__all__ = ["KERNEL_NAME", "NotebookError", "ParameterError", "notebook_parameters", "run_notebook", "render_html", "main"]
+__all__ = [
+    "KERNEL_NAME",
+    "NotebookError",
+    "ParameterError",
+    "notebook_parameters",
+    "run_notebook",
+    "render_html",
+    "main",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,13 +55,20 @@ def render_html(executed: Path, target: Path, show_code: bool = False) -> None:
     from nanbei.runner.render import notebook_title
 
     nb = nbformat.read(executed, as_version=4)
-    atomic_write(Path(target), _render_html(nb, with_code=show_code,
-                                            title=notebook_title(nb, Path(executed).stem)))
+    atomic_write(
+        Path(target),
+        _render_html(nb, with_code=show_code, title=notebook_title(nb, Path(executed).stem)),
+    )
 
 
-def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None,
-                 show_code: bool = False, log_output: bool = False,
-                 timeout: float | None = None) -> Path:
+def run_notebook(
+    path: Path,
+    out_dir: Path,
+    parameters: dict | None = None,
+    show_code: bool = False,
+    log_output: bool = False,
+    timeout: float | None = None,
+) -> Path:
     """Execute one notebook and render its report; return the report's path.
 
     Only parameters the notebook declares are accepted (an unknown name raises SystemExit: a typo
@@ -67,27 +82,40 @@ def run_notebook(path: Path, out_dir: Path, parameters: dict | None = None,
     parameters = dict(parameters or {})
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise SystemExit(f"{path.name}: unknown parameter(s) {unknown}; "
-                         f"this notebook declares {sorted(declared)}")
+        raise SystemExit(
+            f"{path.name}: unknown parameter(s) {unknown}; "
+            f"this notebook declares {sorted(declared)}"
+        )
     overrides = {}
     for name, value in parameters.items():
         p = declared[name]
-        typed = coerce(p, parse_text(value, p) if isinstance(value, str) and p.type != "str" else value,
-                       path.stem)
+        typed = coerce(
+            p,
+            parse_text(value, p) if isinstance(value, str) and p.type != "str" else value,
+            path.stem,
+        )
         if not (p.literal and same(typed, p.default)):
             overrides[name] = typed
     effective = {n: p.default for n, p in declared.items() if p.literal} | overrides
     from nanbei.runner import provenance
 
-    spec = JobSpec(notebook=str(path), output=str(Path(out_dir).resolve()), key="default",
-                   overrides=overrides, parameters=effective, layout="legacy",
-                   variants=("code",) if show_code else ("reader",), timeout=timeout,
-                   provenance=provenance.collect(path.parent))
+    spec = JobSpec(
+        notebook=str(path),
+        output=str(Path(out_dir).resolve()),
+        key="default",
+        overrides=overrides,
+        parameters=effective,
+        layout="legacy",
+        variants=("code",) if show_code else ("reader",),
+        timeout=timeout,
+        provenance=provenance.collect(path.parent),
+    )
     record = execute_job(spec)
     attempt = record.get("attempt") or {}
     if attempt.get("status") != OK:
-        raise NotebookError(f"{path.name} {attempt.get('status')}: {error_line(attempt.get('error') or {})}",
-                            record)
+        raise NotebookError(
+            f"{path.name} {attempt.get('status')}: {error_line(attempt.get('error') or {})}", record
+        )
     return Path(out_dir) / "reports" / f"{path.stem}.html"
 
 
@@ -102,4 +130,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

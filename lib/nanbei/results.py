@@ -34,8 +34,16 @@ import numpy as np
 import pandas as pd
 
 #: Columns of every ``tidy()`` frame, in order.
-TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low",
-                "conf_high", "n_obs"]
+TIDY_COLUMNS = [
+    "term",
+    "estimate",
+    "std_error",
+    "statistic",
+    "p_value",
+    "conf_low",
+    "conf_high",
+    "n_obs",
+]
 
 
 def tidy_frame(rows: Sequence[Mapping] | pd.DataFrame) -> pd.DataFrame:
@@ -54,9 +62,18 @@ def tidy_frame(rows: Sequence[Mapping] | pd.DataFrame) -> pd.DataFrame:
 
 
 def _latex_escape(text: str) -> str:
-    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-             "^": r"\textasciicircum{}"}
+    table = {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
     return "".join(table.get(ch, ch) for ch in str(text))
 
 
@@ -160,7 +177,10 @@ def deprecated_alias(new: str, old: str, *, note: str = "") -> property:
     def getter(self):
         warnings.warn(
             f"{type(self).__name__}.{old} is deprecated and will be removed in the next release; "
-            f"use .{new}{note}", DeprecationWarning, stacklevel=2)
+            f"use .{new}{note}",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return getattr(self, new)
 
     return property(getter, doc=f"Deprecated alias of ``{new}``{note} (read-only).")
@@ -191,8 +211,7 @@ def _city_names(lang: str) -> dict[int, str]:
             cities = load_cities()
             column = "city_zh" if lang == "zh" else "city_en"
             names = cities[column].fillna(cities["city_en"])
-            _CITY_NAME_CACHE[lang] = dict(zip(cities["city_code"].astype(int), names,
-                                              strict=True))
+            _CITY_NAME_CACHE[lang] = dict(zip(cities["city_code"].astype(int), names, strict=True))
         except Exception:  # no shipped data (e.g. a user's own panel): codes stay codes
             _CITY_NAME_CACHE[lang] = {}
     return _CITY_NAME_CACHE[lang]
@@ -241,11 +260,17 @@ class Result:
     @property
     def __maketables_coef_table__(self) -> pd.DataFrame:
         tidy = self.tidy()
-        out = pd.DataFrame({"b": tidy["estimate"].to_numpy(), "se": tidy["std_error"].to_numpy(),
-                            "t": tidy["statistic"].to_numpy(), "p": tidy["p_value"].to_numpy(),
-                            "ci95l": tidy["conf_low"].to_numpy(),
-                            "ci95u": tidy["conf_high"].to_numpy()},
-                           index=pd.Index(tidy["term"].astype(str), name="Coefficient"))
+        out = pd.DataFrame(
+            {
+                "b": tidy["estimate"].to_numpy(),
+                "se": tidy["std_error"].to_numpy(),
+                "t": tidy["statistic"].to_numpy(),
+                "p": tidy["p_value"].to_numpy(),
+                "ci95l": tidy["conf_low"].to_numpy(),
+                "ci95u": tidy["conf_high"].to_numpy(),
+            },
+            index=pd.Index(tidy["term"].astype(str), name="Coefficient"),
+        )
         return out
 
     def __maketables_stat__(self, key: str):
@@ -278,9 +303,11 @@ class Result:
             return f"<{type(self).__name__}>"
         head = tidy.dropna(axis=1, how="all").head(4)
         body = ", ".join(
-            f"{r['term']}={r['estimate']:.4g}" + (f" (p={r['p_value']:.3g})"
-                                                 if "p_value" in r and pd.notna(r["p_value"]) else "")
-            for _, r in head.iterrows() if pd.notna(r.get("estimate")))
+            f"{r['term']}={r['estimate']:.4g}"
+            + (f" (p={r['p_value']:.3g})" if "p_value" in r and pd.notna(r["p_value"]) else "")
+            for _, r in head.iterrows()
+            if pd.notna(r.get("estimate"))
+        )
         more = f", ... {len(tidy) - 4} more" if len(tidy) > 4 else ""
         n = tidy["n_obs"].dropna()
         n_text = f" n_obs={int(n.iloc[0])}" if len(n) else ""

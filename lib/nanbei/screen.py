@@ -45,8 +45,17 @@ FLAG_COLUMNS = ["table", "city_code", "year", "variable", "rule", "value", "acti
 
 SPIKE_LOG = 1.0  # log points: a factor of e (2.7) up and back down again
 SPIKE_SHARE_PP = 25.0  # percentage points, for shares
-LEVEL_COLUMNS = ["gdp", "gdp_primary", "gdp_secondary", "gdp_tertiary", "gdp_pc_official",
-                 "pop_registered", "employment", "wage_avg", "fdi"]
+LEVEL_COLUMNS = [
+    "gdp",
+    "gdp_primary",
+    "gdp_secondary",
+    "gdp_tertiary",
+    "gdp_pc_official",
+    "pop_registered",
+    "employment",
+    "wage_avg",
+    "fdi",
+]
 SHARE_COLUMNS = ["emp_share_primary", "emp_share_secondary", "emp_share_tertiary"]
 SECTOR_COLUMNS = ["gdp_primary", "gdp_secondary", "gdp_tertiary"]
 
@@ -56,37 +65,81 @@ SECTOR_COLUMNS = ["gdp_primary", "gdp_secondary", "gdp_tertiary"]
 #: unit, an identity or a range is violated), "mask" masks with a warning (suspicious, not
 #: impossible), "note" only counts the finding in the loader's warning.
 RULES: dict[str, tuple[str, str, str]] = {
-    "spike": ("masked", "mask", f"jumps by more than {SPIKE_LOG:g} log point(s) "
-              f"({SPIKE_SHARE_PP:g} pp for shares) and reverses at the next observation: a "
-              "value of another unit, coverage or city"),
-    "range_gdp_pc": ("masked", "error", "published per-capita GDP outside 100 to 10,000,000 yuan "
-                     "(expected yuan per person)"),
-    "range_wage": ("masked", "error", "average annual wage outside 500 to 1,000,000 yuan "
-                   "(expected yuan per year)"),
-    "range_gdp_per_person": ("masked", "error", "GDP / registered population outside 100 to "
-                             "10,000,000 yuan: GDP (expected 100 million yuan) or population "
-                             "(expected 10k persons) in another unit or coverage"),
-    "range_population": ("masked", "error", "population above 100,000 (10k persons), i.e. above "
-                         "one billion people: expected 10k persons (万人), not persons"),
-    "sector_sum": ("masked", "error", "sector value added sums to more than 10% away from GDP "
-                   "(expected primary + secondary + tertiary = GDP, all in 100 million yuan)"),
+    "spike": (
+        "masked",
+        "mask",
+        f"jumps by more than {SPIKE_LOG:g} log point(s) "
+        f"({SPIKE_SHARE_PP:g} pp for shares) and reverses at the next observation: a "
+        "value of another unit, coverage or city",
+    ),
+    "range_gdp_pc": (
+        "masked",
+        "error",
+        "published per-capita GDP outside 100 to 10,000,000 yuan (expected yuan per person)",
+    ),
+    "range_wage": (
+        "masked",
+        "error",
+        "average annual wage outside 500 to 1,000,000 yuan (expected yuan per year)",
+    ),
+    "range_gdp_per_person": (
+        "masked",
+        "error",
+        "GDP / registered population outside 100 to "
+        "10,000,000 yuan: GDP (expected 100 million yuan) or population "
+        "(expected 10k persons) in another unit or coverage",
+    ),
+    "range_population": (
+        "masked",
+        "error",
+        "population above 100,000 (10k persons), i.e. above "
+        "one billion people: expected 10k persons (万人), not persons",
+    ),
+    "sector_sum": (
+        "masked",
+        "error",
+        "sector value added sums to more than 10% away from GDP "
+        "(expected primary + secondary + tertiary = GDP, all in 100 million yuan)",
+    ),
     "sector_sum_minor": ("kept", "note", "sector value added sums to 1-10% away from GDP"),
-    "emp_share_sum": ("masked", "error", "employment shares sum outside 90-110% (expected "
-                      "percentages of employment summing to about 100)"),
+    "emp_share_sum": (
+        "masked",
+        "error",
+        "employment shares sum outside 90-110% (expected "
+        "percentages of employment summing to about 100)",
+    ),
     "emp_share_sum_minor": ("kept", "note", "employment shares sum to 90-95% or 105-110%"),
-    "implied_population": ("kept", "note", "population implied by GDP / published per-capita "
-                           "GDP is outside 0.8-1.25 times both registered and (interpolated) "
-                           "census population"),
-    "census_registered": ("kept", "note", "census resident population outside 0.5-3 times "
-                          "registered population"),
-    "fdi_to_gdp": ("masked", "mask", "FDI (USD) above 5% of GDP (yuan), about 35-40% of GDP at "
-                   "2004-2012 exchange rates"),
+    "implied_population": (
+        "kept",
+        "note",
+        "population implied by GDP / published per-capita "
+        "GDP is outside 0.8-1.25 times both registered and (interpolated) "
+        "census population",
+    ),
+    "census_registered": (
+        "kept",
+        "note",
+        "census resident population outside 0.5-3 times registered population",
+    ),
+    "fdi_to_gdp": (
+        "masked",
+        "mask",
+        "FDI (USD) above 5% of GDP (yuan), about 35-40% of GDP at 2004-2012 exchange rates",
+    ),
     "employment_population": ("kept", "note", "unit employment above twice the population"),
 }
 
 
-def jump_reversals(df: pd.DataFrame, *, unit: str, time: str, value: str, threshold: float,
-                   log: bool = True, max_gap: int = 2) -> pd.DataFrame:
+def jump_reversals(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    value: str,
+    threshold: float,
+    log: bool = True,
+    max_gap: int = 2,
+) -> pd.DataFrame:
     """Unit-periods where ``value`` jumps by more than ``threshold`` and jumps back at once.
 
     A jump-and-reversal (up then down, or down then up, each beyond ``threshold``; in
@@ -108,8 +161,13 @@ def jump_reversals(df: pd.DataFrame, *, unit: str, time: str, value: str, thresh
     down = -x.groupby(g).diff(-1)
     gap_before = d[time].groupby(g).diff()
     gap_after = -d[time].groupby(g).diff(-1)
-    hit = ((up.abs() > threshold) & (down.abs() > threshold) & (np.sign(up) != np.sign(down))
-           & (gap_before <= max_gap) & (gap_after <= max_gap))
+    hit = (
+        (up.abs() > threshold)
+        & (down.abs() > threshold)
+        & (np.sign(up) != np.sign(down))
+        & (gap_before <= max_gap)
+        & (gap_after <= max_gap)
+    )
     out = d.assign(previous=d[value].groupby(g).shift(), next=d[value].groupby(g).shift(-1))
     return out[hit].reset_index(drop=True)
 
@@ -118,9 +176,17 @@ def _rows(df: pd.DataFrame, mask: pd.Series, variable: str, rule: str, values=No
     action, _, reason = RULES[rule]
     sel = df.loc[mask.fillna(False).to_numpy(dtype=bool)]
     vals = sel[variable] if values is None else values[mask.fillna(False).to_numpy(dtype=bool)]
-    return pd.DataFrame({"city_code": sel["city_code"].to_numpy(), "year": sel["year"].to_numpy(),
-                         "variable": variable, "rule": rule, "value": np.asarray(vals, float),
-                         "action": action, "reason": reason})
+    return pd.DataFrame(
+        {
+            "city_code": sel["city_code"].to_numpy(),
+            "year": sel["year"].to_numpy(),
+            "variable": variable,
+            "rule": rule,
+            "value": np.asarray(vals, float),
+            "action": action,
+            "reason": reason,
+        }
+    )
 
 
 def _interpolated_resident(panel: pd.DataFrame) -> pd.Series:
@@ -149,20 +215,41 @@ def screen_panel(panel: pd.DataFrame, table: str = "city_panel") -> pd.DataFrame
     parts = []
     for col in [c for c in LEVEL_COLUMNS + SHARE_COLUMNS if c in has]:
         share = col in SHARE_COLUMNS
-        spikes = jump_reversals(p, unit="city_code", time="year", value=col,
-                                threshold=SPIKE_SHARE_PP if share else SPIKE_LOG, log=not share)
+        spikes = jump_reversals(
+            p,
+            unit="city_code",
+            time="year",
+            value=col,
+            threshold=SPIKE_SHARE_PP if share else SPIKE_LOG,
+            log=not share,
+        )
         if len(spikes):
             parts.append(_rows(spikes, pd.Series(True, index=spikes.index), col, "spike"))
     if "gdp_pc_official" in has:
-        parts.append(_rows(p, ~p["gdp_pc_official"].between(100, 1e7) & p["gdp_pc_official"].notna(),
-                           "gdp_pc_official", "range_gdp_pc"))
+        parts.append(
+            _rows(
+                p,
+                ~p["gdp_pc_official"].between(100, 1e7) & p["gdp_pc_official"].notna(),
+                "gdp_pc_official",
+                "range_gdp_pc",
+            )
+        )
     if "wage_avg" in has:
-        parts.append(_rows(p, ~p["wage_avg"].between(500, 1e6) & p["wage_avg"].notna(),
-                           "wage_avg", "range_wage"))
+        parts.append(
+            _rows(
+                p,
+                ~p["wage_avg"].between(500, 1e6) & p["wage_avg"].notna(),
+                "wage_avg",
+                "range_wage",
+            )
+        )
     if {"gdp", "pop_registered"} <= has:
         per_person = p["gdp"] * 1e4 / p["pop_registered"]
-        parts.append(_rows(p, ~per_person.between(100, 1e7) & per_person.notna(), "gdp",
-                           "range_gdp_per_person"))
+        parts.append(
+            _rows(
+                p, ~per_person.between(100, 1e7) & per_person.notna(), "gdp", "range_gdp_per_person"
+            )
+        )
     for col in [c for c in ("pop_registered", "pop_resident") if c in has]:
         parts.append(_rows(p, p[col] > 1e5, col, "range_population"))
     if {"gdp", *SECTOR_COLUMNS} <= has:
@@ -186,8 +273,9 @@ def screen_panel(panel: pd.DataFrame, table: str = "city_panel") -> pd.DataFrame
         parts.append(_rows(p, off, "gdp_pc_official", "implied_population"))
     if {"pop_resident", "pop_registered"} <= has:
         ratio = p["pop_resident"] / p["pop_registered"]
-        parts.append(_rows(p, ~ratio.between(0.5, 3) & ratio.notna(), "pop_registered",
-                           "census_registered"))
+        parts.append(
+            _rows(p, ~ratio.between(0.5, 3) & ratio.notna(), "pop_registered", "census_registered")
+        )
     if {"fdi", "gdp"} <= has:
         usd_per_yuan = p["fdi"] * 1e4 / (p["gdp"] * 1e8)
         parts.append(_rows(p, usd_per_yuan > 0.05, "fdi", "fdi_to_gdp"))
@@ -196,9 +284,18 @@ def screen_panel(panel: pd.DataFrame, table: str = "city_panel") -> pd.DataFrame
         parts.append(_rows(p, p["employment"] > 2 * pop, "employment", "employment_population"))
     parts = [x for x in parts if len(x)]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else
-                                          "int64" if c in ("city_code", "year") else "str")
-                             for c in FLAG_COLUMNS})
+        return pd.DataFrame(
+            {
+                c: pd.Series(
+                    dtype="float64"
+                    if c == "value"
+                    else "int64"
+                    if c in ("city_code", "year")
+                    else "str"
+                )
+                for c in FLAG_COLUMNS
+            }
+        )
     out = pd.concat(parts, ignore_index=True).assign(table=table)
     out = out.sort_values(["city_code", "year", "variable", "rule"], kind="mergesort")
     return out[FLAG_COLUMNS].reset_index(drop=True)
@@ -224,7 +321,9 @@ def apply_flags(panel: pd.DataFrame, flags: pd.DataFrame) -> tuple[pd.DataFrame,
         present = out.loc[rows, variable].notna().to_numpy()
         out.loc[rows[present], variable] = np.nan
         applied.append(grp[present])
-    applied = (pd.concat(applied).drop(columns="index").drop_duplicates(["city_code", "year",
-                                                                         "variable"])
-               if applied else masked.iloc[0:0])
+    applied = (
+        pd.concat(applied).drop(columns="index").drop_duplicates(["city_code", "year", "variable"])
+        if applied
+        else masked.iloc[0:0]
+    )
     return out, applied.reset_index(drop=True)

@@ -36,8 +36,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["record", "recorded", "clear", "load_results", "gather", "compare", "cite",
-           "RECORD_ENV", "RESULTS_SUFFIX", "RESULTS_TABLE"]
+__all__ = [
+    "record",
+    "recorded",
+    "clear",
+    "load_results",
+    "gather",
+    "compare",
+    "cite",
+    "RECORD_ENV",
+    "RESULTS_SUFFIX",
+    "RESULTS_TABLE",
+]
 
 #: Environment variable through which the runner tells a kernel where to write its numbers.
 RECORD_ENV = "NANBEI_RECORD_FILE"
@@ -48,10 +58,26 @@ RESULTS_TABLE = "results.csv"
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 # Columns of the gathered table; an attribute of a number may not take one of these names.
-RESERVED = frozenset({
-    "notebook", "set", "name", "value", "unit", "note", "cell", "status", "params", "attrs",
-    "run_id", "finished", "commit", "dirty", "data_hash", "report",
-})
+RESERVED = frozenset(
+    {
+        "notebook",
+        "set",
+        "name",
+        "value",
+        "unit",
+        "note",
+        "cell",
+        "status",
+        "params",
+        "attrs",
+        "run_id",
+        "finished",
+        "commit",
+        "dirty",
+        "data_hash",
+        "report",
+    }
+)
 
 _records: dict[str, dict] = {}
 
@@ -79,8 +105,10 @@ def _scalar(value: Any, what: str):
     try:
         number = float(value)  # Decimal, Fraction
     except (TypeError, ValueError):
-        raise TypeError(f"nanbei.record: {what} must be a number, string, bool or None, "
-                        f"not {type(value).__name__}") from None
+        raise TypeError(
+            f"nanbei.record: {what} must be a number, string, bool or None, "
+            f"not {type(value).__name__}"
+        ) from None
     return number if math.isfinite(number) else None
 
 
@@ -103,8 +131,9 @@ def _write(path: Path) -> None:
     os.replace(tmp, path)
 
 
-def record(name: str, value: Any, *, unit: str | None = None, note: str | None = None,
-           **attrs: Any) -> Any:
+def record(
+    name: str, value: Any, *, unit: str | None = None, note: str | None = None, **attrs: Any
+) -> Any:
     """Record a key number of this notebook under ``name``; return ``value`` unchanged.
 
     ``unit`` and ``note`` describe it; any other keyword (``basis="official"``, ``year=2021``)
@@ -115,14 +144,21 @@ def record(name: str, value: Any, *, unit: str | None = None, note: str | None =
     Outside ``nanbei run`` nothing is written: the number is kept in memory only.
     """
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"nanbei.record: name must be an identifier such as 'ratio_2021' "
-                         f"(letters, digits, _ . -), got {name!r}")
+        raise ValueError(
+            f"nanbei.record: name must be an identifier such as 'ratio_2021' "
+            f"(letters, digits, _ . -), got {name!r}"
+        )
     clash = sorted(set(attrs) & RESERVED)
     if clash:
         raise ValueError(f"nanbei.record: {clash} are reserved column names; choose others")
-    entry = {"name": name, "value": _scalar(value, name), "unit": unit, "note": note,
-             "attrs": {k: _scalar(v, f"{name}.{k}") for k, v in attrs.items()},
-             "cell": _cell()}
+    entry = {
+        "name": name,
+        "value": _scalar(value, name),
+        "unit": unit,
+        "note": note,
+        "attrs": {k: _scalar(v, f"{name}.{k}") for k, v in attrs.items()},
+        "cell": _cell(),
+    }
     _records.pop(name, None)  # a re-recorded number moves to the end, like its cell
     _records[name] = entry
     target = os.environ.get(RECORD_ENV)
@@ -142,6 +178,7 @@ def clear() -> None:
 
 
 # --- reading -----------------------------------------------------------------------------------
+
 
 def _result_files(output: Path) -> Iterable[Path]:
     return sorted(output.glob(f"*/*{RESULTS_SUFFIX}"))
@@ -173,20 +210,46 @@ def gather(output: str | Path) -> pd.DataFrame:
             except ValueError:
                 pass
         for rec in doc.get("records", []):
-            rows.append({
-                "notebook": doc.get("notebook", stem), "set": doc.get("set", path.parent.name),
-                "name": rec.get("name"), "value": rec.get("value"), "unit": rec.get("unit"),
-                "note": rec.get("note"), "cell": rec.get("cell"), "status": status,
-                "params": json.dumps(doc.get("parameters", {}), sort_keys=True, ensure_ascii=False,
-                                     default=str),
-                "attrs": json.dumps(rec.get("attrs") or {}, sort_keys=True, ensure_ascii=False),
-                "run_id": meta.get("run_id"), "finished": meta.get("finished"),
-                "commit": meta.get("commit"), "dirty": meta.get("dirty"),
-                "data_hash": meta.get("data_hash"),
-                "report": (path.parent / f"{stem}.html").relative_to(output).as_posix(),
-            })
-    columns = ["notebook", "set", "name", "value", "unit", "note", "cell", "status", "params",
-               "attrs", "run_id", "finished", "commit", "dirty", "data_hash", "report"]
+            rows.append(
+                {
+                    "notebook": doc.get("notebook", stem),
+                    "set": doc.get("set", path.parent.name),
+                    "name": rec.get("name"),
+                    "value": rec.get("value"),
+                    "unit": rec.get("unit"),
+                    "note": rec.get("note"),
+                    "cell": rec.get("cell"),
+                    "status": status,
+                    "params": json.dumps(
+                        doc.get("parameters", {}), sort_keys=True, ensure_ascii=False, default=str
+                    ),
+                    "attrs": json.dumps(rec.get("attrs") or {}, sort_keys=True, ensure_ascii=False),
+                    "run_id": meta.get("run_id"),
+                    "finished": meta.get("finished"),
+                    "commit": meta.get("commit"),
+                    "dirty": meta.get("dirty"),
+                    "data_hash": meta.get("data_hash"),
+                    "report": (path.parent / f"{stem}.html").relative_to(output).as_posix(),
+                }
+            )
+    columns = [
+        "notebook",
+        "set",
+        "name",
+        "value",
+        "unit",
+        "note",
+        "cell",
+        "status",
+        "params",
+        "attrs",
+        "run_id",
+        "finished",
+        "commit",
+        "dirty",
+        "data_hash",
+        "report",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -195,10 +258,12 @@ def _expand(table: pd.DataFrame) -> pd.DataFrame:
 
     if table.empty:
         return table
-    params = pd.DataFrame([json.loads(p) if isinstance(p, str) else {} for p in table["params"]],
-                          index=table.index).add_prefix("param.")
-    attrs = pd.DataFrame([json.loads(a) if isinstance(a, str) else {} for a in table["attrs"]],
-                         index=table.index)
+    params = pd.DataFrame(
+        [json.loads(p) if isinstance(p, str) else {} for p in table["params"]], index=table.index
+    ).add_prefix("param.")
+    attrs = pd.DataFrame(
+        [json.loads(a) if isinstance(a, str) else {} for a in table["attrs"]], index=table.index
+    )
     attrs = attrs[[c for c in attrs.columns if c not in table.columns]]
     out = pd.concat([table, attrs, params], axis=1)
     numeric = pd.to_numeric(out["value"], errors="coerce")
@@ -218,8 +283,12 @@ def load_results(output: str | Path = "build/reports", *, expand: bool = True) -
     return _expand(table) if expand else table
 
 
-def compare(output: str | Path = "build/reports", *, notebook: str | None = None,
-            names: Iterable[str] | None = None) -> pd.DataFrame:
+def compare(
+    output: str | Path = "build/reports",
+    *,
+    notebook: str | None = None,
+    names: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """A sweep side by side: one row per parameter set, the varying parameters as index
     and one column per recorded number."""
     import pandas as pd
@@ -236,8 +305,12 @@ def compare(output: str | Path = "build/reports", *, notebook: str | None = None
     param_cols = [c for c in df.columns if c.startswith("param.")]
     varying = [c for c in param_cols if df[c].astype(str).nunique(dropna=False) > 1]
     index = ["notebook", "set", *varying] if notebook is None else ["set", *varying]
-    keyed = df.assign(**{c: df[c].map(lambda v: json.dumps(v) if isinstance(v, (list, dict)) else v)
-                         for c in varying})
+    keyed = df.assign(
+        **{
+            c: df[c].map(lambda v: json.dumps(v) if isinstance(v, (list, dict)) else v)
+            for c in varying
+        }
+    )
     wide = keyed.groupby([*index, "name"], dropna=False, sort=False)["value"].last().unstack("name")
     wide = wide[list(dict.fromkeys(keyed["name"]))].sort_index()
     wide.columns.name = None
@@ -255,11 +328,16 @@ def cite(row: Any) -> str:
     params = json.loads(params) if isinstance(params, str) else (params or {})
     shown = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items())) or "defaults"
     commit = get("commit")
-    commit_text = f"commit {str(commit)[:10]}{' (dirty)' if get('dirty') else ''}" if commit \
+    commit_text = (
+        f"commit {str(commit)[:10]}{' (dirty)' if get('dirty') else ''}"
+        if commit
         else "no git commit"
+    )
     attrs = get("attrs")
     attrs = json.loads(attrs) if isinstance(attrs, str) else (attrs or {})
     qualifiers = "".join(f", {k}={v}" for k, v in sorted(attrs.items()))
-    return (f"{get('name')} = {value}{' ' + unit if unit else ''}{qualifiers} "
-            f"[{get('notebook')} with {shown}; {commit_text}, data {get('data_hash')}, "
-            f"run {get('run_id')}, {get('report')}]")
+    return (
+        f"{get('name')} = {value}{' ' + unit if unit else ''}{qualifiers} "
+        f"[{get('notebook')} with {shown}; {commit_text}, data {get('data_hash')}, "
+        f"run {get('run_id')}, {get('report')}]"
+    )

@@ -16,9 +16,17 @@ import pandas as pd
 FORMATS = ("html", "latex", "markdown", "csv", "dataframe")
 
 
-def table(*results, format: str = "html", model_heads: Sequence[str] | None = None,
-          interval: str = "se", stars: Sequence[float] = (0.01, 0.05, 0.10), digits: int = 3,
-          caption: str | None = None, notes: str = "", labels: dict | None = None):
+def table(
+    *results,
+    format: str = "html",
+    model_heads: Sequence[str] | None = None,
+    interval: str = "se",
+    stars: Sequence[float] = (0.01, 0.05, 0.10),
+    digits: int = 3,
+    caption: str | None = None,
+    notes: str = "",
+    labels: dict | None = None,
+):
     """Combine results in one table.
 
     Parameters
@@ -60,16 +68,26 @@ def table(*results, format: str = "html", model_heads: Sequence[str] | None = No
     from maketables import ETable
 
     star = "*" if stars else ""
-    body = (f"b:.{digits}f{star} \n (se:.{digits}f)" if interval == "se"
-            else f"b:.{digits}f{star} \n [ci95l:.{digits}f, ci95u:.{digits}f]")
-    stats = [k for k in ("N", "clusters")
-             if any(r.__maketables_stat__(k) is not None for r in results)]
+    body = (
+        f"b:.{digits}f{star} \n (se:.{digits}f)"
+        if interval == "se"
+        else f"b:.{digits}f{star} \n [ci95l:.{digits}f, ci95u:.{digits}f]"
+    )
+    stats = [
+        k for k in ("N", "clusters") if any(r.__maketables_stat__(k) is not None for r in results)
+    ]
     # Without stars the format has no "*" marker; maketables still wants three cut-offs.
-    et = ETable(list(results), coef_fmt=body, signif_code=stars or [0.01, 0.05, 0.10],
-                model_stats=stats,
-                model_stats_labels={"N": "Observations", "clusters": "Clusters"},
-                model_heads=list(model_heads) if model_heads else None,
-                caption=caption, notes=notes, labels=labels)
+    et = ETable(
+        list(results),
+        coef_fmt=body,
+        signif_code=stars or [0.01, 0.05, 0.10],
+        model_stats=stats,
+        model_stats_labels={"N": "Observations", "clusters": "Clusters"},
+        model_heads=list(model_heads) if model_heads else None,
+        caption=caption,
+        notes=notes,
+        labels=labels,
+    )
     if format == "html":
         gt = et.make(type="gt")
         return gt.as_raw_html()  # type: ignore[union-attr]
@@ -88,8 +106,10 @@ def table(*results, format: str = "html", model_heads: Sequence[str] | None = No
 def _flatten(df: pd.DataFrame) -> pd.DataFrame:
     """maketables' display frame -> one row per cell line, plain column names."""
     out = df.copy()
-    out.columns = [" / ".join(str(c) for c in col if str(c)) if isinstance(col, tuple) else str(col)
-                   for col in out.columns]
+    out.columns = [
+        " / ".join(str(c) for c in col if str(c)) if isinstance(col, tuple) else str(col)
+        for col in out.columns
+    ]
     out = out.map(lambda v: " ".join(str(v).split()) if isinstance(v, str) else v)
     out.index = out.index.set_names(["section", "term"][: out.index.nlevels])
     return out.reset_index()

@@ -54,8 +54,9 @@ _EPS = np.finfo(float).eps
 # --------------------------------------------------------------------------- speed, half-life
 
 
-def speed_half_life(slope: float, horizon: float,
-                    tol: float = 0.0) -> tuple[float, float, str | None]:
+def speed_half_life(
+    slope: float, horizon: float, tol: float = 0.0
+) -> tuple[float, float, str | None]:
     """Implied convergence speed and half-life from a growth-on-level slope.
 
     With annualised growth over ``horizon`` periods regressed on the initial log
@@ -73,9 +74,14 @@ def speed_half_life(slope: float, horizon: float,
     if not np.isfinite(slope):
         return float("nan"), float("nan"), "slope is not finite"
     if abs(slope) <= tol or slope == 0:
-        return 0.0, float("inf"), (
-            f"slope = {slope:.3g} is zero within numerical precision (|slope| <= {tol:.2g}): "
-            "no beta convergence or divergence; speed 0 and infinite half-life")
+        return (
+            0.0,
+            float("inf"),
+            (
+                f"slope = {slope:.3g} is zero within numerical precision (|slope| <= {tol:.2g}): "
+                "no beta convergence or divergence; speed 0 and infinite half-life"
+            ),
+        )
     bt = slope * horizon
     if bt <= -1:
         return (
@@ -115,8 +121,9 @@ def _half_life_of(lam: float) -> float:
     return 0.0 if lam == np.inf else float(np.log(2) / lam)
 
 
-def _implied_rows(slope: float, se: float, conf_int: tuple[float, float], horizon: float,
-                 tol: float, n_obs: int) -> list[dict]:
+def _implied_rows(
+    slope: float, se: float, conf_int: tuple[float, float], horizon: float, tol: float, n_obs: int
+) -> list[dict]:
     """``tidy()`` rows of speed and half-life: delta-method standard errors, intervals
     mapped from the slope's interval (see the module docstring)."""
     speed, half, _ = speed_half_life(slope, horizon, tol)
@@ -130,15 +137,28 @@ def _implied_rows(slope: float, se: float, conf_int: tuple[float, float], horizo
         speed_se = float("nan")
     half_se = np.log(2) * speed_se / speed**2 if np.isfinite(half) and speed > 0 else np.nan
     return [
-        {"term": "speed", "estimate": speed, "std_error": speed_se, "conf_low": s_lo,
-         "conf_high": s_hi, "n_obs": n_obs},
-        {"term": "half_life", "estimate": half, "std_error": half_se, "conf_low": h_lo,
-         "conf_high": h_hi, "n_obs": n_obs},
+        {
+            "term": "speed",
+            "estimate": speed,
+            "std_error": speed_se,
+            "conf_low": s_lo,
+            "conf_high": s_hi,
+            "n_obs": n_obs,
+        },
+        {
+            "term": "half_life",
+            "estimate": half,
+            "std_error": half_se,
+            "conf_low": h_lo,
+            "conf_high": h_hi,
+            "n_obs": n_obs,
+        },
     ]
 
 
-def _precision(x: np.ndarray, x_tilde: np.ndarray, g: np.ndarray, log_abs_max: float,
-               horizon: float) -> tuple[float, float]:
+def _precision(
+    x: np.ndarray, x_tilde: np.ndarray, g: np.ndarray, log_abs_max: float, horizon: float
+) -> tuple[float, float]:
     """Numerical-precision bounds ``(slope_tol, delta)`` of a growth-on-level regression.
 
     ``g`` is annualised log growth computed from logs as large as
@@ -167,28 +187,37 @@ def _conf_rows(model, alpha: float) -> pd.DataFrame:
     """Estimate, s.e., t, p and CI of every coefficient of a statsmodels fit."""
     ci = np.asarray(model.conf_int(alpha=alpha))
     names = list(model.model.exog_names)
-    return pd.DataFrame({
-        "estimate": np.asarray(model.params, dtype=float),
-        "std_error": np.asarray(model.bse, dtype=float),
-        "statistic": np.asarray(model.tvalues, dtype=float),
-        "p_value": np.asarray(model.pvalues, dtype=float),
-        "conf_low": ci[:, 0], "conf_high": ci[:, 1],
-    }, index=pd.Index(["intercept" if n == "const" else n for n in names], name="term"))
+    return pd.DataFrame(
+        {
+            "estimate": np.asarray(model.params, dtype=float),
+            "std_error": np.asarray(model.bse, dtype=float),
+            "statistic": np.asarray(model.tvalues, dtype=float),
+            "p_value": np.asarray(model.pvalues, dtype=float),
+            "conf_low": ci[:, 0],
+            "conf_high": ci[:, 1],
+        },
+        index=pd.Index(["intercept" if n == "const" else n for n in names], name="term"),
+    )
 
 
 def _numeric_time(df: pd.DataFrame, time: str, what: str) -> None:
     if time not in df.columns:
-        raise ValueError(f"{what}: column(s) ['{time}'] not found; "
-                         f"available columns are {list(df.columns)}")
+        raise ValueError(
+            f"{what}: column(s) ['{time}'] not found; available columns are {list(df.columns)}"
+        )
     if not pd.api.types.is_numeric_dtype(df[time]) or pd.api.types.is_bool_dtype(df[time]):
-        raise ValueError(f"{what}: time column '{time}' must be numeric (e.g. years) so that "
-                         f"growth can be annualised; got dtype {df[time].dtype}")
+        raise ValueError(
+            f"{what}: time column '{time}' must be numeric (e.g. years) so that "
+            f"growth can be annualised; got dtype {df[time].dtype}"
+        )
 
 
 def _ci_note(alpha: float) -> str:
-    return (f"{1 - alpha:.0%} intervals. Speed lambda = -ln(1 + bT)/T and half-life ln2/lambda: "
-            "intervals are the slope's interval mapped through these monotone functions, "
-            "standard errors by the delta method (se(b)/|1 + bT|, ln2 se(lambda)/lambda^2)")
+    return (
+        f"{1 - alpha:.0%} intervals. Speed lambda = -ln(1 + bT)/T and half-life ln2/lambda: "
+        "intervals are the slope's interval mapped through these monotone functions, "
+        "standard errors by the delta method (se(b)/|1 + bT|, ln2 se(lambda)/lambda^2)"
+    )
 
 
 # --------------------------------------------------------------------------- cross-section
@@ -265,8 +294,20 @@ class BetaResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame of the scalar results."""
-        keys = ["slope", "intercept", "se", "se_hc1", "p_value", "p_value_hc1", "r2", "n_obs",
-                "speed", "half_life", "start", "end"]
+        keys = [
+            "slope",
+            "intercept",
+            "se",
+            "se_hc1",
+            "p_value",
+            "p_value_hc1",
+            "r2",
+            "n_obs",
+            "speed",
+            "half_life",
+            "start",
+            "end",
+        ]
         row = {k: getattr(self, k) for k in keys}
         row["n_dropped"] = len(self.dropped)
         kind = "conditional" if self.controls else "absolute"
@@ -315,11 +356,19 @@ class BetaResult(Result):
         coefs = self._coefficients(self.vcov if vcov is None else vcov)
         rows = [{"term": t, **r.to_dict(), "n_obs": self.n_obs} for t, r in coefs.iterrows()]
         s = coefs.loc["log_start"]
-        implied = _implied_rows(self.slope, np.nan if self.flat else s["std_error"],
-                               (s["conf_low"], s["conf_high"]), self.horizon, self.slope_tol,
-                               self.n_obs)
-        order = [r for r in rows if r["term"] == "log_start"] + implied + [
-            r for r in rows if r["term"] != "log_start"]
+        implied = _implied_rows(
+            self.slope,
+            np.nan if self.flat else s["std_error"],
+            (s["conf_low"], s["conf_high"]),
+            self.horizon,
+            self.slope_tol,
+            self.n_obs,
+        )
+        order = (
+            [r for r in rows if r["term"] == "log_start"]
+            + implied
+            + [r for r in rows if r["term"] != "log_start"]
+        )
         return tidy_frame(order)
 
     def summary(self) -> Summary:
@@ -331,16 +380,34 @@ class BetaResult(Result):
         coefs = classical.drop(index=["speed", "half_life"])[cols].copy()
         coefs["std_error_hc1"] = hc1["std_error"]
         coefs["p_value_hc1"] = hc1["p_value"]
-        implied = classical.loc[["speed", "half_life"], ["estimate", "std_error", "conf_low",
-                                                         "conf_high"]].copy()
+        implied = classical.loc[
+            ["speed", "half_life"], ["estimate", "std_error", "conf_low", "conf_high"]
+        ].copy()
         implied["conf_low_hc1"] = hc1["conf_low"]
         implied["conf_high_hc1"] = hc1["conf_high"]
-        sample = pd.DataFrame([{"n_obs": self.n_obs, "r2": self.r2, "start": self.start,
-                                "end": self.end, "T": self.horizon,
-                                "n_dropped": len(self.dropped)}], index=pd.Index([""]))
+        sample = pd.DataFrame(
+            [
+                {
+                    "n_obs": self.n_obs,
+                    "r2": self.r2,
+                    "start": self.start,
+                    "end": self.end,
+                    "T": self.horizon,
+                    "n_dropped": len(self.dropped),
+                }
+            ],
+            index=pd.Index([""]),
+        )
         notes = [_ci_note(self.alpha), *self.notes]
-        return Summary(title, [("Coefficients (classical s.e.; HC1 in the last columns)", coefs),
-                               ("Implied convergence", implied), ("Sample", sample)], notes)
+        return Summary(
+            title,
+            [
+                ("Coefficients (classical s.e.; HC1 in the last columns)", coefs),
+                ("Implied convergence", implied),
+                ("Sample", sample),
+            ],
+            notes,
+        )
 
     def _plot(self, ax, labels, lang, annotate: bool | None = None):
         """Growth against the initial log level, one point per unit, with the fitted
@@ -350,17 +417,32 @@ class BetaResult(Result):
         ax.scatter(x, g, s=18, color="#1b6ca8", zorder=3)
         if annotate if annotate is not None else len(x) <= 40:
             for u, xi, gi in zip(self.data.index, x, g, strict=True):
-                ax.annotate(unit_label(u, labels, lang), (xi, gi), fontsize=7, xytext=(3, 2),
-                            textcoords="offset points")
-        level = self.intercept + sum(float(self.model.params[c]) * float(self.data[c].mean())
-                                     for c in self.controls)
+                ax.annotate(
+                    unit_label(u, labels, lang),
+                    (xi, gi),
+                    fontsize=7,
+                    xytext=(3, 2),
+                    textcoords="offset points",
+                )
+        level = self.intercept + sum(
+            float(self.model.params[c]) * float(self.data[c].mean()) for c in self.controls
+        )
         xs = np.linspace(float(x.min()), float(x.max()), 50)
         half = fmt(self.half_life, ".0f") if np.isfinite(self.half_life) else "inf"
-        ax.plot(xs, level + self.slope * xs, color="#c8553d",
-                label=f"b = {self.slope:.4f}, half-life {half}")
+        ax.plot(
+            xs,
+            level + self.slope * xs,
+            color="#c8553d",
+            label=f"b = {self.slope:.4f}, half-life {half}",
+        )
         ax.set_xlabel(label_text(lang, f"ln {self.value} in {self.start}", f"{self.start}年对数值"))
-        ax.set_ylabel(label_text(lang, f"annual log growth {self.start}-{self.end}",
-                                 f"{self.start}-{self.end}年均对数增长率"))
+        ax.set_ylabel(
+            label_text(
+                lang,
+                f"annual log growth {self.start}-{self.end}",
+                f"{self.start}-{self.end}年均对数增长率",
+            )
+        )
         ax.set_title(label_text(lang, "Beta convergence", "β收敛"))
         ax.legend(frameon=False, fontsize=8)
 
@@ -419,44 +501,59 @@ def beta(
     times = set(pd.unique(df[time]))
     for name, t in (("start", start), ("end", end)):
         if t not in times:
-            raise ValueError(f"{what}: {name}={t!r} is not a period in column '{time}' "
-                             f"(range {min(times)}..{max(times)})")
+            raise ValueError(
+                f"{what}: {name}={t!r} is not a period in column '{time}' "
+                f"(range {min(times)}..{max(times)})"
+            )
     if not start < end:
         raise ValueError(f"{what}: start ({start}) must be before end ({end})")
     for c in [value, unit, *controls]:
         if c not in df.columns:
-            raise ValueError(f"{what}: column(s) ['{c}'] not found; "
-                             f"available columns are {list(df.columns)}")
+            raise ValueError(
+                f"{what}: column(s) ['{c}'] not found; available columns are {list(df.columns)}"
+            )
     sub = df[df[time].isin([start, end])]
     data = check_panel(sub, unit=unit, time=time, columns=[value], positive=[value], what=what)
     if controls:
-        ctrl = check_panel(sub[sub[time] == start], unit=unit, time=time, columns=controls,
-                           what=f"{what} (controls in {start})")
+        ctrl = check_panel(
+            sub[sub[time] == start],
+            unit=unit,
+            time=time,
+            columns=controls,
+            what=f"{what} (controls in {start})",
+        )
     wide = data.pivot(index=unit, columns=time, values=value)
     both = wide.notna().all(axis=1)
     dropped = wide.index[~both].tolist()
     wide = wide[both]
     horizon = float(end - start)
     log_start, log_end = np.log(wide[start]), np.log(wide[end])
-    reg = pd.DataFrame({
-        "growth": (log_end - log_start) / horizon,
-        "log_start": log_start,
-    })
+    reg = pd.DataFrame(
+        {
+            "growth": (log_end - log_start) / horizon,
+            "log_start": log_start,
+        }
+    )
     if controls:
         reg = reg.join(ctrl.set_index(unit)[controls], how="left")
         miss = reg[controls].isna().any(axis=1)
         if miss.any():
-            raise ValueError(f"{what}: units {reg.index[miss][:5].tolist()} have no control "
-                             f"values in {start}")
+            raise ValueError(
+                f"{what}: units {reg.index[miss][:5].tolist()} have no control values in {start}"
+            )
     k = 2 + len(controls)
     if len(reg) < k + 1:
-        raise ValueError(f"{what}: only {len(reg)} unit(s) observed in both {start} and {end}; "
-                         f"need at least {k + 1} for {k} coefficients"
-                         + (f" ({len(dropped)} dropped: {dropped[:5]})" if dropped else ""))
+        raise ValueError(
+            f"{what}: only {len(reg)} unit(s) observed in both {start} and {end}; "
+            f"need at least {k + 1} for {k} coefficients"
+            + (f" ({len(dropped)} dropped: {dropped[:5]})" if dropped else "")
+        )
     X = sm.add_constant(reg[["log_start", *controls]], has_constant="add")
     if np.linalg.matrix_rank(X.to_numpy(dtype=float)) < X.shape[1]:
-        raise ValueError(f"{what}: regressors {list(X.columns)} are collinear "
-                         "(e.g. a control constant across units)")
+        raise ValueError(
+            f"{what}: regressors {list(X.columns)} are collinear "
+            "(e.g. a control constant across units)"
+        )
     fit = sm.OLS(reg["growth"], X).fit()
     robust = fit.get_robustcov_results(cov_type="HC1")
     j = list(X.columns).index("log_start")
@@ -480,12 +577,15 @@ def beta(
     if flat:
         p_value = p_hc1 = r2 = float("nan")
         ci = ci_hc1 = (float("nan"), float("nan"))
-        notes.append("every unit grows at the same rate up to rounding (the regression fits "
-                     "exactly with a zero slope): the standard errors are rounding noise, so "
-                     "t statistics, p-values, intervals and R2 are not reported (NaN)")
+        notes.append(
+            "every unit grows at the same rate up to rounding (the regression fits "
+            "exactly with a zero slope): the standard errors are rounding noise, so "
+            "t statistics, p-values, intervals and R2 are not reported (NaN)"
+        )
     if dropped:
-        notes.append(f"{len(dropped)} unit(s) lack {start} or {end} and were not used: "
-                     f"{dropped[:10]}")
+        notes.append(
+            f"{len(dropped)} unit(s) lack {start} or {end} and were not used: {dropped[:10]}"
+        )
     return BetaResult(
         slope=slope,
         intercept=float(fit.params["const"]),
@@ -514,8 +614,6 @@ def beta(
 
 
 # --------------------------------------------------------------------------- panel
-
-
 
 
 @dataclass(repr=False, eq=False)
@@ -593,10 +691,24 @@ class BetaPanelResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame of the scalar results."""
-        keys = ["slope", "se_cluster", "p_value_cluster", "p_value_wild", "speed", "half_life",
-                "n_obs", "n_clusters", "n_windows", "window", "horizon", "n_boot", "enumerated"]
-        return pd.DataFrame([{k: getattr(self, k) for k in keys}],
-                            index=pd.Index([self.effects], name="effects"))
+        keys = [
+            "slope",
+            "se_cluster",
+            "p_value_cluster",
+            "p_value_wild",
+            "speed",
+            "half_life",
+            "n_obs",
+            "n_clusters",
+            "n_windows",
+            "window",
+            "horizon",
+            "n_boot",
+            "enumerated",
+        ]
+        return pd.DataFrame(
+            [{k: getattr(self, k) for k in keys}], index=pd.Index([self.effects], name="effects")
+        )
 
     def tidy(self) -> pd.DataFrame:
         """Rows ``log_start`` (the slope), ``speed`` and ``half_life``.
@@ -611,54 +723,114 @@ class BetaPanelResult(Result):
         t = self.slope / self.se_cluster if self.se_cluster > 0 else float("nan")
         if self.flat:
             t = float("nan")
-        slope_row = {"term": "log_start", "estimate": self.slope, "std_error": self.se_cluster,
-                     "statistic": t, "p_value": self.p_value_wild,
-                     "conf_low": self.conf_int_wild[0], "conf_high": self.conf_int_wild[1],
-                     "n_obs": self.n_obs, "p_value_cluster": self.p_value_cluster,
-                     "conf_low_cluster": self.conf_int_cluster[0],
-                     "conf_high_cluster": self.conf_int_cluster[1]}
+        slope_row = {
+            "term": "log_start",
+            "estimate": self.slope,
+            "std_error": self.se_cluster,
+            "statistic": t,
+            "p_value": self.p_value_wild,
+            "conf_low": self.conf_int_wild[0],
+            "conf_high": self.conf_int_wild[1],
+            "n_obs": self.n_obs,
+            "p_value_cluster": self.p_value_cluster,
+            "conf_low_cluster": self.conf_int_cluster[0],
+            "conf_high_cluster": self.conf_int_cluster[1],
+        }
         se = np.nan if self.flat else self.se_cluster
-        implied = _implied_rows(self.slope, se, self.conf_int_wild, self.horizon,
-                               self.slope_tol, self.n_obs)
-        implied_cl = _implied_rows(self.slope, se, self.conf_int_cluster, self.horizon,
-                                  self.slope_tol, self.n_obs)
+        implied = _implied_rows(
+            self.slope, se, self.conf_int_wild, self.horizon, self.slope_tol, self.n_obs
+        )
+        implied_cl = _implied_rows(
+            self.slope, se, self.conf_int_cluster, self.horizon, self.slope_tol, self.n_obs
+        )
         for row, cl in zip(implied, implied_cl, strict=True):
             row["conf_low_cluster"], row["conf_high_cluster"] = cl["conf_low"], cl["conf_high"]
         return tidy_frame([slope_row, *implied])
 
     def summary(self) -> Summary:
-        title = (f"Panel beta convergence: {self.n_windows} windows of {self.window} periods "
-                 f"(T={fmt(self.horizon)}), effects={self.effects!r}")
+        title = (
+            f"Panel beta convergence: {self.n_windows} windows of {self.window} periods "
+            f"(T={fmt(self.horizon)}), effects={self.effects!r}"
+        )
         tidy = self.tidy().set_index("term")
-        slope = tidy.loc[["log_start"], ["estimate", "std_error", "statistic",
-                                         "p_value_cluster", "conf_low_cluster",
-                                         "conf_high_cluster", "p_value", "conf_low",
-                                         "conf_high"]].rename(columns={
-                                             "std_error": "se_cluster", "statistic": "t",
-                                             "p_value": "p_value_wild",
-                                             "conf_low": "conf_low_wild",
-                                             "conf_high": "conf_high_wild"})
-        implied = tidy.loc[["speed", "half_life"], ["estimate", "std_error", "conf_low",
-                                                    "conf_high", "conf_low_cluster",
-                                                    "conf_high_cluster"]].rename(columns={
-                                                        "conf_low": "conf_low_wild",
-                                                        "conf_high": "conf_high_wild"})
-        boot = (f"all {self.n_boot} sign vectors enumerated" if self.enumerated
-                else f"{self.n_boot} random Rademacher draws (seed {self.seed})")
-        sample = pd.DataFrame([{"n_obs": self.n_obs, "n_clusters": self.n_clusters,
-                                "n_windows": self.n_windows, "window": self.window,
-                                "T": self.horizon, "effects": self.effects, "n_boot": self.n_boot,
-                                "enumerated": str(self.enumerated)}], index=pd.Index([""]))
-        notes = [f"wild cluster bootstrap: restricted (WCR), {boot}; "
-                 "its interval inverts the bootstrap test", _ci_note(self.alpha), *self.notes]
-        return Summary(title, [("Slope on the window-start log level", slope),
-                               ("Implied convergence", implied), ("Sample", sample)], notes)
+        slope = tidy.loc[
+            ["log_start"],
+            [
+                "estimate",
+                "std_error",
+                "statistic",
+                "p_value_cluster",
+                "conf_low_cluster",
+                "conf_high_cluster",
+                "p_value",
+                "conf_low",
+                "conf_high",
+            ],
+        ].rename(
+            columns={
+                "std_error": "se_cluster",
+                "statistic": "t",
+                "p_value": "p_value_wild",
+                "conf_low": "conf_low_wild",
+                "conf_high": "conf_high_wild",
+            }
+        )
+        implied = tidy.loc[
+            ["speed", "half_life"],
+            [
+                "estimate",
+                "std_error",
+                "conf_low",
+                "conf_high",
+                "conf_low_cluster",
+                "conf_high_cluster",
+            ],
+        ].rename(columns={"conf_low": "conf_low_wild", "conf_high": "conf_high_wild"})
+        boot = (
+            f"all {self.n_boot} sign vectors enumerated"
+            if self.enumerated
+            else f"{self.n_boot} random Rademacher draws (seed {self.seed})"
+        )
+        sample = pd.DataFrame(
+            [
+                {
+                    "n_obs": self.n_obs,
+                    "n_clusters": self.n_clusters,
+                    "n_windows": self.n_windows,
+                    "window": self.window,
+                    "T": self.horizon,
+                    "effects": self.effects,
+                    "n_boot": self.n_boot,
+                    "enumerated": str(self.enumerated),
+                }
+            ],
+            index=pd.Index([""]),
+        )
+        notes = [
+            f"wild cluster bootstrap: restricted (WCR), {boot}; "
+            "its interval inverts the bootstrap test",
+            _ci_note(self.alpha),
+            *self.notes,
+        ]
+        return Summary(
+            title,
+            [
+                ("Slope on the window-start log level", slope),
+                ("Implied convergence", implied),
+                ("Sample", sample),
+            ],
+            notes,
+        )
 
     def _plot(self, ax, labels, lang):
         """The slope with its wild-bootstrap and cluster-robust intervals."""
-        rows = [(label_text(lang, "wild cluster bootstrap", "野自助法 (wild bootstrap)"),
-                 self.conf_int_wild),
-                (label_text(lang, "cluster-robust t", "聚类稳健 t"), self.conf_int_cluster)]
+        rows = [
+            (
+                label_text(lang, "wild cluster bootstrap", "野自助法 (wild bootstrap)"),
+                self.conf_int_wild,
+            ),
+            (label_text(lang, "cluster-robust t", "聚类稳健 t"), self.conf_int_cluster),
+        ]
         finite = [v for _, ci in rows for v in ci if np.isfinite(v)] + [self.slope, 0.0]
         span = max(finite) - min(finite) or max(abs(self.slope), 1e-3)
         for y, (_, (lo, hi)) in enumerate(rows):
@@ -667,27 +839,42 @@ class BetaPanelResult(Result):
             ax.plot([lo_d, hi_d], [y, y], color="#1b6ca8", lw=2)
             for bound, shown in ((lo, lo_d), (hi, hi_d)):
                 if not np.isfinite(bound):
-                    ax.annotate(label_text(lang, "unbounded", "无界"), (shown, y), fontsize=7,
-                                ha="center", xytext=(0, 5), textcoords="offset points")
+                    ax.annotate(
+                        label_text(lang, "unbounded", "无界"),
+                        (shown, y),
+                        fontsize=7,
+                        ha="center",
+                        xytext=(0, 5),
+                        textcoords="offset points",
+                    )
             ax.plot([self.slope], [y], "o", color="#c8553d")
         ax.axvline(0, color="grey", lw=0.8)
         ax.set_yticks(range(len(rows)))
         ax.set_yticklabels([name for name, _ in rows])
         ax.set_ylim(-0.6, len(rows) - 0.4)
-        ax.set_xlabel(label_text(lang, f"slope on the window-start log level "
-                                       f"({1 - self.alpha:.0%} interval)",
-                                 f"对期初对数值的斜率 ({1 - self.alpha:.0%} 置信区间)"))
-        ax.set_title(label_text(lang, f"Panel beta convergence ({self.effects} effects, "
-                                      f"{self.n_clusters} clusters)",
-                                f"面板β收敛 ({self.n_clusters} 个聚类)"))
+        ax.set_xlabel(
+            label_text(
+                lang,
+                f"slope on the window-start log level ({1 - self.alpha:.0%} interval)",
+                f"对期初对数值的斜率 ({1 - self.alpha:.0%} 置信区间)",
+            )
+        )
+        ax.set_title(
+            label_text(
+                lang,
+                f"Panel beta convergence ({self.effects} effects, {self.n_clusters} clusters)",
+                f"面板β收敛 ({self.n_clusters} 个聚类)",
+            )
+        )
 
 
 def _check_seed(seed, what: str):
     if seed is None or isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"{what}: seed must be a non-negative integer, a numpy Generator or "
-                         f"None, got {seed!r}")
+        raise ValueError(
+            f"{what}: seed must be a non-negative integer, a numpy Generator or None, got {seed!r}"
+        )
     return int(seed)
 
 
@@ -789,48 +976,69 @@ def beta_panel(
         raise ValueError(f"{what}: effects must be 'unit', 'twoway' or 'none', got {effects!r}")
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise ValueError(f"{what}: window must be a positive integer, got {window!r}")
-    if (isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer))
-            or not 99 <= n_boot <= MAX_N_BOOT):
-        raise ValueError(f"{what}: n_boot must be an integer from 99 to {MAX_N_BOOT:,} "
-                         f"(number of bootstrap draws), got {n_boot!r}")
+    if (
+        isinstance(n_boot, bool)
+        or not isinstance(n_boot, (int, np.integer))
+        or not 99 <= n_boot <= MAX_N_BOOT
+    ):
+        raise ValueError(
+            f"{what}: n_boot must be an integer from 99 to {MAX_N_BOOT:,} "
+            f"(number of bootstrap draws), got {n_boot!r}"
+        )
     seed = _check_seed(seed, what)
     alpha = check_alpha(alpha, what)
     _numeric_time(df, time, what)
-    data = check_panel(df, unit=unit, time=time, columns=[value], positive=[value],
-                       balanced=True, min_units=2, min_periods=2, what=what)
+    data = check_panel(
+        df,
+        unit=unit,
+        time=time,
+        columns=[value],
+        positive=[value],
+        balanced=True,
+        min_units=2,
+        min_periods=2,
+        what=what,
+    )
     wide = np.log(data.pivot(index=unit, columns=time, values=value))
     periods = wide.columns.to_numpy()
     n_periods = len(periods)
     if window > n_periods - 1:
-        raise ValueError(f"{what}: window={window} is larger than the span: {n_periods} periods "
-                         f"({periods[0]}..{periods[-1]}) allow windows of at most "
-                         f"{n_periods - 1}")
+        raise ValueError(
+            f"{what}: window={window} is larger than the span: {n_periods} periods "
+            f"({periods[0]}..{periods[-1]}) allow windows of at most "
+            f"{n_periods - 1}"
+        )
     starts = np.arange(0, n_periods - window, window)
     n_windows = len(starts)
     if effects != "none" and n_windows < 2:
-        raise ValueError(f"{what}: window={window} leaves only {n_windows} window over "
-                         f"{n_periods} periods; fixed effects need at least 2 windows per unit "
-                         "(use a shorter window or effects='none')")
+        raise ValueError(
+            f"{what}: window={window} leaves only {n_windows} window over "
+            f"{n_periods} periods; fixed effects need at least 2 windows per unit "
+            "(use a shorter window or effects='none')"
+        )
     L = wide.to_numpy()
     spans = (periods[starts + window] - periods[starts]).astype(float)
     growth = (L[:, starts + window] - L[:, starts]) / spans
     level = L[:, starts]
     units = wide.index.to_numpy()
     G = len(units)
-    long = pd.DataFrame({
-        unit: np.repeat(units, n_windows),
-        "window_start": np.tile(periods[starts], G),
-        "growth": growth.ravel(),
-        "log_start": level.ravel(),
-    })
+    long = pd.DataFrame(
+        {
+            unit: np.repeat(units, n_windows),
+            "window_start": np.tile(periods[starts], G),
+            "growth": growth.ravel(),
+            "log_start": level.ravel(),
+        }
+    )
     from linearmodels.panel import PanelOLS
 
     panel = long.set_index([unit, "window_start"])
     exog = panel[["log_start"]]
     if effects == "none":
         exog = sm.add_constant(exog, has_constant="add")
-    model = PanelOLS(panel["growth"], exog, entity_effects=effects != "none",
-                     time_effects=effects == "twoway")
+    model = PanelOLS(
+        panel["growth"], exog, entity_effects=effects != "none", time_effects=effects == "twoway"
+    )
     fit = model.fit(cov_type="clustered", cluster_entity=True, group_debias=True)
     slope = float(fit.params["log_start"])
     ci_cluster = tuple(float(v) for v in fit.conf_int(level=1 - alpha).loc["log_start"])
@@ -858,9 +1066,17 @@ def beta_panel(
     if not flat:
         for size in sizes:
             boot = wild_cluster_bootstrap(
-                long, y="growth", x="log_start", fe=fe_cols, param="log_start", cluster=unit,
-                n_boot=int(size), weights="rademacher", impose_null=True,
-                conf_level=None, seed=rng,
+                long,
+                y="growth",
+                x="log_start",
+                fe=fe_cols,
+                param="log_start",
+                cluster=unit,
+                n_boot=int(size),
+                weights="rademacher",
+                impose_null=True,
+                conf_level=None,
+                seed=rng,
             )
             parts.append((boot.n_boot, boot.p_value_at))
             enumerated = boot.enumerated
@@ -874,23 +1090,28 @@ def beta_panel(
     if flat:
         p_wild = p_cluster = float("nan")
         ci_wild = ci_cluster = (float("nan"), float("nan"))
-        notes.append("every unit grows at the same rate up to rounding (within the fixed "
-                     "effects): the slope is zero and its standard error rounding noise, so "
-                     "p-values and intervals are not reported (NaN) and no bootstrap was run")
+        notes.append(
+            "every unit grows at the same rate up to rounding (within the fixed "
+            "effects): the slope is zero and its standard error rounding noise, so "
+            "p-values and intervals are not reported (NaN) and no bootstrap was run"
+        )
     else:
         p_wild = p_at(0.0)
         p_cluster = float(fit.pvalues["log_start"])
         ci_wild = invert_test(p_at, slope, float(fit.std_errors["log_start"]), alpha)
     if not np.allclose(spans, spans[0]):
-        notes.append(f"windows span unequal time lengths {sorted(set(spans.tolist()))}; "
-                     f"speed uses their mean {horizon:.4g}")
+        notes.append(
+            f"windows span unequal time lengths {sorted(set(spans.tolist()))}; "
+            f"speed uses their mean {horizon:.4g}"
+        )
     if G < 30:
-        notes.append(f"only {G} clusters: prefer the wild bootstrap p-value to the "
-                     "clustered one")
+        notes.append(f"only {G} clusters: prefer the wild bootstrap p-value to the clustered one")
     if G <= 5:
-        notes.append(f"with {G} clusters there are only {2**G} Rademacher sign vectors "
-                     "(half of them mirror images), so the wild bootstrap p-value is coarse "
-                     "(Webb 2014); interpret it with care")
+        notes.append(
+            f"with {G} clusters there are only {2**G} Rademacher sign vectors "
+            "(half of them mirror images), so the wild bootstrap p-value is coarse "
+            "(Webb 2014); interpret it with care"
+        )
     if p_wild == 0 and not enumerated:
         notes.append(f"no bootstrap |t*| reached |t|: p-value < 1/{n_used}")
     return BetaPanelResult(

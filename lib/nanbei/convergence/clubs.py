@@ -177,9 +177,18 @@ class LogTResult(Result):
 
     def _row(self, term: str) -> dict[str, Any]:
         lo, hi = self.conf_int
-        return {"term": term, "estimate": self.coef, "std_error": self.se, "statistic": self.t,
-                "p_value": self.p_value, "conf_low": lo, "conf_high": hi, "n_obs": self.n_obs,
-                "n_units": self.n_units, "converges": self.converges}
+        return {
+            "term": term,
+            "estimate": self.coef,
+            "std_error": self.se,
+            "statistic": self.t,
+            "p_value": self.p_value,
+            "conf_low": lo,
+            "conf_high": hi,
+            "n_obs": self.n_obs,
+            "n_units": self.n_units,
+            "converges": self.converges,
+        }
 
     def tidy(self) -> pd.DataFrame:
         """One row ``log_t``: b, its HAC standard error, t, the one-sided p-value and
@@ -192,12 +201,17 @@ class LogTResult(Result):
         table = self.tidy().set_index("term")
         table["intercept"] = self.intercept
         table["bandwidth"] = self.bandwidth
-        notes = [f"convergence {verdict} at t > {self.critical} (one-sided; p_value = Phi(t)); "
-                 f"two-sided {self.conf_level:.0%} interval of b with the HAC standard error"]
+        notes = [
+            f"convergence {verdict} at t > {self.critical} (one-sided; p_value = Phi(t)); "
+            f"two-sided {self.conf_level:.0%} interval of b with the HAC standard error"
+        ]
         if self.note:
             notes.append(self.note)
-        return Summary(f"Phillips-Sul log t test: {self.n_units} units, {self.n_obs} periods",
-                       [("log(H_1/H_t) - 2 log log t = a + b log t", table)], notes)
+        return Summary(
+            f"Phillips-Sul log t test: {self.n_units} units, {self.n_obs} periods",
+            [("log(H_1/H_t) - 2 log log t = a + b log t", table)],
+            notes,
+        )
 
     def _plot(self, ax, labels, lang):
         """The log t regression: its dependent variable against log t, with the fit."""
@@ -210,18 +224,33 @@ class LogTResult(Result):
         with np.errstate(divide="ignore", invalid="ignore"):
             y = np.log(H[0] / H[t_idx.astype(int) - 1]) - 2 * np.log(np.log(t_idx))
         x = np.log(t_idx)
-        ax.plot(x, y, "o", ms=3, color="#1b6ca8",
-                label=label_text(lang, "log(H1/Ht) - 2 log log t", "log(H1/Ht) - 2 log log t"))
+        ax.plot(
+            x,
+            y,
+            "o",
+            ms=3,
+            color="#1b6ca8",
+            label=label_text(lang, "log(H1/Ht) - 2 log log t", "log(H1/Ht) - 2 log log t"),
+        )
         if np.isfinite(self.coef):
-            ax.plot(x, self.intercept + self.coef * x, color="#c8553d",
-                    label=f"b = {self.coef:.3f}, t = {self.t:.2f}")
+            ax.plot(
+                x,
+                self.intercept + self.coef * x,
+                color="#c8553d",
+                label=f"b = {self.coef:.3f}, t = {self.t:.2f}",
+            )
         if self.periods:
             step = max(1, len(x) // 6)
             ax.set_xticks(x[::step])
             ax.set_xticklabels([str(self.periods[int(i) - 1]) for i in t_idx[::step]])
         ax.set_xlabel(label_text(lang, "log t (period)", "log t (时期)"))
-        ax.set_title(label_text(lang, f"Phillips-Sul log t regression ({self.n_units} units)",
-                                f"Phillips-Sul log t 回归 ({self.n_units} 个单位)"))
+        ax.set_title(
+            label_text(
+                lang,
+                f"Phillips-Sul log t regression ({self.n_units} units)",
+                f"Phillips-Sul log t 回归 ({self.n_units} 个单位)",
+            )
+        )
         if self.note:
             ax.text(0.02, 0.02, self.note[:90], transform=ax.transAxes, fontsize=7)
         ax.legend(frameon=False, fontsize=8)
@@ -306,8 +335,14 @@ class ClubsResult(Result):
         for i, (res, src) in enumerate(zip(self.club_log_t, self.merged_from, strict=True), 1):
             rows.append({**res._row(f"club {i}"), "merged_from": ",".join(map(str, src))})
         if self.divergent:
-            rows.append({"term": "divergent", "n_units": len(self.divergent),
-                         "converges": None, "merged_from": ""})
+            rows.append(
+                {
+                    "term": "divergent",
+                    "n_units": len(self.divergent),
+                    "converges": None,
+                    "merged_from": "",
+                }
+            )
         return tidy_frame(rows)
 
     def summary(self, labels=None, lang: str = "en", max_members: int = 12) -> Summary:
@@ -315,22 +350,29 @@ class ClubsResult(Result):
         :func:`nanbei.results.unit_label`, at most ``max_members`` shown per club)."""
         s = self.settings
         n_units, n_periods = self.data.shape
-        title = (f"Phillips-Sul club convergence: {n_units} units x {n_periods} periods")
+        title = f"Phillips-Sul club convergence: {n_units} units x {n_periods} periods"
         tests = self.tidy().set_index("term")
         tests["converges"] = tests["converges"].map(
-            lambda v: "" if v is None or pd.isna(v) else ("yes" if v else "no"))
+            lambda v: "" if v is None or pd.isna(v) else ("yes" if v else "no")
+        )
 
         def names(members):
             shown = [unit_label(u, labels, lang) for u in members[:max_members]]
-            more = f", ... ({len(members) - max_members} more)" if len(members) > max_members else ""
+            more = (
+                f", ... ({len(members) - max_members} more)" if len(members) > max_members else ""
+            )
             return ", ".join(shown) + more
 
         groups = {f"club {i}": m for i, m in enumerate(self.clubs, 1)}
         if self.divergent:
             groups["divergent"] = self.divergent
-        members = pd.DataFrame({"n_units": [len(m) for m in groups.values()],
-                                "members": [names(m) for m in groups.values()]},
-                               index=pd.Index(list(groups), name="group"))
+        members = pd.DataFrame(
+            {
+                "n_units": [len(m) for m in groups.values()],
+                "members": [names(m) for m in groups.values()],
+            },
+            index=pd.Index(list(groups), name="group"),
+        )
         notes = [
             f"settings: HP lambda={s.get('hp_lambda')}, trim={s.get('trim', float('nan')):.3g}, "
             f"hac={s.get('hac')!r}, c*={s.get('cstar')}, merge={s.get('merge')!r}, "
@@ -384,16 +426,22 @@ class ClubsResult(Result):
         if self.divergent:
             groups.append("divergent")
         cmap = mpl.colormaps["tab10"]
-        colour = {g: ("#7f7f7f" if g == "divergent" else cmap(i % 10))
-                  for i, g in enumerate(groups)}
+        colour = {
+            g: ("#7f7f7f" if g == "divergent" else cmap(i % 10)) for i, g in enumerate(groups)
+        }
         x = list(h.columns)
         for u, path in h.iterrows():
             ax.plot(x, path.to_numpy(), color=colour[club_of.loc[u]], lw=0.7, alpha=0.5)
         means = self.transition_paths("club")
         for g, path in means.iterrows():
             name = g if lang == "en" else g.replace("club", "俱乐部").replace("divergent", "发散")
-            ax.plot(x, path.to_numpy(), color=colour[g], lw=2.5,
-                    label=f"{name} ({len(club_of[club_of == g])})")
+            ax.plot(
+                x,
+                path.to_numpy(),
+                color=colour[g],
+                lw=2.5,
+                label=f"{name} ({len(club_of[club_of == g])})",
+            )
         ax.axhline(1, color="grey", lw=0.8)
         if pd.api.types.is_numeric_dtype(h.columns):
             from nanbei.plotting import year_axis
@@ -401,17 +449,22 @@ class ClubsResult(Result):
             year_axis(ax)
         ax.set_ylabel(label_text(lang, "relative transition path h_it", "相对转移路径 h_it"))
         clubs_en = f"{self.n_clubs} club" + ("" if self.n_clubs == 1 else "s")
-        ax.set_title(label_text(lang, f"Phillips-Sul clubs: {clubs_en}, "
-                                      f"{len(self.divergent)} divergent",
-                                f"Phillips-Sul 俱乐部收敛：{self.n_clubs} 个俱乐部，"
-                                f"{len(self.divergent)} 个发散"))
+        ax.set_title(
+            label_text(
+                lang,
+                f"Phillips-Sul clubs: {clubs_en}, {len(self.divergent)} divergent",
+                f"Phillips-Sul 俱乐部收敛：{self.n_clubs} 个俱乐部，{len(self.divergent)} 个发散",
+            )
+        )
         ax.legend(frameon=False, fontsize=8, loc="upper left")
         if annotate if annotate is not None else len(h) <= 30:
             # names at the ends of the paths, moved apart so that none overprints another
             from nanbei.plotting import label_line_ends
 
-            names = {unit_label(u, labels, lang): (x[-1], float(path.iloc[-1]))
-                     for u, path in h.iterrows()}
+            names = {
+                unit_label(u, labels, lang): (x[-1], float(path.iloc[-1]))
+                for u, path in h.iterrows()
+            }
             colours = {unit_label(u, labels, lang): colour[club_of.loc[u]] for u in h.index}
             label_line_ends(ax, names, colors=colours, at_edge=True)
 
@@ -477,17 +530,37 @@ def _log_t_from_H(H: np.ndarray, trim: float, hac: str, n_units: int) -> LogTRes
         nan = float("nan")
         moving = np.flatnonzero(~flat)
         since = int(moving[-1]) + 2 if len(moving) else 1  # 1-based first period of the run
-        return LogTResult(nan, nan, math.inf, nan, n_units, n, nan, note=(
-            f"the {n_units} units are identical (relative dispersion sqrt(H_t) <= {CV_TOL:g}) "
-            f"from period {since} of {n_periods} through the last: they have converged; the "
-            "log t regression is undefined (log of H_1/0), so t is set to +inf"))
+        return LogTResult(
+            nan,
+            nan,
+            math.inf,
+            nan,
+            n_units,
+            n,
+            nan,
+            note=(
+                f"the {n_units} units are identical (relative dispersion sqrt(H_t) <= {CV_TOL:g}) "
+                f"from period {since} of {n_periods} through the last: they have converged; the "
+                "log t regression is undefined (log of H_1/0), so t is set to +inf"
+            ),
+        )
     if flat[0] or flat[reg].any():
         nan = float("nan")
         where = (np.flatnonzero(flat) + 1).tolist()
-        return LogTResult(nan, nan, nan, nan, n_units, n, nan, note=(
-            f"the {n_units} units are identical (sqrt(H_t) <= {CV_TOL:g}) in period(s) "
-            f"{where[:5]} of {n_periods} but differ in the last: the log t regression is "
-            "undefined (log of 0) and convergence is not accepted (t = NaN)"))
+        return LogTResult(
+            nan,
+            nan,
+            nan,
+            nan,
+            n_units,
+            n,
+            nan,
+            note=(
+                f"the {n_units} units are identical (sqrt(H_t) <= {CV_TOL:g}) in period(s) "
+                f"{where[:5]} of {n_periods} but differ in the last: the log t regression is "
+                "undefined (log of 0) and convergence is not accepted (t = NaN)"
+            ),
+        )
     log_t = np.log(t_idx)
     y = np.log(H[0] / H[t_idx.astype(int) - 1]) - 2.0 * np.log(log_t)
     X = np.column_stack([np.ones(n), log_t])
@@ -652,8 +725,7 @@ def log_t_test(
     )
     H = _H(X.to_numpy())
     res = _log_t_from_H(H, trim, hac, X.shape[0])
-    return LogTResult(**{**res.__dict__, "critical": critical, "H": H,
-                         "periods": tuple(X.columns)})
+    return LogTResult(**{**res.__dict__, "critical": critical, "H": H, "periods": tuple(X.columns)})
 
 
 def _check_hac(hac: str, what: str) -> None:
@@ -664,8 +736,7 @@ def _check_hac(hac: str, what: str) -> None:
 class _Engine:
     """Runs log t regressions on row subsets of one (sorted) matrix."""
 
-    def __init__(self, X: np.ndarray, trim: float, hac: str, critical: float,
-                 periods: tuple = ()):
+    def __init__(self, X: np.ndarray, trim: float, hac: str, critical: float, periods: tuple = ()):
         self.X, self.trim, self.hac, self.critical = X, trim, hac, critical
         self.periods = periods
 
@@ -673,8 +744,9 @@ class _Engine:
         rows = list(rows)
         H = _H(self.X[rows])
         res = _log_t_from_H(H, self.trim, self.hac, len(rows))
-        return LogTResult(**{**res.__dict__, "critical": self.critical, "H": H,
-                             "periods": self.periods})
+        return LogTResult(
+            **{**res.__dict__, "critical": self.critical, "H": H, "periods": self.periods}
+        )
 
     def passes(self, res: LogTResult) -> bool:
         return bool(res.t > self.critical)
@@ -952,8 +1024,11 @@ def clubs(
         for p, rows, extra in zip(parts, final_rows, absorbed, strict=True)
     ]
     notes = [f"full panel: {full.note}"] if full.note else []
-    notes += [f"club {i}: {res.note}" for i, res in enumerate(final_tests, 1)
-              if res.note and res is not full and res.note != full.note]
+    notes += [
+        f"club {i}: {res.note}"
+        for i, res in enumerate(final_tests, 1)
+        if res.note and res is not full and res.note != full.note
+    ]
     return ClubsResult(
         log_t=full,
         notes=notes,

@@ -123,8 +123,9 @@ class MarkovResult(Result):
         pz = P @ Z  # (i, j): sum_l p_il Z_lj
         w = np.divide(pi**2, n, out=np.zeros(k), where=n > 0)
         var = w @ (pz2 - pz**2)
-        return pd.Series(np.sqrt(np.clip(var, 0, None)), index=self.steady_state.index,
-                         name="std_error")
+        return pd.Series(
+            np.sqrt(np.clip(var, 0, None)), index=self.steady_state.index, name="std_error"
+        )
 
     def mobility_std_error(self) -> float:
         """Delta-method standard error of the Shorrocks index,
@@ -146,16 +147,30 @@ class MarkovResult(Result):
         total = self.n_obs
         rows = []
         m_se = self.mobility_std_error()
-        rows.append({"term": "mobility", "estimate": self.mobility, "std_error": m_se,
-                     "conf_low": max(0.0, self.mobility - z * m_se),
-                     "conf_high": min(self.k / (self.k - 1), self.mobility + z * m_se),
-                     "n_obs": total})
+        rows.append(
+            {
+                "term": "mobility",
+                "estimate": self.mobility,
+                "std_error": m_se,
+                "conf_low": max(0.0, self.mobility - z * m_se),
+                "conf_high": min(self.k / (self.k - 1), self.mobility + z * m_se),
+                "n_obs": total,
+            }
+        )
         ss_se = self.steady_state_std_error()
         for j, v in self.steady_state.items():
             se = float(ss_se.loc[j])
-            rows.append({"term": f"steady_state[{j}]", "estimate": float(v), "std_error": se,
-                         "conf_low": max(0.0, v - z * se), "conf_high": min(1.0, v + z * se),
-                         "n_obs": total, "to_class": j})
+            rows.append(
+                {
+                    "term": f"steady_state[{j}]",
+                    "estimate": float(v),
+                    "std_error": se,
+                    "conf_low": max(0.0, v - z * se),
+                    "conf_high": min(1.0, v + z * se),
+                    "n_obs": total,
+                    "to_class": j,
+                }
+            )
         P = self.p.to_numpy()
         C = self.transitions.to_numpy()
         n = self._row_counts()
@@ -163,28 +178,50 @@ class MarkovResult(Result):
         for i in range(self.k):
             for j in range(self.k):
                 lo, hi = _wilson(P[i, j], n[i], z)
-                rows.append({"term": f"p[{i}->{j}]", "estimate": P[i, j],
-                             "std_error": se[i, j], "conf_low": lo, "conf_high": hi,
-                             "n_obs": int(n[i]), "from_class": i, "to_class": j,
-                             "count": int(C[i, j])})
+                rows.append(
+                    {
+                        "term": f"p[{i}->{j}]",
+                        "estimate": P[i, j],
+                        "std_error": se[i, j],
+                        "conf_low": lo,
+                        "conf_high": hi,
+                        "n_obs": int(n[i]),
+                        "from_class": i,
+                        "to_class": j,
+                        "count": int(C[i, j]),
+                    }
+                )
         return tidy_frame(rows)
 
     def summary(self) -> Summary:
-        title = (f"Markov chain, k={self.k} classes ({self.method}), {self.n_units} units x "
-                 f"{self.n_periods} periods, {self.n_obs} transitions")
+        title = (
+            f"Markov chain, k={self.k} classes ({self.method}), {self.n_units} units x "
+            f"{self.n_periods} periods, {self.n_obs} transitions"
+        )
         tidy = self.tidy().set_index("term")
-        stats_rows = tidy.loc[["mobility", *[f"steady_state[{j}]" for j in range(self.k)]],
-                              ["estimate", "std_error", "conf_low", "conf_high", "n_obs"]]
-        notes = [f"{1 - self.alpha:.0%} intervals; standard errors treat transitions as "
-                 "independent given the class (Anderson-Goodman), which understates the "
-                 "uncertainty when neighbouring units or years move together",
-                 "mobility: Shorrocks (k - trace P) / (k - 1); 0 = nobody changes class",
-                 *self.notes]
-        return Summary(title, [
-            ("Transition probabilities (rows: class in t, columns: class in t+1)",
-             self.to_frame()),
-            ("Standard errors of the transition probabilities", self.p_std_error()),
-            ("Mobility and steady state", stats_rows)], notes)
+        stats_rows = tidy.loc[
+            ["mobility", *[f"steady_state[{j}]" for j in range(self.k)]],
+            ["estimate", "std_error", "conf_low", "conf_high", "n_obs"],
+        ]
+        notes = [
+            f"{1 - self.alpha:.0%} intervals; standard errors treat transitions as "
+            "independent given the class (Anderson-Goodman), which understates the "
+            "uncertainty when neighbouring units or years move together",
+            "mobility: Shorrocks (k - trace P) / (k - 1); 0 = nobody changes class",
+            *self.notes,
+        ]
+        return Summary(
+            title,
+            [
+                (
+                    "Transition probabilities (rows: class in t, columns: class in t+1)",
+                    self.to_frame(),
+                ),
+                ("Standard errors of the transition probabilities", self.p_std_error()),
+                ("Mobility and steady state", stats_rows),
+            ],
+            notes,
+        )
 
     def _plot(self, ax, labels, lang, annotate: bool = True):
         """Heat map of the transition probabilities (rows: class in t)."""
@@ -193,8 +230,15 @@ class MarkovResult(Result):
         if annotate:
             for i in range(self.k):
                 for j in range(self.k):
-                    ax.text(j, i, f"{P[i, j]:.2f}", ha="center", va="center", fontsize=8,
-                            color="white" if P[i, j] > 0.6 else "black")
+                    ax.text(
+                        j,
+                        i,
+                        f"{P[i, j]:.2f}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if P[i, j] > 0.6 else "black",
+                    )
         ticks = list(range(self.k))
         ax.set_xticks(ticks)
         ax.set_yticks(ticks)
@@ -202,9 +246,13 @@ class MarkovResult(Result):
         ax.set_yticklabels([unit_label(j, labels, lang) if labels else str(j) for j in ticks])
         ax.set_xlabel(label_text(lang, "class in t+1", "t+1期类别"))
         ax.set_ylabel(label_text(lang, "class in t", "t期类别"))
-        ax.set_title(label_text(lang, f"Transition probabilities ({self.method} classes, "
-                                      f"mobility {self.mobility:.3f})",
-                                f"转移概率矩阵 (流动性 {self.mobility:.3f})"))
+        ax.set_title(
+            label_text(
+                lang,
+                f"Transition probabilities ({self.method} classes, mobility {self.mobility:.3f})",
+                f"转移概率矩阵 (流动性 {self.mobility:.3f})",
+            )
+        )
         ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
 
 
@@ -306,9 +354,17 @@ def markov(
         raise ValueError(f"{what}: classes must be 'per_period' or 'pooled', got {classes!r}")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise ValueError(f"{what}: k must be an integer >= 2, got {k!r}")
-    data = check_panel(df, unit=unit, time=time, columns=[value],
-                       positive=[value] if classes == "pooled" else [],
-                       balanced=True, min_units=int(k), min_periods=2, what=what)
+    data = check_panel(
+        df,
+        unit=unit,
+        time=time,
+        columns=[value],
+        positive=[value] if classes == "pooled" else [],
+        balanced=True,
+        min_units=int(k),
+        min_periods=2,
+        what=what,
+    )
     wide = data.pivot(index=unit, columns=time, values=value)
     Y = wide.to_numpy(dtype=float)
     n, T = Y.shape
@@ -319,9 +375,11 @@ def markov(
         bounds = _quantile_bounds(Y, k).T  # (T, k), quantiles of each column
         tied = np.flatnonzero(np.any(np.diff(bounds, axis=1) <= 0, axis=1))
         if len(tied):
-            raise ValueError(f"{what}: too many tied values in period(s) "
-                             f"{periods[tied][:5].tolist()} to form {k} distinct quantile "
-                             "classes; use a smaller k")
+            raise ValueError(
+                f"{what}: too many tied values in period(s) "
+                f"{periods[tied][:5].tolist()} to form {k} distinct quantile "
+                "classes; use a smaller k"
+            )
         for t in range(T):
             C[:, t] = _assign(Y[:, t], bounds[t])
         rel = None
@@ -330,8 +388,10 @@ def markov(
         R = Y / mean
         rel = _quantile_bounds(R.ravel(), k)
         if np.any(np.diff(rel) <= 0):
-            raise ValueError(f"{what}: too many tied relative values to form {k} distinct "
-                             "pooled quantile classes; use a smaller k")
+            raise ValueError(
+                f"{what}: too many tied relative values to form {k} distinct "
+                "pooled quantile classes; use a smaller k"
+            )
         C = _assign(R.ravel(), rel).reshape(n, T)
         bounds = np.outer(mean, rel)
     counts = np.bincount((C[:, :-1] * k + C[:, 1:]).ravel(), minlength=k * k).reshape(k, k)
@@ -342,8 +402,10 @@ def markov(
     empty = np.flatnonzero(~nz)
     if len(empty):
         P[empty, empty] = 1.0
-        notes.append(f"class(es) {empty.tolist()} never occur before the last period; "
-                     "their rows are set to stay put (P[j, j] = 1)")
+        notes.append(
+            f"class(es) {empty.tolist()} never occur before the last period; "
+            "their rows are set to stay put (P[j, j] = 1)"
+        )
     pi, note = _steady_state(P)
     if note:
         notes.append(note)
@@ -354,10 +416,14 @@ def markov(
         p=pd.DataFrame(P, index=labels, columns=to_labels),
         steady_state=pd.Series(pi, index=labels, name="steady_state"),
         mobility=float((k - np.trace(P)) / (k - 1)),
-        class_bounds=pd.DataFrame(bounds, index=pd.Index(periods, name=time),
-                                  columns=[f"upper_{j}" for j in range(k)]),
-        classes=pd.Series(C.ravel(), index=pd.MultiIndex.from_product(
-            [wide.index, periods], names=[unit, time]), name="class"),
+        class_bounds=pd.DataFrame(
+            bounds, index=pd.Index(periods, name=time), columns=[f"upper_{j}" for j in range(k)]
+        ),
+        classes=pd.Series(
+            C.ravel(),
+            index=pd.MultiIndex.from_product([wide.index, periods], names=[unit, time]),
+            name="class",
+        ),
         k=int(k),
         method=classes,
         n_units=n,

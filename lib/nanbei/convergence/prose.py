@@ -169,7 +169,7 @@ def change_phrase(start: float, end: float, *, digits: int = 2) -> str:
 
 
 def change_noun(change: float) -> str:
-    """"fall" for a negative change, "rise" for a positive one, "change" for zero or NaN
+    """ "fall" for a negative change, "rise" for a positive one, "change" for zero or NaN
     (as in "the split of the official fall")."""
     if not _finite(change) or change == 0:
         return "change"
@@ -186,15 +186,18 @@ def sigma_trend_phrase(series: pd.Series, *, digits: int = 3) -> str:
     first, last = s.index[0], s.index[-1]
     a, b = round(float(s.iloc[0]), digits), round(float(s.iloc[-1]), digits)
     if a == b:
-        return (f"is unchanged at {a:.{digits}f} from {first} to {last}: neither sigma "
-                "convergence nor divergence")
+        return (
+            f"is unchanged at {a:.{digits}f} from {first} to {last}: neither sigma "
+            "convergence nor divergence"
+        )
     if b < a:
         return f"falls from {a:.{digits}f} ({first}) to {b:.{digits}f} ({last}): sigma convergence"
     return f"rises from {a:.{digits}f} ({first}) to {b:.{digits}f} ({last}): sigma divergence"
 
 
-def dominance_phrase(shares: Sequence[float] | pd.Series, *, part: str = "a south–north matter"
-                     ) -> str:
+def dominance_phrase(
+    shares: Sequence[float] | pd.Series, *, part: str = "a south–north matter"
+) -> str:
     """Whether a part is most of the whole in every period: "mostly a south–north matter"
     (every share above one half), "less than half a south–north matter" (every share below),
     "partly a south–north matter (its share crosses one half)" otherwise."""
@@ -211,8 +214,9 @@ def dominance_phrase(shares: Sequence[float] | pd.Series, *, part: str = "a sout
 # --------------------------------------------------------------------------- the headline ratio
 
 
-def basis_attribution(official: tuple[float, float], registered: tuple[float, float], *,
-                      digits: int = 2) -> str:
+def basis_attribution(
+    official: tuple[float, float], registered: tuple[float, float], *, digits: int = 2
+) -> str:
     """How much of the fall of the official ratio is the change of population basis.
 
     ``official`` and ``registered`` are the (start, end) ratios on the two bases; falls are
@@ -224,24 +228,34 @@ def basis_attribution(official: tuple[float, float], registered: tuple[float, fl
     r0, r1 = (round(float(v), digits) for v in registered)
     d_off, d_reg = o0 - o1, r0 - r1
     if d_off <= 0:
-        return ("The official ratio does not fall over these years, so there is no fall to split "
-                "between the change of population basis and convergence.")
+        return (
+            "The official ratio does not fall over these years, so there is no fall to split "
+            "between the change of population basis and convergence."
+        )
     if d_reg <= 0:
         how = "does not narrow" if d_reg == 0 else f"widens by {-d_reg:.{digits}f}"
-        return (f"The whole official fall is the change of population basis: per registered "
-                f"inhabitant the gap {how}.")
+        return (
+            f"The whole official fall is the change of population basis: per registered "
+            f"inhabitant the gap {how}."
+        )
     if d_reg < d_off:
         share = 1 - d_reg / d_off
-        return (f"So about **{share:.0%}** of the official fall is the change of population basis "
-                f"and {1 - share:.0%} a fall of the gap per registered inhabitant.")
-    return ("The registered-basis ratio falls at least as much as the official one, so the change "
-            "of population basis explains none of the official fall.")
+        return (
+            f"So about **{share:.0%}** of the official fall is the change of population basis "
+            f"and {1 - share:.0%} a fall of the gap per registered inhabitant."
+        )
+    return (
+        "The registered-basis ratio falls at least as much as the official one, so the change "
+        "of population basis explains none of the official fall."
+    )
 
 
-def consistent_bases_phrase(resident: tuple[float, float], registered: tuple[float, float], *,
-                            digits: int = 2) -> str:
+def consistent_bases_phrase(
+    resident: tuple[float, float], registered: tuple[float, float], *, digits: int = 2
+) -> str:
     """Whether the two consistent bases agree on the direction of the gap between two years:
     "on either consistent basis the gap narrowed" / "widened", or that they disagree."""
+
     def moved(pair):
         a, b = (round(float(v), digits) for v in pair)
         return "narrowed" if b < a else ("widened" if b > a else "did not change")
@@ -249,8 +263,10 @@ def consistent_bases_phrase(resident: tuple[float, float], registered: tuple[flo
     res, reg = moved(resident), moved(registered)
     if res == reg:
         return f"on either consistent basis the gap {res}"
-    return f"the two consistent bases disagree: per resident the gap {res}, per registered " \
-           f"inhabitant it {reg}"
+    return (
+        f"the two consistent bases disagree: per resident the gap {res}, per registered "
+        f"inhabitant it {reg}"
+    )
 
 
 # --------------------------------------------------------------------------- speed, half-life
@@ -265,8 +281,9 @@ def speed_phrase(speed: float) -> str:
     return f"a speed of {speed:.2%} a year"
 
 
-def half_life_phrase(half_life: float, conf_int: tuple[float, float] | None = None,
-                     level: float = 0.95) -> str:
+def half_life_phrase(
+    half_life: float, conf_int: tuple[float, float] | None = None, level: float = 0.95
+) -> str:
     """The half-life of beta convergence in words, with its interval when given.
 
     "a half-life of 78 years (95% interval 45–300 years)"; an interval without an upper
@@ -300,10 +317,15 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def theil_weighting_explanation(ranges: pd.DataFrame, *, published: str = "within",
-                                study: str = "the published study", group_noun: str = "region",
-                                reference: str | None = None,
-                                window: tuple[int, int] | None = None) -> str:
+def theil_weighting_explanation(
+    ranges: pd.DataFrame,
+    *,
+    published: str = "within",
+    study: str = "the published study",
+    group_noun: str = "region",
+    reference: str | None = None,
+    window: tuple[int, int] | None = None,
+) -> str:
     """Which weighting of Theil's T, if any, explains a published finding on which part dominates.
 
     ``ranges`` is :meth:`TheilResult.share_range` over the study's years (one row per
@@ -331,17 +353,23 @@ def theil_weighting_explanation(ranges: pd.DataFrame, *, published: str = "withi
     mixed = [w for w in weightings if ranges.loc[w, "dominant"] not in (published, other)]
     head = f"In {span} the between-{group_noun} share of Theil's T is {listing}"
     if len(agree) == len(weightings):
-        return (f"Every weighting agrees with {study} that {published}-{group_noun} inequality "
-                f"dominates: {head[0].lower() + head[1:]}. The weighting does not matter for "
-                "this finding.")
+        return (
+            f"Every weighting agrees with {study} that {published}-{group_noun} inequality "
+            f"dominates: {head[0].lower() + head[1:]}. The weighting does not matter for "
+            "this finding."
+        )
     if agree:
         disagree = [w for w in weightings if w not in agree]
-        return (f"The weighting drives the difference. {head}: {published}-{group_noun} "
-                f"inequality dominates {_listing(agree)}, as {study} finds, but not "
-                f"{_listing(disagree)}.")
+        return (
+            f"The weighting drives the difference. {head}: {published}-{group_noun} "
+            f"inequality dominates {_listing(agree)}, as {study} finds, but not "
+            f"{_listing(disagree)}."
+        )
     # No weighting reproduces the finding: say what each shows, then which comes closest.
-    text = f"No weighting reproduces {study}'s finding that {published}-{group_noun} inequality " \
-           f"dominates. {head}"
+    text = (
+        f"No weighting reproduces {study}'s finding that {published}-{group_noun} inequality "
+        f"dominates. {head}"
+    )
     steady = [w for w in weightings if ranges.loc[w, "dominant"] == other]
     changing = [w for w in mixed if ranges.loc[w, "dominant"] == "mixed"]
     undefined = [w for w in mixed if w not in changing]
@@ -350,13 +378,16 @@ def theil_weighting_explanation(ranges: pd.DataFrame, *, published: str = "withi
     else:
         clauses = []
         if steady:
-            clauses.append(f"{other}-{group_noun} inequality dominates in every year only "
-                           f"{_listing(steady)}")
+            clauses.append(
+                f"{other}-{group_noun} inequality dominates in every year only {_listing(steady)}"
+            )
         if changing:
             clauses.append(f"the dominant part changes within these years {_listing(changing)}")
         if undefined:
-            clauses.append(f"the split is undefined in some year {_listing(undefined)} (no "
-                           "inequality to split, or exactly half)")
+            clauses.append(
+                f"the split is undefined in some year {_listing(undefined)} (no "
+                "inequality to split, or exactly half)"
+            )
         text += "; " + "; ".join(clauses) + "."
     means = ranges["mean"].astype(float).dropna()
     if means.empty or reference not in means.index:
@@ -364,11 +395,15 @@ def theil_weighting_explanation(ranges: pd.DataFrame, *, published: str = "withi
     closest = means.idxmin() if published == "within" else means.idxmax()
     move = abs(float(means[closest]) - float(means[reference]))
     if closest == reference:
-        text += (f" The {reference} index reported here is already the closest to {study}, so "
-                 "the weighting does not drive the difference.")
+        text += (
+            f" The {reference} index reported here is already the closest to {study}, so "
+            "the weighting does not drive the difference."
+        )
     else:
-        text += (f" The {closest} index comes closest, but it moves the share by only "
-                 f"{100 * move:.0f} percentage points on average from the {reference} one, so the "
-                 "weighting does not drive the difference: it must lie in how the study "
-                 "defines or computes the two parts.")
+        text += (
+            f" The {closest} index comes closest, but it moves the share by only "
+            f"{100 * move:.0f} percentage points on average from the {reference} one, so the "
+            "weighting does not drive the difference: it must lie in how the study "
+            "defines or computes the two parts."
+        )
     return text

@@ -126,26 +126,37 @@ class SigmaResult(Result):
         n = self.table["n"]
         for measure in self.measures:
             for period, v in self.table[measure].items():
-                rows.append({"term": f"{measure}[{period}]", "estimate": float(v),
-                             "n_obs": int(n.loc[period]), "measure": measure,
-                             "period": period})
+                rows.append(
+                    {
+                        "term": f"{measure}[{period}]",
+                        "estimate": float(v),
+                        "n_obs": int(n.loc[period]),
+                        "measure": measure,
+                        "period": period,
+                    }
+                )
         return tidy_frame(rows)
 
     def summary(self) -> Summary:
         first, last = self.table.index[0], self.table.index[-1]
-        title = (f"Sigma convergence of {self.value}: {len(self.table)} periods "
-                 f"({first}-{last})")
+        title = f"Sigma convergence of {self.value}: {len(self.table)} periods ({first}-{last})"
         notes = ["; ".join(f"{c}: {MEASURES[c]}" for c in self.table.columns if c in MEASURES)]
         if self.weight is not None:
             notes.append(f"weighted measures (suffix _w) use '{self.weight}' as weights")
         if self.group is not None:
-            notes.append(f"Theil decomposition by '{self.group}' ({len(self.groups)} groups): "
-                         "between + within = total")
+            notes.append(
+                f"Theil decomposition by '{self.group}' ({len(self.groups)} groups): "
+                "between + within = total"
+            )
         if self.table["n"].nunique() > 1:
-            notes.append(f"unbalanced: {self.table['n'].min()} to {self.table['n'].max()} units "
-                         "per period; compare periods with equal n when composition matters")
-        notes.append("descriptive indices of the observed cross-section: no standard errors "
-                     "or confidence intervals")
+            notes.append(
+                f"unbalanced: {self.table['n'].min()} to {self.table['n'].max()} units "
+                "per period; compare periods with equal n when composition matters"
+            )
+        notes.append(
+            "descriptive indices of the observed cross-section: no standard errors "
+            "or confidence intervals"
+        )
         return Summary(title, [("Dispersion by period", self.table)], notes)
 
     def _plot(self, ax, labels, lang, measures=None):
@@ -153,22 +164,32 @@ class SigmaResult(Result):
         columns (default: cv, sd_log, gini, theil and their weighted forms).
         ``labels`` may rename measures."""
         default = ["cv", "sd_log", "gini", "theil", "cv_w", "gini_w", "theil_w"]
-        cols = list(measures) if measures is not None else [
-            c for c in default if c in self.table.columns]
+        cols = (
+            list(measures)
+            if measures is not None
+            else [c for c in default if c in self.table.columns]
+        )
         unknown = sorted(set(cols) - set(self.measures))
         if unknown:
             raise ValueError(f"plot: unknown measure(s) {unknown}; available: {self.measures}")
         for c in cols:
-            ax.plot(self.table.index, self.table[c], ls="--" if c.endswith("_w") else "-",
-                    marker="o", ms=2.5, label=unit_label(c, labels, lang))
+            ax.plot(
+                self.table.index,
+                self.table[c],
+                ls="--" if c.endswith("_w") else "-",
+                marker="o",
+                ms=2.5,
+                label=unit_label(c, labels, lang),
+            )
         if pd.api.types.is_numeric_dtype(self.table.index):
             from nanbei.plotting import year_axis
 
             year_axis(ax)
         ax.set_xlabel(label_text(lang, str(self.time), "时期"))
         ax.set_ylabel(label_text(lang, "dispersion", "离散度"))
-        ax.set_title(label_text(lang, f"Sigma convergence of {self.value}",
-                                f"σ收敛：{self.value} 的离散度"))
+        ax.set_title(
+            label_text(lang, f"Sigma convergence of {self.value}", f"σ收敛：{self.value} 的离散度")
+        )
         # beside the axes: inside, a legend of up to seven measures covers some of the lines
         ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
@@ -211,8 +232,9 @@ def _indices(tc: np.ndarray, y: np.ndarray, p: np.ndarray, n_periods: int) -> di
     return {"cv": cv, "gini": gini, "theil": theil}
 
 
-def _theil_split(tc: np.ndarray, gc: np.ndarray, n_groups: int, y: np.ndarray, p: np.ndarray,
-                 n_periods: int) -> tuple[np.ndarray, np.ndarray]:
+def _theil_split(
+    tc: np.ndarray, gc: np.ndarray, n_groups: int, y: np.ndarray, p: np.ndarray, n_periods: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Between- and within-group parts of Theil T per period, weight shares ``p``.
 
     With S_g the group's share of the period's (weighted) total and P_g its
@@ -233,8 +255,12 @@ def _theil_split(tc: np.ndarray, gc: np.ndarray, n_groups: int, y: np.ndarray, p
     between = terms.reshape(n_periods, n_groups).sum(axis=1)
     mu_g = np.divide(yg, pg, out=np.ones(size), where=keep)
     r = y / mu_g[cell]
-    t_g = np.divide(np.bincount(cell, weights=p * r * np.log(r), minlength=size), pg,
-                    out=np.zeros(size), where=keep)
+    t_g = np.divide(
+        np.bincount(cell, weights=p * r * np.log(r), minlength=size),
+        pg,
+        out=np.zeros(size),
+        where=keep,
+    )
     within = (sg * t_g).reshape(n_periods, n_groups).sum(axis=1)
     return between, within
 
@@ -242,8 +268,7 @@ def _theil_split(tc: np.ndarray, gc: np.ndarray, n_groups: int, y: np.ndarray, p
 _GROUP_CODE = "__nanbei_group_code__"
 
 
-def _prepare(df, *, unit: str, time: str, value: str, weights: list, group: str | None,
-             what: str):
+def _prepare(df, *, unit: str, time: str, value: str, weights: list, group: str | None, what: str):
     """Validate a sigma-type input once and sort it by (period, value).
 
     Returns ``(data, tc, y, order, periods, levels)``: the validated frame (with integer
@@ -274,8 +299,13 @@ def _prepare(df, *, unit: str, time: str, value: str, weights: list, group: str 
         keep = list(dict.fromkeys(c for c in (unit, time, *cols) if c in df.columns))
         src = df[keep].assign(**{_GROUP_CODE: codes})
     data = check_panel(
-        src, unit=unit, time=time, columns=cols + ([_GROUP_CODE] if group is not None else []),
-        positive=cols, min_units=2, what=what,
+        src,
+        unit=unit,
+        time=time,
+        columns=cols + ([_GROUP_CODE] if group is not None else []),
+        positive=cols,
+        min_units=2,
+        what=what,
     )
     counts = data.groupby(time)[unit].size()
     thin = counts[counts < 2]
@@ -345,8 +375,14 @@ def sigma(
     fewer than two units.
     """
     data, tc, y, order, periods, levels = _prepare(
-        df, unit=unit, time=time, value=value, weights=[weight] if weight is not None else [],
-        group=group, what="sigma")
+        df,
+        unit=unit,
+        time=time,
+        value=value,
+        weights=[weight] if weight is not None else [],
+        group=group,
+        what="sigma",
+    )
     T = len(periods)
     n = np.bincount(tc, minlength=T)
     eq = 1.0 / n[tc]
@@ -371,9 +407,17 @@ def sigma(
         out["theil_between"], out["theil_within"] = _theil_split(tc, gc, len(levels), y, eq, T)
         if weight is not None:
             out["theil_between_w"], out["theil_within_w"] = _theil_split(
-                tc, gc, len(levels), y, p, T)
-    return SigmaResult(table=out, unit=unit, time=time, value=value, weight=weight,
-                       group=group, groups=tuple(levels) if group is not None else ())
+                tc, gc, len(levels), y, p, T
+            )
+    return SigmaResult(
+        table=out,
+        unit=unit,
+        time=time,
+        value=value,
+        weight=weight,
+        group=group,
+        groups=tuple(levels) if group is not None else (),
+    )
 
 
 # --------------------------------------------------------------------------- Theil by weighting
@@ -381,15 +425,15 @@ def sigma(
 #: Plain-language meaning of the weightings usually compared in regional-inequality work.
 WEIGHTING_NOTES = {
     "population": "every person counts once: T = sum_i s_i ln(s_i / p_i), s_i the unit's share "
-                  "of the total (e.g. GDP) and p_i its share of population (in part of the "
-                  "literature this same index is called GDP-weighted, after the s_i)",
+    "of the total (e.g. GDP) and p_i its share of population (in part of the "
+    "literature this same index is called GDP-weighted, after the s_i)",
     "gdp": "every unit counts with its share of GDP: p_i = GDP_i / sum GDP",
     "none": "every unit counts once (p_i = 1/n), whatever its size",
 }
 
 
 def _dominant(share: float) -> str:
-    """"between" if the between-group part is more than half of the total, "within" if less."""
+    """ "between" if the between-group part is more than half of the total, "within" if less."""
     if not np.isfinite(share):
         return "undefined"
     return "between" if share > 0.5 else ("within" if share < 0.5 else "neither")
@@ -429,8 +473,10 @@ class TheilResult(Result):
         """One column of :attr:`table` as periods x weightings (``name`` one of ``total``,
         ``between``, ``within``, ``between_share``, ``n``)."""
         if name not in ("n", "total", "between", "within", "between_share"):
-            raise ValueError(f"component: unknown component {name!r}; use total, between, "
-                             "within, between_share or n")
+            raise ValueError(
+                f"component: unknown component {name!r}; use total, between, "
+                "within, between_share or n"
+            )
         wide = self.table.pivot(index=self.time, columns="weighting", values=name)
         return wide[self.weightings].rename_axis(columns="weighting")
 
@@ -456,12 +502,22 @@ class TheilResult(Result):
             for w in self.weightings:
                 col = sub[w]
                 kinds = {_dominant(v) for v in col}
-                rows.append({"weighting": w, "first": sub.index[0], "last": sub.index[-1],
-                             "n_periods": len(col), "min": float(col.min()),
-                             "max": float(col.max()), "mean": float(col.mean()),
-                             "dominant": kinds.pop() if len(kinds) == 1 else "mixed"})
-        out = pd.DataFrame(rows, columns=["weighting", "first", "last", "n_periods", "min",
-                                          "max", "mean", "dominant"])
+                rows.append(
+                    {
+                        "weighting": w,
+                        "first": sub.index[0],
+                        "last": sub.index[-1],
+                        "n_periods": len(col),
+                        "min": float(col.min()),
+                        "max": float(col.max()),
+                        "mean": float(col.mean()),
+                        "dominant": kinds.pop() if len(kinds) == 1 else "mixed",
+                    }
+                )
+        out = pd.DataFrame(
+            rows,
+            columns=["weighting", "first", "last", "n_periods", "min", "max", "mean", "dominant"],
+        )
         return out.set_index("weighting")
 
     def tidy(self) -> pd.DataFrame:
@@ -473,25 +529,51 @@ class TheilResult(Result):
         for r in self.table.to_dict("records"):
             period = r[self.time]
             for comp in ("total", "between", "within", "between_share"):
-                rows.append({"term": f"{comp}[{r['weighting']}, {period}]",
-                             "estimate": float(r[comp]), "n_obs": int(r["n"]),
-                             "weighting": r["weighting"], "period": period, "component": comp})
+                rows.append(
+                    {
+                        "term": f"{comp}[{r['weighting']}, {period}]",
+                        "estimate": float(r[comp]),
+                        "n_obs": int(r["n"]),
+                        "weighting": r["weighting"],
+                        "period": period,
+                        "component": comp,
+                    }
+                )
         return tidy_frame(rows)
 
     def summary(self) -> Summary:
         periods = self.shares().index
-        title = (f"Theil decomposition of {self.value} by '{self.group}' "
-                 f"({len(self.groups)} groups), {len(self.weightings)} weighting(s), "
-                 f"{periods[0]}-{periods[-1]}")
-        wide = pd.concat({w: self.table[self.table["weighting"] == w].set_index(self.time)[
-            ["total", "between", "within"]] for w in self.weightings}, axis=1)
+        title = (
+            f"Theil decomposition of {self.value} by '{self.group}' "
+            f"({len(self.groups)} groups), {len(self.weightings)} weighting(s), "
+            f"{periods[0]}-{periods[-1]}"
+        )
+        wide = pd.concat(
+            {
+                w: self.table[self.table["weighting"] == w].set_index(self.time)[
+                    ["total", "between", "within"]
+                ]
+                for w in self.weightings
+            },
+            axis=1,
+        )
         wide.columns = [f"{w}: {c}" for w, c in wide.columns]
-        notes = ["between + within = total for every weighting; between_share = between / total",
-                 *(f"{w}: weight column '{col}'" if col is not None else f"{w}: unweighted"
-                   for w, col in self.weights.items()),
-                 "descriptive indices of the observed units: no standard errors"]
-        return Summary(title, [("Between-group share of Theil's T", self.shares()),
-                               ("Theil's T and its parts", wide)], notes)
+        notes = [
+            "between + within = total for every weighting; between_share = between / total",
+            *(
+                f"{w}: weight column '{col}'" if col is not None else f"{w}: unweighted"
+                for w, col in self.weights.items()
+            ),
+            "descriptive indices of the observed units: no standard errors",
+        ]
+        return Summary(
+            title,
+            [
+                ("Between-group share of Theil's T", self.shares()),
+                ("Theil's T and its parts", wide),
+            ],
+            notes,
+        )
 
     def _plot(self, ax, labels, lang, highlight=None, highlight_label=None):
         """The between-group share of Theil's T over the periods, one line per weighting,
@@ -501,16 +583,30 @@ class TheilResult(Result):
         shares = self.shares()
         styles = ["-", "--", ":", "-."]
         for i, w in enumerate(self.weightings):
-            ax.plot(shares.index, shares[w], ls=styles[i % len(styles)], marker="o", ms=2.5,
-                    label=unit_label(w, labels, lang))
+            ax.plot(
+                shares.index,
+                shares[w],
+                ls=styles[i % len(styles)],
+                marker="o",
+                ms=2.5,
+                label=unit_label(w, labels, lang),
+            )
         ax.axhline(0.5, color="grey", lw=0.8)
-        ax.annotate(label_text(lang, "below: within-group part dominates", "线下：组内差距为主"),
-                    (0.01, 0.5), xycoords=("axes fraction", "data"), xytext=(0, -3),
-                    textcoords="offset points", va="top", fontsize=7, color="0.35")
+        ax.annotate(
+            label_text(lang, "below: within-group part dominates", "线下：组内差距为主"),
+            (0.01, 0.5),
+            xycoords=("axes fraction", "data"),
+            xytext=(0, -3),
+            textcoords="offset points",
+            va="top",
+            fontsize=7,
+            color="0.35",
+        )
         if highlight is not None:
             lo, hi = highlight
-            ax.axvspan(lo, hi, color="0.9", zorder=0,
-                       label=highlight_label if highlight_label else None)
+            ax.axvspan(
+                lo, hi, color="0.9", zorder=0, label=highlight_label if highlight_label else None
+            )
         ax.set_ylim(0, 1)
         if pd.api.types.is_numeric_dtype(shares.index):
             from nanbei.plotting import year_axis
@@ -518,8 +614,13 @@ class TheilResult(Result):
             year_axis(ax)
         ax.set_xlabel(label_text(lang, str(self.time), "时期"))
         ax.set_ylabel(label_text(lang, "between-group share of Theil T", "组间差距占泰尔指数比重"))
-        ax.set_title(label_text(lang, f"Theil T between {self.group} groups, by weighting",
-                                f"泰尔指数组间比重（按{self.group}分组，不同权重）"))
+        ax.set_title(
+            label_text(
+                lang,
+                f"Theil T between {self.group} groups, by weighting",
+                f"泰尔指数组间比重（按{self.group}分组，不同权重）",
+            )
+        )
         ax.legend(frameon=False, fontsize=8, loc="lower right")
 
 
@@ -537,14 +638,18 @@ def _weight_spec(weights) -> dict:
                 raise ValueError(f"theil_decomposition: weighting {label!r} given twice")
             spec[label] = w
     else:
-        raise ValueError("theil_decomposition: weights must map labels to weight columns "
-                         f"(or None), or list them; got {type(weights).__name__}")
+        raise ValueError(
+            "theil_decomposition: weights must map labels to weight columns "
+            f"(or None), or list them; got {type(weights).__name__}"
+        )
     if not spec:
         raise ValueError("theil_decomposition: give at least one weighting (None = unweighted)")
     for label, col in spec.items():
         if col is not None and not isinstance(col, str):
-            raise ValueError(f"theil_decomposition: weighting {label!r} must name a weight "
-                             f"column or be None (unweighted), got {col!r}")
+            raise ValueError(
+                f"theil_decomposition: weighting {label!r} must name a weight "
+                f"column or be None (unweighted), got {col!r}"
+            )
     return spec
 
 
@@ -610,8 +715,14 @@ def theil_decomposition(
         raise ValueError("theil_decomposition: group must name the column of the groups")
     columns = list(dict.fromkeys(c for c in spec.values() if c is not None))
     data, tc, y, order, periods, levels = _prepare(
-        df, unit=unit, time=time, value=value, weights=columns, group=group,
-        what="theil_decomposition")
+        df,
+        unit=unit,
+        time=time,
+        value=value,
+        weights=columns,
+        group=group,
+        what="theil_decomposition",
+    )
     gc = data[_GROUP_CODE].to_numpy(dtype=np.int64)[order]
     T = len(periods)
     n = np.bincount(tc, minlength=T)
@@ -625,11 +736,28 @@ def theil_decomposition(
         r = y / _period_sums(tc, p * y, T)[tc]
         total = _period_sums(tc, p * r * np.log(r), T)  # as in _indices
         between, within = _theil_split(tc, gc, len(levels), y, p, T)
-        frames.append(pd.DataFrame({"weighting": label, time: periods, "n": n.astype(int),
-                                    "total": total, "between": between, "within": within,
-                                    "between_share": np.divide(
-                                        between, total, out=np.full(T, np.nan),
-                                        where=total > 0)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "weighting": label,
+                    time: periods,
+                    "n": n.astype(int),
+                    "total": total,
+                    "between": between,
+                    "within": within,
+                    "between_share": np.divide(
+                        between, total, out=np.full(T, np.nan), where=total > 0
+                    ),
+                }
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
-    return TheilResult(table=table, weights=spec, unit=unit, time=time, value=value,
-                       group=group, groups=tuple(levels))
+    return TheilResult(
+        table=table,
+        weights=spec,
+        unit=unit,
+        time=time,
+        value=value,
+        group=group,
+        groups=tuple(levels),
+    )

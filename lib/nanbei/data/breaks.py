@@ -7,8 +7,9 @@ import pandas as pd
 from nanbei.data.files import load_known_breaks
 
 
-def declared_breaks(provinces=None, variables=None, start: int | None = None,
-                    end: int | None = None, kinds=None) -> pd.DataFrame:
+def declared_breaks(
+    provinces=None, variables=None, start: int | None = None, end: int | None = None, kinds=None
+) -> pd.DataFrame:
     """Declared breaks that touch the given provinces (English names; None = any), panel
     variables (None = any) and years ``(start, end]`` (a growth rate from ``start`` to
     ``end`` crosses them), optionally of the given ``kinds``."""
@@ -29,9 +30,14 @@ def declared_breaks(provinces=None, variables=None, start: int | None = None,
     return kb[keep].reset_index(drop=True)
 
 
-def series_breaks(panel: pd.DataFrame, basis: str = "registered", start: int | None = None,
-                  end: int | None = None, gdp_threshold: float = 0.5,
-                  population_threshold: float = 0.2) -> pd.DataFrame:
+def series_breaks(
+    panel: pd.DataFrame,
+    basis: str = "registered",
+    start: int | None = None,
+    end: int | None = None,
+    gdp_threshold: float = 0.5,
+    population_threshold: float = 0.2,
+) -> pd.DataFrame:
     """City-years whose GDP or population (on ``basis``) jumps implausibly in one year, and the
     declared breaks of the statistical system that the window crosses.
 
@@ -53,12 +59,14 @@ def series_breaks(panel: pd.DataFrame, basis: str = "registered", start: int | N
 
     checks = [("gdp", gdp_threshold)]
     if basis != "official":
-        checks.append(("pop_registered" if basis == "registered" else "pop_resident",
-                       population_threshold))
+        checks.append(
+            ("pop_registered" if basis == "registered" else "pop_resident", population_threshold)
+        )
     rows = []
     for column, threshold in checks:
-        jumps = log_jumps(panel, unit="city_code", time="year", value=column,
-                          max_log_change=threshold)
+        jumps = log_jumps(
+            panel, unit="city_code", time="year", value=column, max_log_change=threshold
+        )
         rows.append(jumps.rename(columns={column: "value"}).assign(column=column))
     out = pd.concat(rows, ignore_index=True)
     if start is not None:
@@ -67,22 +75,29 @@ def series_breaks(panel: pd.DataFrame, basis: str = "registered", start: int | N
         out = out[out["year"] <= end]
     provinces = sorted(set(panel["province_en"].dropna())) if "province_en" in panel else None
     declared = declared_breaks(provinces, [c for c, _ in checks], start, end)
-    province_of = (panel.drop_duplicates("city_code").set_index("city_code")["province_en"]
-                   if "province_en" in panel else pd.Series(dtype=str))
+    province_of = (
+        panel.drop_duplicates("city_code").set_index("city_code")["province_en"]
+        if "province_en" in panel
+        else pd.Series(dtype=str)
+    )
 
     def explained(row) -> str:
         province = province_of.get(row["city_code"])
         for b in declared.itertuples():
-            if (b.first_year_affected == row["year"] and row["column"] in b.variables.split(";")
-                    and (b.scope == "all" or province in b.scope.split(";"))):
+            if (
+                b.first_year_affected == row["year"]
+                and row["column"] in b.variables.split(";")
+                and (b.scope == "all" or province in b.scope.split(";"))
+            ):
                 return b.break_id
         return ""
 
     out = out.assign(declared=[explained(r) for _, r in out.iterrows()] if len(out) else "")
     out = out[["city_code", "year", "column", "previous", "value", "log_change", "declared"]]
     out = out.reset_index(drop=True)
-    out.attrs["declared"] = declared[["break_id", "what", "scope", "first_year_affected",
-                                      "variables", "kind", "handling"]].to_dict("records")
+    out.attrs["declared"] = declared[
+        ["break_id", "what", "scope", "first_year_affected", "variables", "kind", "handling"]
+    ].to_dict("records")
     return out
 
 

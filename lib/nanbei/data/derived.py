@@ -74,9 +74,13 @@ def cpi_index(base_year: int = 2000, province_code: int = JIANGSU_PROVINCE_CODE)
     return (100 * level / level.loc[base_year]).rename(f"cpi_{base_year}=100")
 
 
-def deflate(values: pd.Series, years: pd.Series, base_year: int = 2000,
-            province_code: int | pd.Series = JIANGSU_PROVINCE_CODE,
-            missing: str = "raise") -> pd.Series:
+def deflate(
+    values: pd.Series,
+    years: pd.Series,
+    base_year: int = 2000,
+    province_code: int | pd.Series = JIANGSU_PROVINCE_CODE,
+    missing: str = "raise",
+) -> pd.Series:
     """Express nominal ``values`` in ``base_year`` prices with the provincial CPI.
 
     ``province_code`` is one code or a Series aligned with ``values`` (each row
@@ -85,8 +89,11 @@ def deflate(values: pd.Series, years: pd.Series, base_year: int = 2000,
     goods (city deflators are not published in the shipped data).  A year without
     CPI raises (``missing="raise"``) or gives NaN (``missing="nan"``).
     """
-    provinces = (province_code if isinstance(province_code, pd.Series)
-                 else pd.Series(province_code, index=values.index))
+    provinces = (
+        province_code
+        if isinstance(province_code, pd.Series)
+        else pd.Series(province_code, index=values.index)
+    )
     factor = pd.Series(np.nan, index=values.index)
     for code in provinces.unique():
         rows = provinces == code
@@ -97,8 +104,9 @@ def deflate(values: pd.Series, years: pd.Series, base_year: int = 2000,
     return values * 100 / factor.to_numpy()
 
 
-def per_capita_panel(panel: pd.DataFrame, basis: str = "registered", prices: str = "nominal",
-                     base_year: int = 2000) -> pd.DataFrame:
+def per_capita_panel(
+    panel: pd.DataFrame, basis: str = "registered", prices: str = "nominal", base_year: int = 2000
+) -> pd.DataFrame:
     """Long table of GDP per capita on a declared basis, ready for the convergence tools.
 
     Columns: city_code, city_zh, city_en, province_code, region, year, gdp_pc (yuan,
@@ -117,13 +125,20 @@ def per_capita_panel(panel: pd.DataFrame, basis: str = "registered", prices: str
     out = out[complete].reset_index(drop=True)
     no_cpi = 0
     if prices == "real":
-        out["gdp_pc"] = deflate(out["gdp_pc"], out["year"], base_year, out["province_code"],
-                                missing="nan")
+        out["gdp_pc"] = deflate(
+            out["gdp_pc"], out["year"], base_year, out["province_code"], missing="nan"
+        )
         no_cpi = int(out["gdp_pc"].isna().sum())
         out = out[out["gdp_pc"].notna()].reset_index(drop=True)
-    out.attrs.update(basis=basis, prices=prices, base_year=base_year,
-                     dropped=int((~complete).sum()), dropped_no_cpi=no_cpi)
+    out.attrs.update(
+        basis=basis,
+        prices=prices,
+        base_year=base_year,
+        dropped=int((~complete).sum()),
+        dropped_no_cpi=no_cpi,
+    )
     return out
+
 
 OUTCOMES = {
     "log_gdp_pc": "log GDP per capita (yuan; declared basis and prices)",
@@ -145,8 +160,13 @@ OUTCOME_VARIABLES = {
 }
 
 
-def outcome_panel(panel: pd.DataFrame, outcome: str, basis: str = "registered",
-                  prices: str = "real", base_year: int = 2000) -> pd.DataFrame:
+def outcome_panel(
+    panel: pd.DataFrame,
+    outcome: str,
+    basis: str = "registered",
+    prices: str = "real",
+    base_year: int = 2000,
+) -> pd.DataFrame:
     """Long table with one policy-evaluation outcome ``y`` per city-year, missing rows dropped.
 
     outcome: one of :data:`OUTCOMES`.  Identifier columns are kept (city_code,
@@ -159,7 +179,8 @@ def outcome_panel(panel: pd.DataFrame, outcome: str, basis: str = "registered",
         pc = per_capita_panel(panel, basis, prices, base_year)
         out = pc[[c for c in ids if c in pc]].assign(y=np.log(pc["gdp_pc"]))
         out["province_en"] = out["city_code"].map(
-            panel.drop_duplicates("city_code").set_index("city_code")["province_en"])
+            panel.drop_duplicates("city_code").set_index("city_code")["province_en"]
+        )
         out = out[ids + ["y"]]
     else:
         out = panel[ids].copy()
@@ -170,7 +191,9 @@ def outcome_panel(panel: pd.DataFrame, outcome: str, basis: str = "registered",
         elif outcome == "log_wage":
             wage = panel["wage_avg"]
             if prices == "real":
-                wage = deflate(wage, panel["year"], base_year, panel["province_code"], missing="nan")
+                wage = deflate(
+                    wage, panel["year"], base_year, panel["province_code"], missing="nan"
+                )
             out["y"] = np.log(wage)
         elif outcome == "log_fdi":
             out["y"] = np.log(panel["fdi"])
@@ -187,8 +210,12 @@ def outcome_panel(panel: pd.DataFrame, outcome: str, basis: str = "registered",
     return out
 
 
-def coverage(panel: pd.DataFrame, columns: list[str] | None = None,
-             unit: str = "city_code", time: str = "year") -> pd.DataFrame:
+def coverage(
+    panel: pd.DataFrame,
+    columns: list[str] | None = None,
+    unit: str = "city_code",
+    time: str = "year",
+) -> pd.DataFrame:
     """Number of units with a non-missing value, by time (rows) and column."""
     columns = columns or [c for c in NUMERIC_COLUMNS if c in panel.columns]
     return panel.groupby(time)[columns].count().rename_axis(columns=f"units with data ({unit})")

@@ -11,9 +11,11 @@ import pandas as pd
 
 from nanbei.errors import DataError
 
-REBUILD_ADVICE = ("in a checkout, restore the shipped files with `git checkout -- data`, or, if "
-                  "you changed data/raw on purpose, rebuild with `make data ACCEPT_RAW=1`; in an "
-                  "installed package, reinstall nanbei")
+REBUILD_ADVICE = (
+    "in a checkout, restore the shipped files with `git checkout -- data`, or, if "
+    "you changed data/raw on purpose, rebuild with `make data ACCEPT_RAW=1`; in an "
+    "installed package, reinstall nanbei"
+)
 
 
 def data_dir() -> Path:
@@ -67,8 +69,9 @@ def _read_csv(path: Path, **kw) -> pd.DataFrame:
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: cannot be decoded as UTF-8 text (byte {exc.start}); "
-                        "expected a UTF-8 CSV file") from None
+        raise DataError(
+            f"{path}: cannot be decoded as UTF-8 text (byte {exc.start}); expected a UTF-8 CSV file"
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path}: not a readable CSV file ({exc})") from None
 
@@ -142,8 +145,11 @@ def load_boundaries(level: str = "city"):
     """Simplified Jiangsu boundaries as a GeoDataFrame (WGS84): "province", "city" or "county"."""
     import geopandas as gpd  # heavy import, needed only for maps
 
-    files = {"province": "jiangsu_province.geojson", "city": "jiangsu_cities_13.geojson",
-             "county": "jiangsu_counties_95.geojson"}
+    files = {
+        "province": "jiangsu_province.geojson",
+        "city": "jiangsu_cities_13.geojson",
+        "county": "jiangsu_counties_95.geojson",
+    }
     if level not in files:
         raise ValueError(f"load_boundaries: level must be one of {list(files)}, got {level!r}")
     path = verify_checksum(f"tidy/{files[level]}")

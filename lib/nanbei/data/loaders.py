@@ -33,8 +33,9 @@ def _shipped_panel(quarantine: bool) -> tuple[pd.DataFrame, int]:
     return validate_panel(panel, str(data_dir() / relative), screen_errors=quarantine), n_masked
 
 
-def load_city_panel(scope: str = "jiangsu", path: str | os.PathLike | None = None,
-                    quarantine: bool = True) -> pd.DataFrame:
+def load_city_panel(
+    scope: str = "jiangsu", path: str | os.PathLike | None = None, quarantine: bool = True
+) -> pd.DataFrame:
     """Load the city panel: one row per city and year, columns as in data/README.md.
 
     Parameters
@@ -73,15 +74,20 @@ def load_city_panel(scope: str = "jiangsu", path: str | os.PathLike | None = Non
             if quarantine:
                 panel, applied = screen.apply_flags(panel, to_mask.assign(action="masked"))
                 n_masked = len(applied)
-            shown = "; ".join(f"{r.variable} of {r.city_code} in {r.year} = {r.value:.6g} ({r.rule})"
-                              for r in to_mask.head(5).itertuples())
+            shown = "; ".join(
+                f"{r.variable} of {r.city_code} in {r.year} = {r.value:.6g} ({r.rule})"
+                for r in to_mask.head(5).itertuples()
+            )
             notes = panel.attrs["n_noted"]
             warnings.warn(
                 f"{path}: {len(to_mask)} suspicious value(s) "
                 f"{'masked to NaN' if quarantine else 'kept (quarantine=False)'}"
                 f"{': ' + shown if shown else ''}{' ...' if len(to_mask) > 5 else ''}; "
                 f"{notes} further finding(s) kept with a note. "
-                "nanbei.screen.screen_panel(panel) lists them all.", DataWarning, stacklevel=2)
+                "nanbei.screen.screen_panel(panel) lists them all.",
+                DataWarning,
+                stacklevel=2,
+            )
     if scope == "jiangsu":
         panel = panel[panel["province_code"] == JIANGSU_PROVINCE_CODE]
     panel = panel.sort_values(["city_code", "year"]).reset_index(drop=True)

@@ -10,8 +10,9 @@ from nanbei.data.files import load_cities, load_yearbook_supplement
 from nanbei.data.schema import REGIONS
 
 
-def regional_per_capita(panel: pd.DataFrame, basis: str = "official",
-                        allow_incomplete: bool = False) -> pd.DataFrame:
+def regional_per_capita(
+    panel: pd.DataFrame, basis: str = "official", allow_incomplete: bool = False
+) -> pd.DataFrame:
     """Per-capita GDP of each region and year: total GDP over total population on ``basis``.
 
     Returns a long DataFrame (year, region, gdp, population, gdp_pc, n_cities,
@@ -22,7 +23,9 @@ def regional_per_capita(panel: pd.DataFrame, basis: str = "official",
     """
     if "region" not in panel.columns:
         raise ValueError("regional_per_capita: the panel needs a 'region' column")
-    df = panel.loc[panel["region"].notna(), ["city_code", "city_en", "region", "year", "gdp"]].copy()
+    df = panel.loc[
+        panel["region"].notna(), ["city_code", "city_en", "region", "year", "gdp"]
+    ].copy()
     df["population"] = _population(panel.loc[df.index], basis)
     members = df.groupby("region")["city_en"].unique()
     rows = []
@@ -32,14 +35,27 @@ def regional_per_capita(panel: pd.DataFrame, basis: str = "official",
         gdp, pop = grp.loc[ok, "gdp"].sum(), grp.loc[ok, "population"].sum()
         complete = not missing
         pc = gdp * 1e4 / pop if ok.any() and (complete or allow_incomplete) else np.nan
-        rows.append({"year": year, "region": region, "gdp": gdp if ok.any() else np.nan,
-                     "population": pop if ok.any() else np.nan, "gdp_pc": pc,
-                     "n_cities": int(ok.sum()), "missing_cities": ", ".join(missing)})
+        rows.append(
+            {
+                "year": year,
+                "region": region,
+                "gdp": gdp if ok.any() else np.nan,
+                "population": pop if ok.any() else np.nan,
+                "gdp_pc": pc,
+                "n_cities": int(ok.sum()),
+                "missing_cities": ", ".join(missing),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def region_ratio(panel: pd.DataFrame, numerator: str = "Sunan", denominator: str = "Subei",
-                 basis: str = "official", allow_incomplete: bool = False) -> pd.Series:
+def region_ratio(
+    panel: pd.DataFrame,
+    numerator: str = "Sunan",
+    denominator: str = "Subei",
+    basis: str = "official",
+    allow_incomplete: bool = False,
+) -> pd.Series:
     """Per-year ratio of regional per-capita GDP, ``numerator`` over ``denominator``.
 
     >>> from nanbei import data
@@ -64,15 +80,21 @@ def region_ratio(panel: pd.DataFrame, numerator: str = "Sunan", denominator: str
     ratio.attrs["basis"] = basis
     ratio.attrs["missing_cities"] = {
         int(y): {r: m.split(", ") for r, m in zip(g["region"], g["missing_cities"], strict=False)}
-        for y, g in miss.groupby("year")}
+        for y, g in miss.groupby("year")
+    }
     return ratio
 
 
-def ratio_break_decomposition(panel: pd.DataFrame, start: int, end: int,
-                              break_years: tuple[int, ...] = (2009, 2020),
-                              numerator: str = "Sunan", denominator: str = "Subei",
-                              basis: str = "official",
-                              allow_incomplete: bool = False) -> pd.DataFrame:
+def ratio_break_decomposition(
+    panel: pd.DataFrame,
+    start: int,
+    end: int,
+    break_years: tuple[int, ...] = (2009, 2020),
+    numerator: str = "Sunan",
+    denominator: str = "Subei",
+    basis: str = "official",
+    allow_incomplete: bool = False,
+) -> pd.DataFrame:
     """Split the change of a regional ratio into definitional breaks and the rest.
 
     >>> from nanbei import data
@@ -106,32 +128,59 @@ def ratio_break_decomposition(panel: pd.DataFrame, start: int, end: int,
     ratio = pc[numerator] / pc[denominator]
     for year in (start, end):
         if year not in ratio.index or pd.isna(ratio.get(year)):
-            raise ValueError(f"ratio_break_decomposition: no {numerator}/{denominator} ratio on "
-                             f"basis {basis!r} in {year} (a member city lacks data; "
-                             "allow_incomplete=True uses the cities present)")
+            raise ValueError(
+                f"ratio_break_decomposition: no {numerator}/{denominator} ratio on "
+                f"basis {basis!r} in {year} (a member city lacks data; "
+                "allow_incomplete=True uses the cities present)"
+            )
     rows = []
     for b in inside:
         if b - 1 not in pop.index or pop.loc[[b - 1, b]].isna().any().any():
-            raise ValueError(f"ratio_break_decomposition: break year {b} needs both regions' "
-                             f"population in {b - 1} and {b}")
-        cf = ((gdp.loc[b, numerator] / pop.loc[b - 1, numerator])
-              / (gdp.loc[b, denominator] / pop.loc[b - 1, denominator]))
-        rows.append({"component": f"break {b}", "year": b, "ratio": ratio[b],
-                     "counterfactual": cf, "log_change": np.log(ratio[b] / cf)})
+            raise ValueError(
+                f"ratio_break_decomposition: break year {b} needs both regions' "
+                f"population in {b - 1} and {b}"
+            )
+        cf = (gdp.loc[b, numerator] / pop.loc[b - 1, numerator]) / (
+            gdp.loc[b, denominator] / pop.loc[b - 1, denominator]
+        )
+        rows.append(
+            {
+                "component": f"break {b}",
+                "year": b,
+                "ratio": ratio[b],
+                "counterfactual": cf,
+                "log_change": np.log(ratio[b] / cf),
+            }
+        )
     total = float(np.log(ratio[end] / ratio[start]))
     breaks_sum = float(sum(r["log_change"] for r in rows))
-    rows.append({"component": "rest", "year": np.nan, "ratio": np.nan, "counterfactual": np.nan,
-                 "log_change": total - breaks_sum})
-    rows.append({"component": "total", "year": end, "ratio": ratio[end],
-                 "counterfactual": ratio[end] * np.exp(-breaks_sum), "log_change": total})
+    rows.append(
+        {
+            "component": "rest",
+            "year": np.nan,
+            "ratio": np.nan,
+            "counterfactual": np.nan,
+            "log_change": total - breaks_sum,
+        }
+    )
+    rows.append(
+        {
+            "component": "total",
+            "year": end,
+            "ratio": ratio[end],
+            "counterfactual": ratio[end] * np.exp(-breaks_sum),
+            "log_change": total,
+        }
+    )
     out = pd.DataFrame(rows)
     out["share_of_total"] = out["log_change"] / total if total != 0 else np.nan
     out.attrs.update(start=start, end=end, start_ratio=float(ratio[start]), basis=basis)
     return out
 
 
-def regional_aggregate(panel: pd.DataFrame, value: str, weight: str | None = None,
-                       allow_incomplete: bool = False) -> pd.DataFrame:
+def regional_aggregate(
+    panel: pd.DataFrame, value: str, weight: str | None = None, allow_incomplete: bool = False
+) -> pd.DataFrame:
     """Each region's total (``weight=None``) or ``weight``-weighted mean of ``value``, by year.
 
     E.g. total unit employment (``value="employment"``) or the employment-weighted
@@ -158,13 +207,21 @@ def regional_aggregate(panel: pd.DataFrame, value: str, weight: str | None = Non
             result = (grp.loc[ok, value] * grp.loc[ok, weight]).sum() / grp.loc[ok, weight].sum()
         else:
             result = grp.loc[ok, value].sum()
-        rows.append({"year": year, "region": region, "value": result,
-                     "n_cities": int(ok.sum()), "missing_cities": ", ".join(missing)})
+        rows.append(
+            {
+                "year": year,
+                "region": region,
+                "value": result,
+                "n_cities": int(ok.sum()),
+                "missing_cities": ", ".join(missing),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def yearbook_region_ratio(numerator: str = "Sunan", denominator: str = "Subei",
-                          basis: str = "resident") -> pd.Series:
+def yearbook_region_ratio(
+    numerator: str = "Sunan", denominator: str = "Subei", basis: str = "resident"
+) -> pd.Series:
     """Ratio of regional per-capita GDP from the yearbook supplement, by year.
 
     Each city's population on ``basis`` ("resident" or "registered") is the one implied
@@ -173,8 +230,9 @@ def yearbook_region_ratio(numerator: str = "Sunan", denominator: str = "Subei",
     figure are left out (never filled).
     """
     if basis not in ("resident", "registered"):
-        raise ValueError(f"yearbook_region_ratio: basis must be 'resident' or 'registered', "
-                         f"got {basis!r}")
+        raise ValueError(
+            f"yearbook_region_ratio: basis must be 'resident' or 'registered', got {basis!r}"
+        )
     yb = load_yearbook_supplement()
     wide = yb.pivot_table(index=["city_code", "year"], columns="variable", values="value")
     column = f"gdp_pc_{basis}"
@@ -185,8 +243,9 @@ def yearbook_region_ratio(numerator: str = "Sunan", denominator: str = "Subei",
     regions = load_cities().set_index("city_code")["region"]
     wide["region"] = wide["city_code"].map(regions)
     members = regions[regions.isin([numerator, denominator])].groupby(regions).size()
-    sums = wide.groupby(["year", "region"]).agg(gdp=("gdp", "sum"), pop=("population", "sum"),
-                                                n=("city_code", "nunique"))
+    sums = wide.groupby(["year", "region"]).agg(
+        gdp=("gdp", "sum"), pop=("population", "sum"), n=("city_code", "nunique")
+    )
     out = {}
     for year, grp in sums.groupby(level="year"):
         grp = grp.droplevel("year")

@@ -51,10 +51,18 @@ class Dropped:
         return f"{self.total} {self.noun} left out{span}: {parts}"
 
 
-def analysis_panel(panel: pd.DataFrame, outcome: str, *, start: int, end: int,
-                   basis: str = "registered", prices: str = "real", base_year: int = 2000,
-                   units: Iterable | None = None, screen_breaks: bool = True
-                   ) -> tuple[pd.DataFrame, Dropped]:
+def analysis_panel(
+    panel: pd.DataFrame,
+    outcome: str,
+    *,
+    start: int,
+    end: int,
+    basis: str = "registered",
+    prices: str = "real",
+    base_year: int = 2000,
+    units: Iterable | None = None,
+    screen_breaks: bool = True,
+) -> tuple[pd.DataFrame, Dropped]:
     """Balanced sample of one outcome for the cities that pass the screens.
 
     Parameters
@@ -77,7 +85,9 @@ def analysis_panel(panel: pd.DataFrame, outcome: str, *, start: int, end: int,
     (13, 'no cities left out')
     """
     if outcome not in OUTCOMES:
-        raise ValueError(f"analysis_panel: outcome must be one of {list(OUTCOMES)}, got {outcome!r}")
+        raise ValueError(
+            f"analysis_panel: outcome must be one of {list(OUTCOMES)}, got {outcome!r}"
+        )
     if not start < end:
         raise ValueError(f"analysis_panel: start ({start}) must be before end ({end})")
     source = panel if units is None else panel[panel["city_code"].isin(set(units))]

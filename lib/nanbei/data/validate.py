@@ -20,8 +20,9 @@ def _lines(mask) -> list[int]:
     return [int(i) + 2 for i in np.flatnonzero(np.asarray(mask, dtype=bool))[:5]]
 
 
-def validate_panel(df: pd.DataFrame, source: str = "panel", screen_errors: bool = True
-                   ) -> pd.DataFrame:
+def validate_panel(
+    df: pd.DataFrame, source: str = "panel", screen_errors: bool = True
+) -> pd.DataFrame:
     """Check a city panel against the data contract; return it with proper dtypes.
 
     Raises DataError naming ``source``, the column and the first offending rows
@@ -41,11 +42,14 @@ def validate_panel(df: pd.DataFrame, source: str = "panel", screen_errors: bool 
     if missing:
         raise DataError(f"{source}: missing column(s) {missing}; expected columns {PANEL_COLUMNS}")
     if extra:
-        raise DataError(f"{source}: unexpected column(s) {extra}; expected exactly {PANEL_COLUMNS} "
-                        "(rename or drop the extra columns)")
+        raise DataError(
+            f"{source}: unexpected column(s) {extra}; expected exactly {PANEL_COLUMNS} "
+            "(rename or drop the extra columns)"
+        )
     if df.empty:
-        raise DataError(f"{source}: no data rows (only a header); expected one row per city "
-                        "and year")
+        raise DataError(
+            f"{source}: no data rows (only a header); expected one row per city and year"
+        )
     out = df[PANEL_COLUMNS].copy()
     lines = _lines
 
@@ -59,20 +63,28 @@ def validate_panel(df: pd.DataFrame, source: str = "panel", screen_errors: bool 
         bad = values.isna() & out[col].notna()
         if bad.any():
             example = out.loc[bad, col].iloc[0]
-            raise DataError(f"{source}: column '{col}' must be numeric; line(s) {lines(bad)} "
-                            f"hold non-numeric values such as {example!r}")
+            raise DataError(
+                f"{source}: column '{col}' must be numeric; line(s) {lines(bad)} "
+                f"hold non-numeric values such as {example!r}"
+            )
         infinite = np.isinf(values.to_numpy(dtype=float))
         if infinite.any():
-            raise DataError(f"{source}: column '{col}' must hold finite numbers; line(s) "
-                            f"{lines(infinite)} hold infinite values (a missing value is an "
-                            "empty cell)")
+            raise DataError(
+                f"{source}: column '{col}' must hold finite numbers; line(s) "
+                f"{lines(infinite)} hold infinite values (a missing value is an "
+                "empty cell)"
+            )
         if kind == "id":
             if values.isna().any():
-                raise DataError(f"{source}: column '{col}' is empty on line(s) "
-                                f"{lines(values.isna())}; every row needs a {col}")
+                raise DataError(
+                    f"{source}: column '{col}' is empty on line(s) "
+                    f"{lines(values.isna())}; every row needs a {col}"
+                )
             if (values != values.round()).any():
-                raise DataError(f"{source}: column '{col}' must hold whole numbers; line(s) "
-                                f"{lines(values != values.round())}")
+                raise DataError(
+                    f"{source}: column '{col}' must hold whole numbers; line(s) "
+                    f"{lines(values != values.round())}"
+                )
             values = values.astype("int64")
         else:
             values = values.astype("float64")
@@ -86,43 +98,56 @@ def validate_panel(df: pd.DataFrame, source: str = "panel", screen_errors: bool 
                 raise DataError(
                     f"{source}: column '{col}' must be {limits[kind]} (missing values are empty "
                     f"cells, never 0); line(s) {lines(impossible)} hold "
-                    f"{values[impossible].head(3).tolist()}")
+                    f"{values[impossible].head(3).tolist()}"
+                )
         out[col] = values
 
     last_year = date.today().year + 1
     bad_year = ~out["year"].between(FIRST_POSSIBLE_YEAR, last_year)
     if bad_year.any():
-        raise DataError(f"{source}: column 'year' must lie between {FIRST_POSSIBLE_YEAR} and "
-                        f"{last_year}; line(s) {lines(bad_year)} hold "
-                        f"{out.loc[bad_year, 'year'].head(3).tolist()}")
+        raise DataError(
+            f"{source}: column 'year' must lie between {FIRST_POSSIBLE_YEAR} and "
+            f"{last_year}; line(s) {lines(bad_year)} hold "
+            f"{out.loc[bad_year, 'year'].head(3).tolist()}"
+        )
     dup = out.duplicated(["city_code", "year"], keep=False)
     if dup.any():
         first = out.loc[dup, ["city_code", "year"]].iloc[0]
-        raise DataError(f"{source}: duplicate city-year rows on lines {lines(dup)} "
-                        f"(e.g. city_code {first['city_code']}, year {first['year']}); "
-                        "expected one row per city and year")
+        raise DataError(
+            f"{source}: duplicate city-year rows on lines {lines(dup)} "
+            f"(e.g. city_code {first['city_code']}, year {first['year']}); "
+            "expected one row per city and year"
+        )
     registry = load_cities().set_index("city_code")
     registry_file = data_dir() / "tidy" / "cities.csv"
     unknown = ~out["city_code"].isin(registry.index)
     if unknown.any():
-        raise DataError(f"{source}: unknown city_code {sorted(set(out.loc[unknown, 'city_code']))[:5]} "
-                        f"on line(s) {lines(unknown)}; expected GB/T 2260 codes listed in "
-                        f"{registry_file}")
+        raise DataError(
+            f"{source}: unknown city_code {sorted(set(out.loc[unknown, 'city_code']))[:5]} "
+            f"on line(s) {lines(unknown)}; expected GB/T 2260 codes listed in "
+            f"{registry_file}"
+        )
     bad_region = out["region"].notna() & ~out["region"].isin(REGIONS)
     if bad_region.any():
-        raise DataError(f"{source}: column 'region' must be one of {REGIONS} or empty; line(s) "
-                        f"{lines(bad_region)} hold {out.loc[bad_region, 'region'].iloc[0]!r}")
+        raise DataError(
+            f"{source}: column 'region' must be one of {REGIONS} or empty; line(s) "
+            f"{lines(bad_region)} hold {out.loc[bad_region, 'region'].iloc[0]!r}"
+        )
     for col in ("province_code", "region"):
         expected = out["city_code"].map(registry[col])
         both_missing = expected.isna() & out[col].isna()
         contradicts = ~(out[col] == expected) & ~both_missing
         if contradicts.any():
             i = int(np.flatnonzero(contradicts.to_numpy())[0])
-            code, got, want = (v.item() if hasattr(v, "item") else v for v in
-                               (out["city_code"].iloc[i], out[col].iloc[i], expected.iloc[i]))
-            raise DataError(f"{source}: column '{col}' contradicts the city registry on line(s) "
-                            f"{lines(contradicts)}: city_code {code} has {col} {got!r}, expected "
-                            f"{want if pd.notna(want) else 'empty'!r} as in {registry_file}")
+            code, got, want = (
+                v.item() if hasattr(v, "item") else v
+                for v in (out["city_code"].iloc[i], out[col].iloc[i], expected.iloc[i])
+            )
+            raise DataError(
+                f"{source}: column '{col}' contradicts the city registry on line(s) "
+                f"{lines(contradicts)}: city_code {code} has {col} {got!r}, expected "
+                f"{want if pd.notna(want) else 'empty'!r} as in {registry_file}"
+            )
     if not screen_errors:
         return out
     findings = screen.screen_panel(out, table=source)
@@ -136,7 +161,8 @@ def validate_panel(df: pd.DataFrame, source: str = "panel", screen_errors: bool 
             f"year {first['year']}), column '{first['variable']}' = {first['value']:.6g}: "
             f"{screen.RULES[first['rule']][2]}; {n} row(s) in all break rule "
             f"'{first['rule']}' or another unit/identity rule (nanbei.screen.screen_panel lists "
-            "them)")
+            "them)"
+        )
     return out
 
 
@@ -149,18 +175,23 @@ def _check_csv_shape(path: Path) -> None:
     raw = path.read_bytes()
     if raw and not raw.endswith(b"\n"):
         n = raw.count(b"\n") + 1
-        raise DataError(f"{path}: the file ends in the middle of line {n} (no final line break); "
-                        "it looks cut off: copy or download it again")
+        raise DataError(
+            f"{path}: the file ends in the middle of line {n} (no final line break); "
+            "it looks cut off: copy or download it again"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: cannot be decoded as UTF-8 text (byte {exc.start}); "
-                        "expected a UTF-8 CSV file") from None
+        raise DataError(
+            f"{path}: cannot be decoded as UTF-8 text (byte {exc.start}); expected a UTF-8 CSV file"
+        ) from None
     rows = csv.reader(text.splitlines())
     header = next(rows, None)
     if header is None:
         raise DataError(f"{path}: the file is empty; expected a header and data rows")
     for number, row in enumerate(rows, start=2):
         if row and len(row) != len(header):
-            raise DataError(f"{path}: line {number} has {len(row)} fields, expected "
-                            f"{len(header)} as in the header; the file is cut or malformed")
+            raise DataError(
+                f"{path}: line {number} has {len(row)} fields, expected "
+                f"{len(header)} as in the header; the file is cut or malformed"
+            )

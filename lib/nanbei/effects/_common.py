@@ -30,8 +30,9 @@ MIN_DRAWS = 99
 MAX_DRAWS = 1_000_000
 
 
-def check_draws(value, name: str, what: str, *, minimum: int = MIN_DRAWS,
-                maximum: int = MAX_DRAWS) -> int:
+def check_draws(
+    value, name: str, what: str, *, minimum: int = MIN_DRAWS, maximum: int = MAX_DRAWS
+) -> int:
     """Validate a number of bootstrap draws or permutations; return it as int.
 
     Raises ValueError naming ``name`` unless ``value`` is an integer (not a bool) with
@@ -129,17 +130,27 @@ def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
     keeping = [n for n, p in clean.items() if p > alpha]
     k = len(clean)
     if len(rejecting) == k:
-        who = "the test rejects" if k == 1 else ("both tests reject" if k == 2 else
-                                                f"all {k} tests reject")
+        who = (
+            "the test rejects"
+            if k == 1
+            else ("both tests reject" if k == 2 else f"all {k} tests reject")
+        )
         return f"At the {level} level, {who} a zero effect ({quote(rejecting)}){tail}."
     if not rejecting:
-        who = ("the test does not reject" if k == 1 else
-               "neither test rejects" if k == 2 else f"none of the {k} tests rejects")
+        who = (
+            "the test does not reject"
+            if k == 1
+            else "neither test rejects"
+            if k == 2
+            else f"none of the {k} tests rejects"
+        )
         return f"At the {level} level, {who} a zero effect ({quote(keeping)}){tail}."
     verb_r = "rejects" if len(rejecting) == 1 else "reject"
     verb_k = "does not" if len(keeping) == 1 else "do not"
-    return (f"At the {level} level, the tests disagree: {listing(rejecting)} {verb_r} a zero "
-            f"effect, {listing(keeping)} {verb_k}{tail}.")
+    return (
+        f"At the {level} level, the tests disagree: {listing(rejecting)} {verb_r} a zero "
+        f"effect, {listing(keeping)} {verb_k}{tail}."
+    )
 
 
 def normal_p(estimate, se) -> np.ndarray:

@@ -145,11 +145,27 @@ class DiDAggregate(Result):
         rows = []
         prefix = _TERM_PREFIX.get(self.kind, "")
         for lab, r in self.table.iterrows():
-            rows.append({"term": f"{prefix}={lab}", "estimate": r["att"], "std_error": r["se"],
-                         "conf_low": r["ci_low"], "conf_high": r["ci_high"], "level": lab})
+            rows.append(
+                {
+                    "term": f"{prefix}={lab}",
+                    "estimate": r["att"],
+                    "std_error": r["se"],
+                    "conf_low": r["ci_low"],
+                    "conf_high": r["ci_high"],
+                    "level": lab,
+                }
+            )
         lo, hi = self.ci
-        rows.append({"term": "overall", "estimate": self.att, "std_error": self.se,
-                     "conf_low": lo, "conf_high": hi, "level": None})
+        rows.append(
+            {
+                "term": "overall",
+                "estimate": self.att,
+                "std_error": self.se,
+                "conf_low": lo,
+                "conf_high": hi,
+                "level": None,
+            }
+        )
         out = tidy_frame(rows)
         with np.errstate(divide="ignore", invalid="ignore"):
             out["statistic"] = out["estimate"] / out["std_error"]
@@ -160,13 +176,17 @@ class DiDAggregate(Result):
 
     def summary(self) -> Summary:
         lo, hi = self.ci
-        tab = self.tidy().set_index("term")[["estimate", "std_error", "conf_low", "conf_high",
-                                             "p_value"]]
-        notes = [f"{100 * (1 - self.alpha):.0f}% pointwise intervals; {self.se_method} standard "
-                 f"errors from the influence functions; {self.n_obs} units.",
-                 f"overall ATT = {self.att:.4f} (se {self.se:.4f}, CI [{lo:.4f}, {hi:.4f}])"]
-        return Summary(f"Staggered DiD aggregation: {self.kind} ({self.se_method} se)",
-                       [("", tab)], notes)
+        tab = self.tidy().set_index("term")[
+            ["estimate", "std_error", "conf_low", "conf_high", "p_value"]
+        ]
+        notes = [
+            f"{100 * (1 - self.alpha):.0f}% pointwise intervals; {self.se_method} standard "
+            f"errors from the influence functions; {self.n_obs} units.",
+            f"overall ATT = {self.att:.4f} (se {self.se:.4f}, CI [{lo:.4f}, {hi:.4f}])",
+        ]
+        return Summary(
+            f"Staggered DiD aggregation: {self.kind} ({self.se_method} se)", [("", tab)], notes
+        )
 
     def __repr__(self) -> str:
         return (
@@ -181,26 +201,47 @@ class DiDAggregate(Result):
         level = f"{100 * (1 - self.alpha):.0f}% CI"
         if self.table.empty:
             lo, hi = self.ci
-            ax.errorbar([0], [self.att], yerr=[[self.att - lo], [hi - self.att]], fmt="o",
-                        color=_POST_COLOR, capsize=4)
+            ax.errorbar(
+                [0],
+                [self.att],
+                yerr=[[self.att - lo], [hi - self.att]],
+                fmt="o",
+                color=_POST_COLOR,
+                capsize=4,
+            )
             ax.set_xticks([0], ["overall ATT"])
         else:
             t = self.table
             x = np.asarray(t.index, dtype=float)
             pre = x < 0 if self.kind == "dynamic" else np.zeros(len(x), bool)
-            for mask, color, lab in ((pre, _PRE_COLOR, "pre-treatment"),
-                                     (~pre, _POST_COLOR, "post-treatment")):
+            for mask, color, lab in (
+                (pre, _PRE_COLOR, "pre-treatment"),
+                (~pre, _POST_COLOR, "post-treatment"),
+            ):
                 if mask.any():
                     tt = t[mask]
                     err = np.vstack([tt["att"] - tt["ci_low"], tt["ci_high"] - tt["att"]])
-                    ax.errorbar(x[mask], tt["att"], yerr=np.nan_to_num(err), fmt="o", color=color,
-                                capsize=3, label=lab if self.kind == "dynamic" else None)
-            ax.axhline(self.att, color=_POST_COLOR, ls="--", lw=0.8,
-                       label=f"overall {self.att:.3g}")
+                    ax.errorbar(
+                        x[mask],
+                        tt["att"],
+                        yerr=np.nan_to_num(err),
+                        fmt="o",
+                        color=color,
+                        capsize=3,
+                        label=lab if self.kind == "dynamic" else None,
+                    )
+            ax.axhline(
+                self.att, color=_POST_COLOR, ls="--", lw=0.8, label=f"overall {self.att:.3g}"
+            )
             if self.kind == "dynamic":
                 ax.axvline(-0.5, color="grey", lw=0.8, ls=":")
-            ax.set_xlabel({"dynamic": "event time (periods since adoption)", "group": "cohort",
-                           "calendar": "period"}[self.kind])
+            ax.set_xlabel(
+                {
+                    "dynamic": "event time (periods since adoption)",
+                    "group": "cohort",
+                    "calendar": "period",
+                }[self.kind]
+            )
             ax.legend(frameon=False)
         ax.axhline(0, color="grey", lw=0.8)
         ax.set_ylabel(f"ATT ({level})")
@@ -263,34 +304,74 @@ class StaggeredDiDResult(Result):
         a = self.att_gt
         with np.errstate(divide="ignore", invalid="ignore"):
             stat = a["att"] / a["se"]
-        out = tidy_frame(pd.DataFrame({
-            "term": [f"ATT({g},{t})" for g, t in zip(a["cohort"], a["time"], strict=True)],
-            "estimate": a["att"], "std_error": a["se"], "statistic": stat,
-            "p_value": normal_p(a["att"], a["se"]), "conf_low": a["ci_low"],
-            "conf_high": a["ci_high"], "n_obs": a["n_treated"] + a["n_control"],
-            "cohort": a["cohort"], "time": a["time"], "event_time": a["event_time"],
-            "post": a["post"]}))
+        out = tidy_frame(
+            pd.DataFrame(
+                {
+                    "term": [f"ATT({g},{t})" for g, t in zip(a["cohort"], a["time"], strict=True)],
+                    "estimate": a["att"],
+                    "std_error": a["se"],
+                    "statistic": stat,
+                    "p_value": normal_p(a["att"], a["se"]),
+                    "conf_low": a["ci_low"],
+                    "conf_high": a["ci_high"],
+                    "n_obs": a["n_treated"] + a["n_control"],
+                    "cohort": a["cohort"],
+                    "time": a["time"],
+                    "event_time": a["event_time"],
+                    "post": a["post"],
+                }
+            )
+        )
         return out
 
     def summary(self) -> Summary:
         cov = ", ".join(self.covariates) if self.covariates else "none"
-        settings = pd.DataFrame({"value": [self.method, self.control, self.base_period, cov,
-                                           self.se_method, str(self.n_units),
-                                           str(self.att_gt["cohort"].nunique()),
-                                           str(len(self.att_gt))]},
-                                index=["method", "control", "base period", "covariates",
-                                       "standard errors", "units", "cohorts", "cells"])
+        settings = pd.DataFrame(
+            {
+                "value": [
+                    self.method,
+                    self.control,
+                    self.base_period,
+                    cov,
+                    self.se_method,
+                    str(self.n_units),
+                    str(self.att_gt["cohort"].nunique()),
+                    str(len(self.att_gt)),
+                ]
+            },
+            index=[
+                "method",
+                "control",
+                "base period",
+                "covariates",
+                "standard errors",
+                "units",
+                "cohorts",
+                "cells",
+            ],
+        )
         cols = ["cohort", "time", "att", "se", "ci_low", "ci_high"]
-        notes = [f"{100 * (1 - self.alpha):.0f}% pointwise intervals"
-                 + (f"; uniform critical value {self.crit_val:.3f} (multiplier bootstrap, "
-                    f"{self.n_boot} draws)" if self.se_method == "bootstrap" else "")]
+        notes = [
+            f"{100 * (1 - self.alpha):.0f}% pointwise intervals"
+            + (
+                f"; uniform critical value {self.crit_val:.3f} (multiplier bootstrap, "
+                f"{self.n_boot} draws)"
+                if self.se_method == "bootstrap"
+                else ""
+            )
+        ]
         if len(self.dropped):
             notes.append(f"dropped {len(self.dropped)} units: {self.dropped['reason'].iloc[0]}")
         if len(self.skipped):
             notes.append(f"skipped {len(self.skipped)} cells (see .skipped)")
-        return Summary("Callaway-Sant'Anna group-time ATTs",
-                       [("Settings", settings),
-                        ("ATT(g, t)", self.att_gt[cols].set_index(["cohort", "time"]))], notes)
+        return Summary(
+            "Callaway-Sant'Anna group-time ATTs",
+            [
+                ("Settings", settings),
+                ("ATT(g, t)", self.att_gt[cols].set_index(["cohort", "time"])),
+            ],
+            notes,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -313,18 +394,36 @@ class StaggeredDiDResult(Result):
                 if cc.empty:
                     continue
                 err = np.vstack([cc["att"] - cc["ci_low"], cc["ci_high"] - cc["att"]])
-                ax.errorbar(cc["time"].to_numpy(float) + off, cc["att"], yerr=np.nan_to_num(err),
-                            fmt="o", color=color, mfc=face or color, capsize=2, ms=4,
-                            label=("pre-treatment" if not post else "post-treatment")
-                            if k == 0 else None)
+                ax.errorbar(
+                    cc["time"].to_numpy(float) + off,
+                    cc["att"],
+                    yerr=np.nan_to_num(err),
+                    fmt="o",
+                    color=color,
+                    mfc=face or color,
+                    capsize=2,
+                    ms=4,
+                    label=("pre-treatment" if not post else "post-treatment") if k == 0 else None,
+                )
             ax.axvline(float(g) - 0.5, color="grey", lw=0.6, ls=":")
-            ax.text(float(g) - 0.5, 1.0, f"g={g}", transform=ax.get_xaxis_transform(),
-                    fontsize=7, ha="center", va="bottom", color="grey")
+            ax.text(
+                float(g) - 0.5,
+                1.0,
+                f"g={g}",
+                transform=ax.get_xaxis_transform(),
+                fontsize=7,
+                ha="center",
+                va="bottom",
+                color="grey",
+            )
         ax.axhline(0, color="grey", lw=0.8)
         ax.set_xlabel("period (dotted: adoption of cohort g)")
         ax.set_ylabel(f"ATT(g, t) ({100 * (1 - self.alpha):.0f}% pointwise CI)")
-        ax.set_title(f"Callaway-Sant'Anna ATT(g, t) by cohort ({len(cohorts)} cohorts, "
-                     f"{self.control} controls, {self.method})", pad=14)
+        ax.set_title(
+            f"Callaway-Sant'Anna ATT(g, t) by cohort ({len(cohorts)} cohorts, "
+            f"{self.control} controls, {self.method})",
+            pad=14,
+        )
         ax.legend(frameon=False)
 
     # ------------------------------------------------------------------
@@ -345,14 +444,26 @@ class StaggeredDiDResult(Result):
         psi = self.influence[:, keep]
         V = psi.T @ psi / self.n_units**2
         stat, df = _wald(theta, V)
-        labels = [f"ATT({g},{t})" for g, t in zip(a["cohort"][keep], a["time"][keep],
-                                                    strict=True)]
-        return PreTrendTest(statistic=stat, df=df, p_value=float(stats.chi2.sf(stat, df)),
-                            test="Wald (chi-squared)", terms=labels, estimates=theta,
-                            n_obs=self.n_units, alpha=self.alpha)
+        labels = [f"ATT({g},{t})" for g, t in zip(a["cohort"][keep], a["time"][keep], strict=True)]
+        return PreTrendTest(
+            statistic=stat,
+            df=df,
+            p_value=float(stats.chi2.sf(stat, df)),
+            test="Wald (chi-squared)",
+            terms=labels,
+            estimates=theta,
+            n_obs=self.n_units,
+            alpha=self.alpha,
+        )
 
-    def randomization(self, kind: str = "simple", *, n_perm: int = 9999, seed: int | None = 0,
-                      alpha: float | None = None) -> RandomizationResult:
+    def randomization(
+        self,
+        kind: str = "simple",
+        *,
+        n_perm: int = 9999,
+        seed: int | None = 0,
+        alpha: float | None = None,
+    ) -> RandomizationResult:
         """Randomization inference for an aggregate ATT with few treated units.
 
         The cohort labels are permuted across the units (keeping how many units adopt in each
@@ -399,8 +510,8 @@ class StaggeredDiDResult(Result):
         filled = 0
         for rows in _assignment_batches(labels, exact, n_eval, rng, 256):
             k = len(rows)
-            sy[filled:filled + k] = ca.stat(Y, rows)
-            sd[filled:filled + k] = ca.stat(D, rows)
+            sy[filled : filled + k] = ca.stat(Y, rows)
+            sd[filled : filled + k] = ca.stat(D, rows)
             filled += k
         pfun = _CSRIPValue(obs_y, obs_d, sy, sd, exact)
         dist = sy
@@ -411,12 +522,25 @@ class StaggeredDiDResult(Result):
         counts = pd.Series(G[G > 0]).value_counts().sort_index()
         treated = tuple(self.units[G > 0])
         return RandomizationResult(
-            statistic="att", observed=float(obs_y), p_value=float(min(1.0, p)),
-            alternative="two-sided", n_perm=int(n_eval), n_assignments=int(n_assign),
-            exact=bool(exact), n_treated=len(treated), n_pool=int(len(G)),
+            statistic="att",
+            observed=float(obs_y),
+            p_value=float(min(1.0, p)),
+            alternative="two-sided",
+            n_perm=int(n_eval),
+            n_assignments=int(n_assign),
+            exact=bool(exact),
+            n_treated=len(treated),
+            n_pool=int(len(G)),
             adoption={(int(k) if float(k).is_integer() else k): int(v) for k, v in counts.items()},
-            treated_units=treated, distribution=dist, estimate=float(obs_y), ci=ci,
-            alpha=float(alpha), term="ATT (simple)", n_obs=int(len(G)), _pfun=pfun)
+            treated_units=treated,
+            distribution=dist,
+            estimate=float(obs_y),
+            ci=ci,
+            alpha=float(alpha),
+            term="ATT (simple)",
+            n_obs=int(len(G)),
+            _pfun=pfun,
+        )
 
     # ------------------------------------------------------------------
     def aggregate(
@@ -577,8 +701,13 @@ class _CSAggregate:
     """
 
     def __init__(self, times, G, control, base_period, method, X):
-        self.times, self.control, self.base, self.method, self.X = (times, control, base_period,
-                                                                     method, X)
+        self.times, self.control, self.base, self.method, self.X = (
+            times,
+            control,
+            base_period,
+            method,
+            X,
+        )
         self.cohorts = np.sort(np.unique(G[G > 0]))
         self.share = {g: float(np.mean(G == g)) for g in self.cohorts}
 
@@ -587,9 +716,16 @@ class _CSAggregate:
         if self.X is not None:
             out = np.empty(len(rows))
             for k, G in enumerate(rows):
-                cells, _, _ = _estimate_cells(Y, G, self.X, self.times, self.cohorts,
-                                              control=self.control, method=self.method,
-                                              base_period=self.base)
+                cells, _, _ = _estimate_cells(
+                    Y,
+                    G,
+                    self.X,
+                    self.times,
+                    self.cohorts,
+                    control=self.control,
+                    method=self.method,
+                    base_period=self.base,
+                )
                 num = den = 0.0
                 for c in cells:
                     if c["time"] >= c["cohort"] and c["n_control"] > 0:

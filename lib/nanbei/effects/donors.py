@@ -36,15 +36,19 @@ EXCLUSION_RULES: dict[str, tuple[str, ...]] = {
     "none": (),
     "similar": ("pairing", "cobuilt_parks"),
     "similar+yrd": ("pairing", "cobuilt_parks", "yrd_association"),
-    "any": ("pairing", "cobuilt_parks", "yrd_association", "regional_cooperation",
-            "regional_plan"),
+    "any": ("pairing", "cobuilt_parks", "yrd_association", "regional_cooperation", "regional_plan"),
 }
 
 
-def competing_policy_cities(start: int, end: int, *, kinds: Iterable[str] | None = None,
-                            provinces: Iterable[str] | None = None,
-                            roles: Iterable[str] | None = None,
-                            table: pd.DataFrame | None = None) -> pd.DataFrame:
+def competing_policy_cities(
+    start: int,
+    end: int,
+    *,
+    kinds: Iterable[str] | None = None,
+    provinces: Iterable[str] | None = None,
+    roles: Iterable[str] | None = None,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Cities touched by a comparable policy that began in or before the window's last year.
 
     A policy counts when its ``first_year`` is at most ``end`` (a policy begun before the
@@ -66,20 +70,31 @@ def competing_policy_cities(start: int, end: int, *, kinds: Iterable[str] | None
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)
         bad = sorted(set(kinds) - known)
         if bad:
-            raise ValueError(f"competing_policy_cities: unknown kinds {bad}; known: {sorted(known)}")
+            raise ValueError(
+                f"competing_policy_cities: unknown kinds {bad}; known: {sorted(known)}"
+            )
         t = t[t["kind"].isin(kinds)]
     if provinces is not None:
         t = t[t["province_en"].isin([provinces] if isinstance(provinces, str) else list(provinces))]
     if roles is not None:
         t = t[t["role"].isin([roles] if isinstance(roles, str) else list(roles))]
     t = t[t["first_year"] <= end]
-    cols = ["city_code", "province_en", "city_zh", "policy_id", "kind", "role", "first_year",
-            "source_url"]
+    cols = [
+        "city_code",
+        "province_en",
+        "city_zh",
+        "policy_id",
+        "kind",
+        "role",
+        "first_year",
+        "source_url",
+    ]
     return t[cols].sort_values(["city_code", "first_year", "policy_id"]).reset_index(drop=True)
 
 
-def donor_pool(candidates: Iterable, rule: str, start: int, end: int, *,
-               table: pd.DataFrame | None = None) -> tuple[list, pd.DataFrame]:
+def donor_pool(
+    candidates: Iterable, rule: str, start: int, end: int, *, table: pd.DataFrame | None = None
+) -> tuple[list, pd.DataFrame]:
     """Apply an exclusion rule (:data:`EXCLUSION_RULES`) to candidate donor city codes.
 
     Returns the kept donors (sorted) and the excluded ones with the policy that excludes each
@@ -89,9 +104,19 @@ def donor_pool(candidates: Iterable, rule: str, start: int, end: int, *,
         raise ValueError(f"donor_pool: rule must be one of {list(EXCLUSION_RULES)}, got {rule!r}")
     candidates = sorted(set(candidates))
     if not EXCLUSION_RULES[rule]:
-        return candidates, pd.DataFrame(columns=["city_code", "province_en", "city_zh",
-                                                 "policy_id", "kind", "role", "first_year",
-                                                 "source_url", "policies"])
+        return candidates, pd.DataFrame(
+            columns=[
+                "city_code",
+                "province_en",
+                "city_zh",
+                "policy_id",
+                "kind",
+                "role",
+                "first_year",
+                "source_url",
+                "policies",
+            ]
+        )
     hits = competing_policy_cities(start, end, kinds=EXCLUSION_RULES[rule], table=table)
     hits = hits[hits["city_code"].isin(candidates)]
     if len(hits):
@@ -114,8 +139,10 @@ def _main_row(result, p_column: str = "p_value") -> dict:
     tidy = result.tidy()
     hit = tidy[tidy["term"].isin(_MAIN_TERMS) | tidy["term"].str.startswith("ATT (")]
     row = (hit if len(hit) else tidy).iloc[0]
-    out = {k: row[k] for k in ("estimate", "std_error", "statistic", "p_value", "conf_low",
-                               "conf_high", "n_obs")}
+    out = {
+        k: row[k]
+        for k in ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high", "n_obs")
+    }
     out["p_value"] = row[p_column]
     return out
 
@@ -136,8 +163,10 @@ class PoolEstimates(Result):
         """``results`` maps an estimator label to a Nanbei result, or to ``(result, p_column)``
         to take the p-value from another tidy column; the headline row is kept (the overall
         ATT, the mean post gap with its placebo band, or the single estimate)."""
-        rows = [{"term": label, **(_main_row(*r) if isinstance(r, tuple) else _main_row(r))}
-                for label, r in results.items()]
+        rows = [
+            {"term": label, **(_main_row(*r) if isinstance(r, tuple) else _main_row(r))}
+            for label, r in results.items()
+        ]
         return cls(pool=pool, rows=tidy_frame(rows), n_donors=int(n_donors))
 
     @property
@@ -160,7 +189,9 @@ class PoolEstimates(Result):
         r = self.rows
         y = np.arange(len(r))
         err = np.vstack([r["estimate"] - r["conf_low"], r["conf_high"] - r["estimate"]])
-        ax.errorbar(r["estimate"], y, xerr=np.where(np.isfinite(err), np.abs(err), 0.0), fmt="o", capsize=3)
+        ax.errorbar(
+            r["estimate"], y, xerr=np.where(np.isfinite(err), np.abs(err), 0.0), fmt="o", capsize=3
+        )
         ax.set_yticks(y, r["term"])
         ax.axvline(0, color="grey", lw=0.8)
         ax.set_title(f"Estimates on the donor pool: {self.pool}")

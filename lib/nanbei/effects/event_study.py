@@ -115,19 +115,32 @@ class EventStudyResult(Result):
         c = self.coefficients
         with np.errstate(divide="ignore", invalid="ignore"):
             stat = c["estimate"] / c["se"]
-        return tidy_frame(pd.DataFrame({
-            "term": [f"e={e}" for e in c.index], "estimate": c["estimate"].to_numpy(),
-            "std_error": c["se"].to_numpy(), "statistic": stat.to_numpy(),
-            "p_value": c["p_value"].to_numpy(), "conf_low": c["ci_low"].to_numpy(),
-            "conf_high": c["ci_high"].to_numpy(), "n_obs": self.n_obs,
-            "event_time": c.index.to_numpy()}))
+        return tidy_frame(
+            pd.DataFrame(
+                {
+                    "term": [f"e={e}" for e in c.index],
+                    "estimate": c["estimate"].to_numpy(),
+                    "std_error": c["se"].to_numpy(),
+                    "statistic": stat.to_numpy(),
+                    "p_value": c["p_value"].to_numpy(),
+                    "conf_low": c["ci_low"].to_numpy(),
+                    "conf_high": c["ci_high"].to_numpy(),
+                    "n_obs": self.n_obs,
+                    "event_time": c.index.to_numpy(),
+                }
+            )
+        )
 
     def summary(self) -> Summary:
-        title = (f"Event study ({self._LONG_NAME[self.estimator]}), window {self.window} with "
-                 "binned endpoints, reference e = -1")
-        notes = [f"control: {self.control}; {self.n_obs} obs, {self.n_units} units, "
-                 f"{self.n_clusters} clusters ({self.cluster}); CR1 standard errors, "
-                 f"t({self.n_clusters - 1}) p-values and {100 * (1 - self.alpha):.0f}% intervals"]
+        title = (
+            f"Event study ({self._LONG_NAME[self.estimator]}), window {self.window} with "
+            "binned endpoints, reference e = -1"
+        )
+        notes = [
+            f"control: {self.control}; {self.n_obs} obs, {self.n_units} units, "
+            f"{self.n_clusters} clusters ({self.cluster}); CR1 standard errors, "
+            f"t({self.n_clusters - 1}) p-values and {100 * (1 - self.alpha):.0f}% intervals"
+        ]
         if len(self.dropped):
             notes.append(f"left out: {len(self.dropped)} item(s), see .dropped")
         return Summary(title, [("", self.coefficients)], notes)
@@ -138,16 +151,34 @@ class EventStudyResult(Result):
             f"n_obs={self.n_obs}, n_clusters={self.n_clusters})"
         )
 
-    def plot(self, ax=None, labels=None, lang: str = "en", *, color="C0", label=None,
-             offset: float = 0.0, title: str | None = None, **kwargs):
+    def plot(
+        self,
+        ax=None,
+        labels=None,
+        lang: str = "en",
+        *,
+        color="C0",
+        label=None,
+        offset: float = 0.0,
+        title: str | None = None,
+        **kwargs,
+    ):
         """Plot estimates with confidence intervals against event time.
 
         Returns the matplotlib Axes (a new figure is created if ``ax`` is None).
         ``offset`` shifts the points horizontally so that several estimators
         can be drawn on one Axes (``label`` names them in the legend).
         """
-        return super().plot(ax=ax, labels=labels, lang=lang, color=color, label=label,
-                            offset=offset, title=title, **kwargs)
+        return super().plot(
+            ax=ax,
+            labels=labels,
+            lang=lang,
+            color=color,
+            label=label,
+            offset=offset,
+            title=title,
+            **kwargs,
+        )
 
     def _plot(self, ax, labels, lang, color="C0", label=None, offset=0.0, title=None, **kwargs):
         c = self.coefficients
@@ -166,8 +197,9 @@ class EventStudyResult(Result):
         ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
         ax.set_xlabel("event time (periods since adoption)")
         ax.set_ylabel(f"effect ({100 * (1 - self.alpha):.0f}% CI, clustered by {self.cluster})")
-        ax.set_title(title or f"Event study ({self._LONG_NAME[self.estimator]}), "
-                              f"{self.n_clusters} clusters")
+        ax.set_title(
+            title or f"Event study ({self._LONG_NAME[self.estimator]}), {self.n_clusters} clusters"
+        )
         ax.legend(frameon=False)
 
 

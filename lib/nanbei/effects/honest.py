@@ -91,8 +91,11 @@ def _truncnorm_quantile(p: float, lo: float, hi: float) -> float:
         q = stats.truncnorm.ppf(p, lo, hi)
     if not np.isfinite(q):  # far tails: exponential approximation of the truncated tail
         if lo > 0:
-            return float(lo - math.log1p(-p * (1 - math.exp(-lo * (hi - lo)))) / lo) \
-                if np.isfinite(hi) else float(lo - math.log1p(-p) / lo)
+            return (
+                float(lo - math.log1p(-p * (1 - math.exp(-lo * (hi - lo)))) / lo)
+                if np.isfinite(hi)
+                else float(lo - math.log1p(-p) / lo)
+            )
         return float(hi)
     return float(q)
 
@@ -117,9 +120,9 @@ def _a_rm(n_pre: int, n_post: int, mbar: float, s: int, positive: bool) -> np.nd
     K = n_pre + n_post
     At = np.zeros((K, K + 1))
     for r in range(K):
-        At[r, r:r + 2] = (-1.0, 1.0)
+        At[r, r : r + 2] = (-1.0, 1.0)
     v = np.zeros(K + 1)
-    v[n_pre + s - 1:n_pre + s + 1] = (-1.0, 1.0)
+    v[n_pre + s - 1 : n_pre + s + 1] = (-1.0, 1.0)
     if not positive:
         v = -v
     A_ub = np.vstack([np.tile(v, (n_pre, 1)), np.tile(mbar * v, (n_post, 1))])
@@ -158,7 +161,8 @@ class _DualVertexLP:
             raise ValueError(
                 f"honest_did: {M} moments and {k1 - 1} nuisance parameters give {n_bases:,} "
                 "candidate bases of the ARP programme; use fewer post-period coefficients "
-                "(max_post=) for the sensitivity analysis")
+                "(max_post=) for the sensitivity analysis"
+            )
         lams = []
         e1 = np.zeros(k1)
         e1[0] = 1.0
@@ -169,8 +173,9 @@ class _DualVertexLP:
             ok = np.abs(det) > 1e-12 * np.maximum(1.0, np.abs(WB).max(axis=(1, 2))) ** k1
             if not ok.any():
                 continue
-            lb = np.linalg.solve(np.transpose(WB[ok], (0, 2, 1)),
-                                 np.broadcast_to(e1, (int(ok.sum()), k1))[..., None])[..., 0]
+            lb = np.linalg.solve(
+                np.transpose(WB[ok], (0, 2, 1)), np.broadcast_to(e1, (int(ok.sum()), k1))[..., None]
+            )[..., 0]
             feas = np.all(lb >= -1e-10, axis=1)
             full = np.zeros((int(feas.sum()), M))
             rows = B[ok][feas]
@@ -202,14 +207,14 @@ def _chunks(iterable, size):
 
 
 def _lf_cv_nuisance(sd_rows, X_rows, sigma_rows, kappa, sims, rng, lp: _DualVertexLP):
-    xi = rng.multivariate_normal(np.zeros(len(sd_rows)), sigma_rows, size=sims,
-                                 method="eigh")
+    xi = rng.multivariate_normal(np.zeros(len(sd_rows)), sigma_rows, size=sims, method="eigh")
     eta, _ = lp.solve(xi)
     return float(np.quantile(eta, 1 - kappa))
 
 
-def _conditional_accept(eta, vert, Y, lp: _DualVertexLP, sigma, alpha, kappa, lf_cv,
-                        hybrid: str) -> np.ndarray:
+def _conditional_accept(
+    eta, vert, Y, lp: _DualVertexLP, sigma, alpha, kappa, lf_cv, hybrid: str
+) -> np.ndarray:
     """ARP conditional (hybrid) test given the LP solutions of each right-hand side ``Y``.
     Returns 1 where theta is accepted (R: 1 - .lp_conditional_test_fn()$reject)."""
     n = len(Y)
@@ -223,8 +228,7 @@ def _conditional_accept(eta, vert, Y, lp: _DualVertexLP, sigma, alpha, kappa, lf
         sel = np.flatnonzero((vert == v) & ~first)
         B = lp.support[v]
         XB = lp.X[B]
-        full_rank = len(B) > 0 and np.linalg.matrix_rank(XB) == min(XB.shape) and \
-            min(XB.shape) > 0
+        full_rank = len(B) > 0 and np.linalg.matrix_rank(XB) == min(XB.shape) and min(XB.shape) > 0
         Ys = Y[sel]
         if len(B) != lp.k1 or not full_rank:
             # R's dual route (.lp_dual_fn): the truncation interval of c = lambda'y along
@@ -243,10 +247,16 @@ def _conditional_accept(eta, vert, Y, lp: _DualVertexLP, sigma, alpha, kappa, lf
             up = beta_v > 1 + 1e-12
             with np.errstate(divide="ignore", invalid="ignore"):
                 cut = alpha_v / (1 - beta_v)[None, :]
-            vlo = (np.max(np.where(low[None, :], cut, -np.inf), axis=1) if low.any()
-                   else np.full(len(sel), -np.inf))
-            vup = (np.min(np.where(up[None, :], cut, np.inf), axis=1) if up.any()
-                   else np.full(len(sel), np.inf))
+            vlo = (
+                np.max(np.where(low[None, :], cut, -np.inf), axis=1)
+                if low.any()
+                else np.full(len(sel), -np.inf)
+            )
+            vup = (
+                np.min(np.where(up[None, :], cut, np.inf), axis=1)
+                if up.any()
+                else np.full(len(sel), np.inf)
+            )
             vlo = np.where(vlo < np.minimum(-100.0, e - 20 * sB), -np.inf, vlo)
             vup = np.where(vup > np.maximum(100.0, e + 20 * sB), np.inf, vup)
             maxstat = e / sB
@@ -268,10 +278,16 @@ def _conditional_accept(eta, vert, Y, lp: _DualVertexLP, sigma, alpha, kappa, lf
         rho = Gamma_B @ sigma @ v_B / s2
         with np.errstate(divide="ignore", invalid="ignore"):
             mm = (-(Ys @ Gamma_B.T)) / rho[None, :] + (Ys @ v_B)[:, None]
-        vlo = (np.max(np.where(rho[None, :] > 0, mm, -np.inf), axis=1) if (rho > 0).any()
-               else np.full(len(sel), -np.inf))
-        vup = (np.min(np.where(rho[None, :] < 0, mm, np.inf), axis=1) if (rho < 0).any()
-               else np.full(len(sel), np.inf))
+        vlo = (
+            np.max(np.where(rho[None, :] > 0, mm, -np.inf), axis=1)
+            if (rho > 0).any()
+            else np.full(len(sel), -np.inf)
+        )
+        vup = (
+            np.min(np.where(rho[None, :] < 0, mm, np.inf), axis=1)
+            if (rho < 0).any()
+            else np.full(len(sel), np.inf)
+        )
         zlo = vlo / sB
         zup = np.minimum(vup, cap) / sB
         maxstat = eta[sel] / sB
@@ -303,8 +319,9 @@ def _truncnorm_quantiles(p: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray
     return np.clip(q, lo, hi)
 
 
-def _rm_accept(beta, sigma, n_pre, n_post, l_vec, mbar, theta, alpha, kappa, sims, seed,
-               hybrid="LF") -> np.ndarray:
+def _rm_accept(
+    beta, sigma, n_pre, n_post, l_vec, mbar, theta, alpha, kappa, sims, seed, hybrid="LF"
+) -> np.ndarray:
     """Acceptance (0/1) of each theta for Delta^RM(mbar): the union over s and the sign."""
     theta = np.atleast_1d(np.asarray(theta, float))
     accept = np.zeros(len(theta))
@@ -318,8 +335,9 @@ def _rm_accept(beta, sigma, n_pre, n_post, l_vec, mbar, theta, alpha, kappa, sim
             else:
                 rows = np.flatnonzero(A[:, -1] != 0)
             if n_post == 1:
-                acc = _nonuisance_accept(beta, sigma, A[rows], n_pre, theta, alpha, kappa, sims,
-                                         seed, hybrid)
+                acc = _nonuisance_accept(
+                    beta, sigma, A[rows], n_pre, theta, alpha, kappa, sims, seed, hybrid
+                )
             else:
                 AG = A[:, n_pre:] @ Ginv
                 a1, X = AG[:, 0], AG[:, 1:]
@@ -329,10 +347,9 @@ def _rm_accept(beta, sigma, n_pre, n_post, l_vec, mbar, theta, alpha, kappa, sim
                 sd = np.sqrt(np.diag(sr))
                 lp = _DualVertexLP(sd, Xr)
                 rng = np.random.default_rng(seed)
-                lf = _lf_cv_nuisance(sd, Xr, sr, kappa, sims, rng, lp) if hybrid == "LF" \
-                    else np.inf
+                lf = _lf_cv_nuisance(sd, Xr, sr, kappa, sims, rng, lp) if hybrid == "LF" else np.inf
                 todo = np.flatnonzero(accept == 0)
-                Ys = (Y[rows][None, :] - np.outer(theta[todo], a1[rows]))
+                Ys = Y[rows][None, :] - np.outer(theta[todo], a1[rows])
                 eta, vert = lp.solve(Ys)
                 acc = np.zeros(len(theta))
                 acc[todo] = _conditional_accept(eta, vert, Ys, lp, sr, alpha, kappa, lf, hybrid)
@@ -394,8 +411,12 @@ class _FLCI:
         self.c0 = float(self.l @ sigma[n_pre:, n_pre:] @ self.l)
         t = np.arange(1, n_post + 1)
         self.sumw = float(t @ self.l)
-        self.const = sum(abs(float(np.arange(1, s + 1) @ self.l[n_post - s:]))
-                         for s in range(1, n_post + 1)) - self.sumw
+        self.const = (
+            sum(
+                abs(float(np.arange(1, s + 1) @ self.l[n_post - s :])) for s in range(1, n_post + 1)
+            )
+            - self.sumw
+        )
         self.L = np.tril(np.ones((n_pre, n_pre)))
         # minimum variance subject to sum(w) = sumw (closed form, Lagrange)
         Qr = self.Q + 1e-14 * np.trace(self.Q) * np.eye(n_pre)
@@ -418,24 +439,46 @@ class _FLCI:
             w = self.w_minbias
             return self.const + float(np.abs(self.L @ w).sum()), w
         # variables x = (u, w); minimise sum(u) s.t. u >= |L w|, sum w = sumw, var(w) <= h^2
-        w_start = self.w_minvar + (self.w_minbias - self.w_minvar) * \
-            max(0.0, min(1.0, (h - self.h_min) / max(self.h0 - self.h_min, 1e-300))) * 0.5
+        w_start = (
+            self.w_minvar
+            + (self.w_minbias - self.w_minvar)
+            * max(0.0, min(1.0, (h - self.h_min) / max(self.h0 - self.h_min, 1e-300)))
+            * 0.5
+        )
         x0 = np.r_[np.abs(self.L @ w_start) + 1e-9, w_start]
         scale = max(self.h0, 1e-300) ** 2
         cons = [
-            {"type": "ineq", "fun": lambda x: x[:n] - self.L @ x[n:],
-             "jac": lambda x: np.hstack([np.eye(n), -self.L])},
-            {"type": "ineq", "fun": lambda x: x[:n] + self.L @ x[n:],
-             "jac": lambda x: np.hstack([np.eye(n), self.L])},
-            {"type": "eq", "fun": lambda x: np.array([x[n:].sum() - self.sumw]),
-             "jac": lambda x: np.r_[np.zeros(n), np.ones(n)][None, :]},
-            {"type": "ineq", "fun": lambda x: np.array([(h * h - self.var(x[n:])) / scale]),
-             "jac": lambda x: np.r_[np.zeros(n), -(2 * self.Q @ x[n:] + self.b) / scale][None, :]},
+            {
+                "type": "ineq",
+                "fun": lambda x: x[:n] - self.L @ x[n:],
+                "jac": lambda x: np.hstack([np.eye(n), -self.L]),
+            },
+            {
+                "type": "ineq",
+                "fun": lambda x: x[:n] + self.L @ x[n:],
+                "jac": lambda x: np.hstack([np.eye(n), self.L]),
+            },
+            {
+                "type": "eq",
+                "fun": lambda x: np.array([x[n:].sum() - self.sumw]),
+                "jac": lambda x: np.r_[np.zeros(n), np.ones(n)][None, :],
+            },
+            {
+                "type": "ineq",
+                "fun": lambda x: np.array([(h * h - self.var(x[n:])) / scale]),
+                "jac": lambda x: np.r_[np.zeros(n), -(2 * self.Q @ x[n:] + self.b) / scale][
+                    None, :
+                ],
+            },
         ]
-        res = optimize.minimize(lambda x: x[:n].sum(), x0, jac=lambda x: np.r_[np.ones(n),
-                                                                                  np.zeros(n)],
-                                constraints=cons, method="SLSQP",
-                                options={"maxiter": 500, "ftol": 1e-13})
+        res = optimize.minimize(
+            lambda x: x[:n].sum(),
+            x0,
+            jac=lambda x: np.r_[np.ones(n), np.zeros(n)],
+            constraints=cons,
+            method="SLSQP",
+            options={"maxiter": 500, "ftol": 1e-13},
+        )
         w = res.x[n:]
         return self.const + float(np.abs(self.L @ w).sum()), w
 
@@ -470,13 +513,22 @@ class _FLCI:
         grid, interp = self._curve()
         fine = np.linspace(lo, hi, 2001)
         b = np.maximum(interp(fine), 0.0)
-        hl = np.array([_folded_normal_quantile(1 - self.alpha, M * bb / h) * h
-                       for bb, h in zip(b[::20], fine[::20], strict=True)])
+        hl = np.array(
+            [
+                _folded_normal_quantile(1 - self.alpha, M * bb / h) * h
+                for bb, h in zip(b[::20], fine[::20], strict=True)
+            ]
+        )
         i = int(np.argmin(hl)) * 20
         a, c = fine[max(i - 20, 0)], fine[min(i + 20, len(fine) - 1)]
         res = optimize.minimize_scalar(
-            lambda h: _folded_normal_quantile(1 - self.alpha, M * max(float(interp(h)), 0.0) / h) * h,
-            bounds=(a, c), method="bounded", options={"xatol": 1e-9 * max(hi, 1e-300)})
+            lambda h: (
+                _folded_normal_quantile(1 - self.alpha, M * max(float(interp(h)), 0.0) / h) * h
+            ),
+            bounds=(a, c),
+            method="bounded",
+            options={"xatol": 1e-9 * max(hi, 1e-300)},
+        )
         h = float(res.x)
         hl, w = self.halflength(h, M)
         return hl, w, h
@@ -484,7 +536,7 @@ class _FLCI:
     def interval(self, beta, M):
         hl, w, h = self.optimal(M)
         l_pre = self.D @ w
-        center = float(l_pre @ beta[:self.n_pre] + self.l @ beta[self.n_pre:])
+        center = float(l_pre @ beta[: self.n_pre] + self.l @ beta[self.n_pre :])
         return center - hl, center + hl
 
 
@@ -529,11 +581,26 @@ class HonestDiDResult(Result):
         return "Mbar" if self.restriction == "relative_magnitude" else "M"
 
     def tidy(self) -> pd.DataFrame:
-        rows = [{"term": "original", "estimate": self.estimate, "std_error": self.std_error,
-                 "conf_low": self.original[0], "conf_high": self.original[1], "M": np.nan}]
+        rows = [
+            {
+                "term": "original",
+                "estimate": self.estimate,
+                "std_error": self.std_error,
+                "conf_low": self.original[0],
+                "conf_high": self.original[1],
+                "M": np.nan,
+            }
+        ]
         for _, r in self.table.iterrows():
-            rows.append({"term": f"{self.parameter}={r['M']:.4g}", "estimate": self.estimate,
-                         "conf_low": r["lb"], "conf_high": r["ub"], "M": r["M"]})
+            rows.append(
+                {
+                    "term": f"{self.parameter}={r['M']:.4g}",
+                    "estimate": self.estimate,
+                    "conf_low": r["lb"],
+                    "conf_high": r["ub"],
+                    "M": r["M"],
+                }
+            )
         out = tidy_frame(rows)
         out["n_obs"] = self.n_obs
         return out
@@ -541,13 +608,20 @@ class HonestDiDResult(Result):
     def summary(self) -> Summary:
         tab = self.table.set_index("M")[["lb", "ub"]]
         tab.index.name = self.parameter
-        orig = pd.DataFrame({"lb": [self.original[0]], "ub": [self.original[1]]},
-                            index=pd.Index(["parallel trends"], name=""))
-        notes = [f"{self.restriction} restriction, {self.method} intervals at "
-                 f"{100 * (1 - self.alpha):.0f}%; parameter {self.label}",
-                 f"breakdown value: {self.breakdown_text()}"]
-        return Summary(f"HonestDiD sensitivity ({self.restriction})",
-                       [("Conventional interval", orig), ("Robust intervals", tab)], notes)
+        orig = pd.DataFrame(
+            {"lb": [self.original[0]], "ub": [self.original[1]]},
+            index=pd.Index(["parallel trends"], name=""),
+        )
+        notes = [
+            f"{self.restriction} restriction, {self.method} intervals at "
+            f"{100 * (1 - self.alpha):.0f}%; parameter {self.label}",
+            f"breakdown value: {self.breakdown_text()}",
+        ]
+        return Summary(
+            f"HonestDiD sensitivity ({self.restriction})",
+            [("Conventional interval", orig), ("Robust intervals", tab)],
+            notes,
+        )
 
     def breakdown_text(self) -> str:
         if not np.isfinite(self.breakdown):
@@ -557,8 +631,10 @@ class HonestDiDResult(Result):
         return f"{self.parameter} = {self.breakdown:.4g}"
 
     def __repr__(self) -> str:
-        return (f"HonestDiDResult({self.restriction}, {self.method}, {len(self.table)} values, "
-                f"breakdown {self.breakdown_text()})")
+        return (
+            f"HonestDiDResult({self.restriction}, {self.method}, {len(self.table)} values, "
+            f"breakdown {self.breakdown_text()})"
+        )
 
     def _plot(self, ax, labels, lang, **kwargs):
         t = self.table
@@ -567,8 +643,14 @@ class HonestDiDResult(Result):
         ax.plot(x, t["lb"], "_", color="C0")
         ax.plot(x, t["ub"], "_", color="C0")
         step = (x[1] - x[0]) if len(x) > 1 else 1.0
-        ax.vlines([x[0] - step], [self.original[0]], [self.original[1]], color="C3", lw=2,
-                  label="parallel trends")
+        ax.vlines(
+            [x[0] - step],
+            [self.original[0]],
+            [self.original[1]],
+            color="C3",
+            lw=2,
+            label="parallel trends",
+        )
         ax.axhline(0, color="grey", lw=0.8)
         if np.isfinite(self.breakdown) and not self.breakdown_censored:
             ax.axvline(self.breakdown, color="grey", ls=":", label="breakdown")
@@ -619,15 +701,20 @@ def honest_did(
     beta = np.asarray(betahat, float).ravel()
     sig = np.asarray(sigma, float)
     if beta.size != n_pre + n_post or sig.shape != (beta.size, beta.size):
-        raise ValueError(f"{what}: betahat must have n_pre + n_post = {n_pre + n_post} entries and "
-                         f"sigma be square of that size; got {beta.size} and {sig.shape}")
+        raise ValueError(
+            f"{what}: betahat must have n_pre + n_post = {n_pre + n_post} entries and "
+            f"sigma be square of that size; got {beta.size} and {sig.shape}"
+        )
     if n_pre < 1 or n_post < 1:
         raise ValueError(f"{what}: needs at least one pre- and one post-period coefficient")
     if restriction == "relative_magnitude" and n_pre < 2:
-        raise ValueError(f"{what}: relative magnitudes need at least two pre-period coefficients "
-                         "(one pre-period change besides the reference)")
-    if not np.all(np.isfinite(sig)) or np.any(np.linalg.eigvalsh((sig + sig.T) / 2) < -1e-10 *
-                                                  max(1.0, np.abs(sig).max())):
+        raise ValueError(
+            f"{what}: relative magnitudes need at least two pre-period coefficients "
+            "(one pre-period change besides the reference)"
+        )
+    if not np.all(np.isfinite(sig)) or np.any(
+        np.linalg.eigvalsh((sig + sig.T) / 2) < -1e-10 * max(1.0, np.abs(sig).max())
+    ):
         raise ValueError(f"{what}: sigma must be a finite positive semi-definite matrix")
     if not 0 < alpha < 1:
         raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
@@ -653,16 +740,24 @@ def honest_did(
             if acc.any():
                 lb, ub = float(grid[acc > 0].min()), float(grid[acc > 0].max())
                 if acc[0] > 0 or acc[-1] > 0:
-                    warnings.warn(f"{what}: the interval at Mbar = {m:g} is open at an end of the "
-                                  "theta grid; widen grid_lb/grid_ub", stacklevel=2)
+                    warnings.warn(
+                        f"{what}: the interval at Mbar = {m:g} is open at an end of the "
+                        "theta grid; widen grid_lb/grid_ub",
+                        stacklevel=2,
+                    )
             else:
                 lb = ub = np.nan
             rows.append({"M": float(m), "lb": lb, "ub": ub})
         method = "C-LF"
 
         def excludes_zero(m):
-            return _rm_accept(beta, sig, n_pre, n_post, lv, m, np.array([0.0]), alpha, kappa,
-                              sims, seed)[0] == 0
+            return (
+                _rm_accept(
+                    beta, sig, n_pre, n_post, lv, m, np.array([0.0]), alpha, kappa, sims, seed
+                )[0]
+                == 0
+            )
+
         m_hi0 = 2.0 if M is None else max(2.0, float(np.max(Ms)))
     else:
         fl = _FLCI(sig, n_pre, n_post, lv, alpha)
@@ -672,11 +767,11 @@ def honest_did(
             else:
                 Asd = np.zeros((n_pre - 1, n_pre))
                 for r in range(n_pre - 1):
-                    Asd[r, r:r + 2] = (-1, 1)
+                    Asd[r, r : r + 2] = (-1, 1)
                 # R: .create_A_SD(numPre, 0) second differences including delta_0 = 0
                 A2 = np.zeros((n_pre - 1, n_pre + 1))
                 for r in range(n_pre - 1):
-                    A2[r, r:r + 3] = (1, -2, 1)
+                    A2[r, r : r + 3] = (1, -2, 1)
                 A2 = np.delete(A2, n_pre, axis=1)
                 d = A2 @ beta[:n_pre]
                 sd_ = np.sqrt(np.diag(A2 @ sig[:n_pre, :n_pre] @ A2.T))
@@ -692,6 +787,7 @@ def honest_did(
         def excludes_zero(m):
             lb, ub = fl.interval(beta, m)
             return lb > 0 or ub < 0
+
         m_hi0 = max(float(np.max(Ms)) if len(Ms) else 0.0, 1e-12) * 2 + 10 * se
     table = pd.DataFrame(rows)
     table["method"] = method
@@ -699,10 +795,22 @@ def honest_did(
     bd, censored = math.nan, False
     if breakdown and (original[0] > 0 or original[1] < 0):
         bd, censored = _breakdown(excludes_zero, m_hi0)
-    return HonestDiDResult(table=table, original=original, estimate=est, std_error=se,
-                           restriction=restriction, method=method, alpha=alpha, breakdown=bd,
-                           breakdown_censored=censored, l_vec=lv, n_pre=n_pre, n_post=n_post,
-                           n_obs=n_obs, label=label)
+    return HonestDiDResult(
+        table=table,
+        original=original,
+        estimate=est,
+        std_error=se,
+        restriction=restriction,
+        method=method,
+        alpha=alpha,
+        breakdown=bd,
+        breakdown_censored=censored,
+        l_vec=lv,
+        n_pre=n_pre,
+        n_post=n_post,
+        n_obs=n_obs,
+        label=label,
+    )
 
 
 def _breakdown(excludes_zero, m_hi, tol: float = 1e-4) -> tuple[float, bool]:
@@ -725,9 +833,16 @@ def _breakdown(excludes_zero, m_hi, tol: float = 1e-4) -> tuple[float, bool]:
     return (lo + hi) / 2, False
 
 
-def honest_did_event_study(result, *, restriction: str = "relative_magnitude", M=None,
-                           l_vec=None, post: str = "first", max_post: int | None = None,
-                           **kwargs) -> HonestDiDResult:
+def honest_did_event_study(
+    result,
+    *,
+    restriction: str = "relative_magnitude",
+    M=None,
+    l_vec=None,
+    post: str = "first",
+    max_post: int | None = None,
+    **kwargs,
+) -> HonestDiDResult:
     """:func:`honest_did` for an :class:`EventStudyResult` (TWFE or Sun-Abraham): the
     pre-period coefficients (``e < -1``) and post-period ones (``e >= 0``) with their CR1
     covariance.  ``post="first"`` targets the first post-period effect (R's default),
@@ -741,7 +856,7 @@ def honest_did_event_study(result, *, restriction: str = "relative_magnitude", M
     pre = [e for e in names if e < -1]
     pst = [e for e in names if e >= 0]
     if max_post is not None:
-        pst = pst[:int(max_post)]
+        pst = pst[: int(max_post)]
     order = pre + pst
     beta = result.coefficients.loc[order, "estimate"].to_numpy(float)
     sig = vc.loc[order, order].to_numpy(float)
@@ -753,6 +868,16 @@ def honest_did_event_study(result, *, restriction: str = "relative_magnitude", M
             l_vec[0] = 1.0
         else:
             raise ValueError("honest_did_event_study: post must be 'first' or 'average'")
-    label = ("effect at e = 0" if post == "first" else "average post-period effect")
-    return honest_did(beta, sig, len(pre), len(pst), restriction=restriction, M=M, l_vec=l_vec,
-                      label=label, n_obs=result.n_obs, **kwargs)
+    label = "effect at e = 0" if post == "first" else "average post-period effect"
+    return honest_did(
+        beta,
+        sig,
+        len(pre),
+        len(pst),
+        restriction=restriction,
+        M=M,
+        l_vec=l_vec,
+        label=label,
+        n_obs=result.n_obs,
+        **kwargs,
+    )

@@ -223,7 +223,9 @@ def parse_formula(formula: str) -> tuple[tuple[str | None, str], list, bool]:
             elif (sign, m.group("num")) == ("+", "1"):
                 intercept = True
             else:
-                raise ValueError(f"formula: '{sign} {m.group('num')}' is not allowed; {_FORMULA_HELP}")
+                raise ValueError(
+                    f"formula: '{sign} {m.group('num')}' is not allowed; {_FORMULA_HELP}"
+                )
         else:
             if sign == "-":
                 raise ValueError(
@@ -238,8 +240,11 @@ def parse_formula(formula: str) -> tuple[tuple[str | None, str], list, bool]:
                         f"formula: unsupported interaction at {rhs[pos:].strip()[:40]!r}; "
                         f"{_FORMULA_HELP}"
                     )
-                term.append((m2.group("fn"), m2.group("arg")) if m2.group("fn")
-                            else (None, m2.group("name")))
+                term.append(
+                    (m2.group("fn"), m2.group("arg"))
+                    if m2.group("fn")
+                    else (None, m2.group("name"))
+                )
                 pos = m2.end()
             if term not in terms:
                 terms.append(term)
@@ -282,13 +287,19 @@ def _formula_design(df: pd.DataFrame, formula: str):
         raise ValueError(f"formula {formula!r}: no row without missing values")
 
     def categorical(fn, col):
-        return fn == "C" or (fn is None and not (pd.api.types.is_numeric_dtype(sub[col])
-                                                 or pd.api.types.is_bool_dtype(sub[col])))
+        return fn == "C" or (
+            fn is None
+            and not (
+                pd.api.types.is_numeric_dtype(sub[col]) or pd.api.types.is_bool_dtype(sub[col])
+            )
+        )
 
     def numeric(fn, col):
         s = sub[col]
         if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
-            raise ValueError(f"formula {formula!r}: column '{col}' must be numeric for {_factor_label(fn, col)}")
+            raise ValueError(
+                f"formula {formula!r}: column '{col}' must be numeric for {_factor_label(fn, col)}"
+            )
         v = s.to_numpy(dtype=float)
         if fn in ("log", "np.log"):
             bad = int(np.sum(v <= 0))
@@ -310,11 +321,13 @@ def _formula_design(df: pd.DataFrame, formula: str):
         if len(term) == 1 and categorical(*term[0]):
             fn, col = term[0]
             levels = np.sort(pd.unique(sub[col]))
-            full = not full_rank_done  # patsy: full coding for the first categorical without intercept
+            full = (
+                not full_rank_done
+            )  # patsy: full coding for the first categorical without intercept
             full_rank_done = True
             label = f"C({col})" if fn == "C" else col
             values = sub[col].to_numpy()
-            for lev in (levels if full else levels[1:]):
+            for lev in levels if full else levels[1:]:
                 cols.append((values == lev).astype(float))
                 names.append(f"{label}[{lev}]" if full else f"{label}[T.{lev}]")
             continue
@@ -370,8 +383,9 @@ class _WildPValue:
     the object pickles (a closure would not).
     """
 
-    def __init__(self, n0, n1, d00, d01, d11, bhat, se, ra, ssc, impose_null, alternative,
-                 symmetric):
+    def __init__(
+        self, n0, n1, d00, d01, d11, bhat, se, ra, ssc, impose_null, alternative, symmetric
+    ):
         self.n0, self.n1, self.d00, self.d01, self.d11 = n0, n1, d00, d01, d11
         self.bhat, self.se, self.ra, self.ssc = bhat, se, ra, ssc
         self.impose_null, self.alternative, self.symmetric = impose_null, alternative, symmetric
@@ -444,8 +458,11 @@ class WildBootstrapResult(Result):
     @property
     def conf_level(self) -> float:
         """Deprecated: the interval's level, ``1 - alpha``."""
-        warnings.warn("WildBootstrapResult.conf_level is deprecated; use 1 - .alpha",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "WildBootstrapResult.conf_level is deprecated; use 1 - .alpha",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return 1.0 - self.alpha if np.isfinite(self.alpha) else math.nan
 
     @property
@@ -498,9 +515,12 @@ class WildBootstrapResult(Result):
         if alt == "two-sided":
             alt += " (symmetric)" if self.symmetric else " (equal-tailed)"
         lo, hi = self.ci
-        ci_text = ("not computed" if not np.isfinite(self.alpha) else
-                   f"[{lo:.6g}, {hi:.6g}]" + ("  (test inversion)" if self.impose_null
-                                               else "  (percentile-t)"))
+        ci_text = (
+            "not computed"
+            if not np.isfinite(self.alpha)
+            else f"[{lo:.6g}, {hi:.6g}]"
+            + ("  (test inversion)" if self.impose_null else "  (percentile-t)")
+        )
         rows = [
             ("H0", f"{self.param} = {self.h0:g}"),
             ("alternative", alt),
@@ -513,27 +533,45 @@ class WildBootstrapResult(Result):
             ("observations", str(self.n_obs)),
             (f"clusters ({self.cluster})", str(self.n_clusters)),
             (f"bootstrap clusters ({self.bootcluster})", str(self.n_bootclusters)),
-            ("draws", f"all {self.n_boot} weight vectors enumerated (exact p-value)"
-             if self.enumerated else f"{self.n_boot} random"),
+            (
+                "draws",
+                f"all {self.n_boot} weight vectors enumerated (exact p-value)"
+                if self.enumerated
+                else f"{self.n_boot} random",
+            ),
             ("absorbed fixed effects", ", ".join(self.fe) if self.fe else "none"),
         ]
-        table = pd.DataFrame({"value": [v for _, v in rows]},
-                             index=pd.Index([k for k, _ in rows]))
-        notes = [f"p-values move in steps of {self.p_value_resolution:.2g} (1/{self.n_boot} draws)."]
+        table = pd.DataFrame({"value": [v for _, v in rows]}, index=pd.Index([k for k, _ in rows]))
+        notes = [
+            f"p-values move in steps of {self.p_value_resolution:.2g} (1/{self.n_boot} draws)."
+        ]
         if self.n_boot < MIN_DRAWS:
             notes.append(f"only {self.n_boot} user-supplied weight vectors: the p-value is coarse")
-        return Summary(f"Wild cluster bootstrap ({self.method}, {self.weights} weights)",
-                       [("", table)], notes)
+        return Summary(
+            f"Wild cluster bootstrap ({self.method}, {self.weights} weights)", [("", table)], notes
+        )
 
     def tidy(self) -> pd.DataFrame:
         """One row: the coefficient with its CR1 standard error and t statistic, the
         bootstrap p-value and the bootstrap confidence interval."""
-        return tidy_frame([{
-            "term": self.param, "estimate": self.estimate, "std_error": self.se,
-            "statistic": self.t_stat, "p_value": self.p_value, "conf_low": self.ci[0],
-            "conf_high": self.ci[1], "n_obs": self.n_obs, "p_value_cr1": self.p_value_cr1,
-            "n_clusters": self.n_clusters, "n_boot": self.n_boot, "method": self.method,
-        }])
+        return tidy_frame(
+            [
+                {
+                    "term": self.param,
+                    "estimate": self.estimate,
+                    "std_error": self.se,
+                    "statistic": self.t_stat,
+                    "p_value": self.p_value,
+                    "conf_low": self.ci[0],
+                    "conf_high": self.ci[1],
+                    "n_obs": self.n_obs,
+                    "p_value_cr1": self.p_value_cr1,
+                    "n_clusters": self.n_clusters,
+                    "n_boot": self.n_boot,
+                    "method": self.method,
+                }
+            ]
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame indexed by the parameter name (the detailed table)."""
@@ -561,15 +599,22 @@ class WildBootstrapResult(Result):
     def _plot(self, ax, labels, lang, **kwargs):
         """Histogram of the bootstrap t statistics under H0 with the observed t."""
         tb = self.t_boot[np.isfinite(self.t_boot)]
-        ax.hist(tb, bins=min(60, max(10, len(tb) // 20)), color="#9aa5b1", edgecolor="white",
-                density=True, label=f"bootstrap t* ({self.n_boot} draws)")
+        ax.hist(
+            tb,
+            bins=min(60, max(10, len(tb) // 20)),
+            color="#9aa5b1",
+            edgecolor="white",
+            density=True,
+            label=f"bootstrap t* ({self.n_boot} draws)",
+        )
         ax.axvline(self.t_stat, color="black", lw=2, label=f"observed t = {self.t_stat:.2f}")
         if self.alternative == "two-sided" and self.symmetric:
             ax.axvline(-self.t_stat, color="black", lw=1, ls="--")
         ax.set_xlabel(f"t statistic of {self.param} (H0: {self.param} = {self.h0:g})")
         ax.set_ylabel("density")
-        ax.set_title(f"Wild cluster bootstrap ({self.method}, {self.weights}): "
-                     f"{p_phrase(self.p_value)}")
+        ax.set_title(
+            f"Wild cluster bootstrap ({self.method}, {self.weights}): {p_phrase(self.p_value)}"
+        )
         ax.legend(frameon=False)
 
 
@@ -758,7 +803,11 @@ def wild_cluster_bootstrap(
         conf_level = 1.0 - alpha
     if conf_level is not None and not 0 < conf_level < 1:
         raise ValueError(f"conf_level must be in (0, 1), got {conf_level}")
-    if not isinstance(chunk_size, (int, np.integer)) or isinstance(chunk_size, bool) or chunk_size < 1:
+    if (
+        not isinstance(chunk_size, (int, np.integer))
+        or isinstance(chunk_size, bool)
+        or chunk_size < 1
+    ):
         raise ValueError(f"{what}: chunk_size must be a positive integer, got {chunk_size!r}")
     fe_cols = [] if fe is None else ([fe] if isinstance(fe, str) else list(fe))
     data = df.reset_index(drop=True)
@@ -905,8 +954,9 @@ def wild_cluster_bootstrap(
             d11[sl] = np.einsum("ij,ij->j", p1, p1)
 
     bhat = float(beta[j])
-    pfun = _WildPValue(n0, n1, d00, d01, d11, bhat, se, ra, ssc, impose_null, alternative,
-                       symmetric)
+    pfun = _WildPValue(
+        n0, n1, d00, d01, d11, bhat, se, ra, ssc, impose_null, alternative, symmetric
+    )
     t_boot = pfun.t_star(h0)
     p_value = _tail_share(t_boot, t_obs, alternative, symmetric)
     ci = (math.nan, math.nan)
@@ -940,6 +990,8 @@ def wild_cluster_bootstrap(
         outcome=yname,
         _pfun=pfun,
     )
+
+
 def _cr1_pvalue(t: float, dof: int, alternative: str) -> float:
     if alternative == "greater":
         return float(stats.t.sf(t, dof))
@@ -1065,8 +1117,9 @@ class _RIPValue:
     against a rerun on the shifted outcome).
     """
 
-    def __init__(self, obs: dict, draws: dict, which: str, ssc: float, alternative: str,
-                 exact: bool):
+    def __init__(
+        self, obs: dict, draws: dict, which: str, ssc: float, alternative: str, exact: bool
+    ):
         self.obs, self.draws = obs, draws
         self.which, self.ssc, self.alternative, self.exact = which, ssc, alternative, exact
 
@@ -1166,26 +1219,43 @@ class RandomizationResult(Result):
         rows = [
             ("statistic", self.statistic),
             ("observed", f"{self.observed:.6g}"),
-            ("estimate (TWFE coefficient)" if self._pfun is not None else "estimate",
-             f"{self.estimate:.6g}"),
+            (
+                "estimate (TWFE coefficient)" if self._pfun is not None else "estimate",
+                f"{self.estimate:.6g}",
+            ),
             ("p-value", f"{self.p_value:.4f} ({self.alternative})"),
-            (f"{1 - self.alpha:.0%} CI (test inversion)",
-             f"[{lo:.6g}, {hi:.6g}]" if self._pfun is not None else "not available for a callable statistic"),
-            ("treated units", f"{self.n_treated} of {self.n_pool} in the pool; adoption dates {{{dates}}}"),
-            ("assignments", f"{self.n_assignments} possible; " + (
-                "all enumerated (exact p-value)" if self.exact
-                else f"{self.n_perm} drawn at random (p = (1 + hits) / (1 + draws))")),
+            (
+                f"{1 - self.alpha:.0%} CI (test inversion)",
+                f"[{lo:.6g}, {hi:.6g}]"
+                if self._pfun is not None
+                else "not available for a callable statistic",
+            ),
+            (
+                "treated units",
+                f"{self.n_treated} of {self.n_pool} in the pool; adoption dates {{{dates}}}",
+            ),
+            (
+                "assignments",
+                f"{self.n_assignments} possible; "
+                + (
+                    "all enumerated (exact p-value)"
+                    if self.exact
+                    else f"{self.n_perm} drawn at random (p = (1 + hits) / (1 + draws))"
+                ),
+            ),
             ("permutation dist.", f"2.5% {q[0]:.4g}   median {q[1]:.4g}   97.5% {q[2]:.4g}"),
             ("smallest attainable p-value", f"{self._min_p():.4g}"),
         ]
-        table = pd.DataFrame({"value": [v for _, v in rows]},
-                             index=pd.Index([k for k, _ in rows]))
-        notes = ["The interval collects the effects tau not rejected when the outcome of the treated "
-                 "unit-periods is shifted by tau (a constant additive effect), found on a grid of "
-                 "0.1 CR1 standard errors outward from the estimate and refined by bisection to "
-                 "1e-6 standard errors."]
-        return Summary("Randomization inference (treatment permuted across units)",
-                       [("", table)], notes)
+        table = pd.DataFrame({"value": [v for _, v in rows]}, index=pd.Index([k for k, _ in rows]))
+        notes = [
+            "The interval collects the effects tau not rejected when the outcome of the treated "
+            "unit-periods is shifted by tau (a constant additive effect), found on a grid of "
+            "0.1 CR1 standard errors outward from the estimate and refined by bisection to "
+            "1e-6 standard errors."
+        ]
+        return Summary(
+            "Randomization inference (treatment permuted across units)", [("", table)], notes
+        )
 
     def _min_p(self) -> float:
         return 1.0 / self.n_assignments if self.exact else 1.0 / (self.n_perm + 1)
@@ -1193,12 +1263,23 @@ class RandomizationResult(Result):
     def tidy(self) -> pd.DataFrame:
         """One row: the effect estimate (TWFE coefficient), the observed statistic, the
         randomization p-value and the test-inversion interval."""
-        return tidy_frame([{
-            "term": self.term, "estimate": self.estimate, "statistic": self.observed,
-            "p_value": self.p_value, "conf_low": self.ci[0], "conf_high": self.ci[1],
-            "n_obs": self.n_obs, "statistic_name": self.statistic,
-            "n_assignments": self.n_assignments, "n_perm": self.n_perm, "exact": self.exact,
-        }])
+        return tidy_frame(
+            [
+                {
+                    "term": self.term,
+                    "estimate": self.estimate,
+                    "statistic": self.observed,
+                    "p_value": self.p_value,
+                    "conf_low": self.ci[0],
+                    "conf_high": self.ci[1],
+                    "n_obs": self.n_obs,
+                    "statistic_name": self.statistic,
+                    "n_assignments": self.n_assignments,
+                    "n_perm": self.n_perm,
+                    "exact": self.exact,
+                }
+            ]
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame indexed by the statistic name."""
@@ -1222,18 +1303,24 @@ class RandomizationResult(Result):
     def _plot(self, ax, labels, lang, **kwargs):
         """Histogram of the permutation distribution with the observed statistic."""
         d = self.distribution[np.isfinite(self.distribution)]
-        ax.hist(d, bins=min(60, max(10, len(d) // 20)), color="#9aa5b1", edgecolor="white",
-                density=True, label=f"{len(d)} assignments")
-        ax.axvline(self.observed, color="black", lw=2,
-                   label=f"actual assignment: {self.observed:.3g}")
+        ax.hist(
+            d,
+            bins=min(60, max(10, len(d) // 20)),
+            color="#9aa5b1",
+            edgecolor="white",
+            density=True,
+            label=f"{len(d)} assignments",
+        )
+        ax.axvline(
+            self.observed, color="black", lw=2, label=f"actual assignment: {self.observed:.3g}"
+        )
         if self.alternative == "two-sided":
             ax.axvline(-self.observed, color="black", lw=1, ls="--")
         treated = ", ".join(unit_label(u, labels, lang) for u in self.treated_units[:5])
         more = f" +{len(self.treated_units) - 5}" if len(self.treated_units) > 5 else ""
         ax.set_xlabel(f"statistic '{self.statistic}' under re-assigned treatment")
         ax.set_ylabel("density")
-        ax.set_title(f"Randomization inference: treated {treated}{more}; "
-                     f"{p_phrase(self.p_value)}")
+        ax.set_title(f"Randomization inference: treated {treated}{more}; {p_phrase(self.p_value)}")
         ax.legend(frameon=False)
 
 
@@ -1365,8 +1452,14 @@ class _TWFEStat:
         with np.errstate(divide="ignore", invalid="ignore"):
             s0 = self.ind @ (dt * (self.y[:, None] - dt * (ny / sxx)[None, :]))
             s1 = self.ind @ (dt * (self.d[:, None] - dt * (nd / sxx)[None, :]))
-        return {"ny": ny, "nd": nd, "sxx": sxx, "aa": np.einsum("ij,ij->j", s0, s0),
-                "ab": np.einsum("ij,ij->j", s0, s1), "bb": np.einsum("ij,ij->j", s1, s1)}
+        return {
+            "ny": ny,
+            "nd": nd,
+            "sxx": sxx,
+            "aa": np.einsum("ij,ij->j", s0, s0),
+            "ab": np.einsum("ij,ij->j", s0, s1),
+            "bb": np.einsum("ij,ij->j", s1, s1),
+        }
 
 
 def randomization_inference(
@@ -1463,7 +1556,11 @@ def randomization_inference(
     _check_alternative(alternative)
     if not 0 < alpha < 1:
         raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
         raise ValueError(f"{what}: batch_size must be a positive integer, got {batch_size!r}")
     controls = (
         [] if controls is None else ([controls] if isinstance(controls, str) else list(controls))

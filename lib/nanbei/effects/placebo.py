@@ -69,11 +69,19 @@ _INFERENCE = {
     "staggered_did": ("analytic", "randomization"),
     "synthetic_control": ("placebo",),
 }
-_DEFAULT_INFERENCE = {"did": ("wild",), "event_study": ("cr1",), "staggered_did": ("analytic",),
-                      "synthetic_control": ("placebo",)}
-_LABEL = {"wild": "wild cluster bootstrap", "randomization": "randomization inference",
-          "cr1": "CR1 t-test", "analytic": "analytic (influence function)",
-          "placebo": "in-space placebo"}
+_DEFAULT_INFERENCE = {
+    "did": ("wild",),
+    "event_study": ("cr1",),
+    "staggered_did": ("analytic",),
+    "synthetic_control": ("placebo",),
+}
+_LABEL = {
+    "wild": "wild cluster bootstrap",
+    "randomization": "randomization inference",
+    "cr1": "CR1 t-test",
+    "analytic": "analytic (influence function)",
+    "placebo": "in-space placebo",
+}
 
 
 @dataclass(repr=False)
@@ -143,42 +151,81 @@ class InTimePlaceboResult(Result):
         """One row per fake date (``fake=2003``), then the real date (``actual=2006``)."""
         rows = []
         for f, r in self.table.iterrows():
-            rows.append({"term": f"fake={_fmt(f)}", **{k: r.get(k) for k in
-                         ("estimate", "std_error", "p_value", "conf_low", "conf_high")},
-                         "n_obs": r.get("n_obs"), "time": f, "placebo": True})
+            rows.append(
+                {
+                    "term": f"fake={_fmt(f)}",
+                    **{
+                        k: r.get(k)
+                        for k in ("estimate", "std_error", "p_value", "conf_low", "conf_high")
+                    },
+                    "n_obs": r.get("n_obs"),
+                    "time": f,
+                    "placebo": True,
+                }
+            )
         for _, r in self.actual.iterrows():
-            rows.append({"term": f"actual={_fmt(self.treatment_time)}",
-                         **{k: r.get(k) for k in ("estimate", "std_error", "p_value", "conf_low",
-                                                  "conf_high")},
-                         "n_obs": r.get("n_obs"), "time": self.treatment_time, "placebo": False})
+            rows.append(
+                {
+                    "term": f"actual={_fmt(self.treatment_time)}",
+                    **{
+                        k: r.get(k)
+                        for k in ("estimate", "std_error", "p_value", "conf_low", "conf_high")
+                    },
+                    "n_obs": r.get("n_obs"),
+                    "time": self.treatment_time,
+                    "placebo": False,
+                }
+            )
         out = tidy_frame(rows)
         with np.errstate(divide="ignore", invalid="ignore"):
             out["statistic"] = out["estimate"] / out["std_error"]
         return out
 
     def summary(self) -> Summary:
-        cols = [c for c in ("estimate", "std_error", "conf_low", "conf_high", "p_value",
-                            *[f"p_{m}" for m in self.inference], "n_pre", "n_post", "n_treated")
-                if c in self.table.columns]
+        cols = [
+            c
+            for c in (
+                "estimate",
+                "std_error",
+                "conf_low",
+                "conf_high",
+                "p_value",
+                *[f"p_{m}" for m in self.inference],
+                "n_pre",
+                "n_post",
+                "n_treated",
+            )
+            if c in self.table.columns
+        ]
         cols = list(dict.fromkeys(cols))
-        notes = [f"design: {self.design}; placebos use only periods before {_fmt(self.treatment_time)}"
-                 f"; p_value = {_LABEL.get(self.inference[0], self.inference[0])}",
-                 f"{self.n_rejections} of {self.n_placebos} placebos reject a zero effect at "
-                 f"{100 * self.alpha:g}%"]
+        notes = [
+            f"design: {self.design}; placebos use only periods before {_fmt(self.treatment_time)}"
+            f"; p_value = {_LABEL.get(self.inference[0], self.inference[0])}",
+            f"{self.n_rejections} of {self.n_placebos} placebos reject a zero effect at "
+            f"{100 * self.alpha:g}%",
+        ]
         tables = [("Placebo estimates by fake treatment date", self.table[cols])]
         if len(self.actual):
-            tables.append(("At the real date (full panel)",
-                           self.actual[[c for c in cols if c in self.actual.columns]]))
-            notes.append(f"rank p-value of the real estimate among the placebos: "
-                         f"{self.rank_p_value:.3f}")
+            tables.append(
+                (
+                    "At the real date (full panel)",
+                    self.actual[[c for c in cols if c in self.actual.columns]],
+                )
+            )
+            notes.append(
+                f"rank p-value of the real estimate among the placebos: {self.rank_p_value:.3f}"
+            )
         if len(self.dropped):
             notes.append(f"{len(self.dropped)} unit-placebo pairs left out (see .dropped)")
-        return Summary(f"In-time placebo ({self.design}, {self.n_placebos} fake dates)", tables,
-                       notes)
+        return Summary(
+            f"In-time placebo ({self.design}, {self.n_placebos} fake dates)", tables, notes
+        )
 
     def __repr__(self) -> str:
-        return (f"InTimePlaceboResult(design={self.design!r}, fake dates="
-                f"{[_fmt(f) for f in self.table.index]}, rejections={self.n_rejections})")
+        return (
+            f"InTimePlaceboResult(design={self.design!r}, fake dates="
+            f"{[_fmt(f) for f in self.table.index]}, rejections={self.n_rejections})"
+        )
 
     def _plot(self, ax, labels, lang, **kwargs):
         """Placebo estimates (grey, with intervals where available) at their fake dates and
@@ -187,23 +234,48 @@ class InTimePlaceboResult(Result):
         x = t.index.to_numpy(float)
         est = t["estimate"].to_numpy(float)
         err = np.vstack([est - t["conf_low"].to_numpy(float), t["conf_high"].to_numpy(float) - est])
-        ax.errorbar(x, est, yerr=_finite_err(err), fmt="o", color="#9aa5b1", capsize=3,
-                    label=f"placebos ({self.n_placebos} fake dates)")
+        ax.errorbar(
+            x,
+            est,
+            yerr=_finite_err(err),
+            fmt="o",
+            color="#9aa5b1",
+            capsize=3,
+            label=f"placebos ({self.n_placebos} fake dates)",
+        )
         for xi, yi, p in zip(x, est, t["p_value"], strict=True):
             if np.isfinite(p):
-                ax.annotate(p_phrase(p, self.alpha), (xi, yi), textcoords="offset points",
-                            xytext=(0, 8), ha="center", fontsize=7, color="grey")
+                ax.annotate(
+                    p_phrase(p, self.alpha),
+                    (xi, yi),
+                    textcoords="offset points",
+                    xytext=(0, 8),
+                    ha="center",
+                    fontsize=7,
+                    color="grey",
+                )
         if len(self.actual):
             a = self.actual.iloc[0]
             e = float(a["estimate"])
             lo, hi = float(a.get("conf_low", np.nan)), float(a.get("conf_high", np.nan))
-            ax.errorbar([float(self.treatment_time)], [e],
-                        yerr=_finite_err(np.array([[e - lo], [hi - e]])), fmt="s",
-                        color="black", capsize=3, label="real date (full panel)")
+            ax.errorbar(
+                [float(self.treatment_time)],
+                [e],
+                yerr=_finite_err(np.array([[e - lo], [hi - e]])),
+                fmt="s",
+                color="black",
+                capsize=3,
+                label="real date (full panel)",
+            )
             if np.isfinite(a["p_value"]):
-                ax.annotate(p_phrase(float(a["p_value"]), self.alpha),
-                            (float(self.treatment_time), e), textcoords="offset points",
-                            xytext=(0, 8), ha="center", fontsize=7)
+                ax.annotate(
+                    p_phrase(float(a["p_value"]), self.alpha),
+                    (float(self.treatment_time), e),
+                    textcoords="offset points",
+                    xytext=(0, 8),
+                    ha="center",
+                    fontsize=7,
+                )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(float(self.treatment_time) - 0.5, color="grey", ls=":", lw=0.8)
         from matplotlib.ticker import MaxNLocator
@@ -211,8 +283,10 @@ class InTimePlaceboResult(Result):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("treatment date (fake dates use only the years before the real one)")
         ax.set_ylabel(f"estimated effect on {self.outcome}")
-        ax.set_title(f"In-time placebo ({self.design}): {self.n_rejections} of "
-                     f"{self.n_placebos} fake dates reject at {100 * self.alpha:g}%")
+        ax.set_title(
+            f"In-time placebo ({self.design}): {self.n_rejections} of "
+            f"{self.n_placebos} fake dates reject at {100 * self.alpha:g}%"
+        )
         ax.legend(frameon=False)
 
 
@@ -232,17 +306,26 @@ def _fmt(v) -> str:
 # --------------------------------------------------------------------------------------
 # one estimate per design
 # --------------------------------------------------------------------------------------
-def _did_row(panel, unit, time, outcome, cohort_col, inference, n_boot, seed, alpha, cluster,
-             weights):
+def _did_row(
+    panel, unit, time, outcome, cohort_col, inference, n_boot, seed, alpha, cluster, weights
+):
     from nanbei.effects.inference import randomization_inference, wild_cluster_bootstrap
 
     g = panel[cohort_col].to_numpy(float)
     d = panel.assign(_treat=((g > 0) & (panel[time].to_numpy(float) >= g)).astype(float))
     row: dict = {}
-    wb = wild_cluster_bootstrap(d, y=outcome, x="_treat", fe=[unit, time], param="_treat",
-                                cluster=cluster or unit, n_boot=n_boot if "wild" in inference
-                                else 99, weights=weights, seed=seed,
-                                alpha=alpha if "wild" in inference else None)
+    wb = wild_cluster_bootstrap(
+        d,
+        y=outcome,
+        x="_treat",
+        fe=[unit, time],
+        param="_treat",
+        cluster=cluster or unit,
+        n_boot=n_boot if "wild" in inference else 99,
+        weights=weights,
+        seed=seed,
+        alpha=alpha if "wild" in inference else None,
+    )
     row.update(estimate=wb.estimate, std_error=wb.se)
     if "wild" in inference:
         row.update(p_wild=wb.p_value, ci_wild=wb.ci)
@@ -250,9 +333,18 @@ def _did_row(panel, unit, time, outcome, cohort_col, inference, n_boot, seed, al
         q = stats.t.ppf(1 - alpha / 2, wb.n_clusters - 1)
         row.update(p_cr1=wb.p_value_cr1, ci_cr1=(wb.estimate - q * wb.se, wb.estimate + q * wb.se))
     if "randomization" in inference:
-        ri = randomization_inference(d, unit=unit, time=time, treatment="_treat", outcome=outcome,
-                                     statistic="t", n_perm=n_boot, seed=seed, alpha=alpha,
-                                     cluster=cluster)
+        ri = randomization_inference(
+            d,
+            unit=unit,
+            time=time,
+            treatment="_treat",
+            outcome=outcome,
+            statistic="t",
+            n_perm=n_boot,
+            seed=seed,
+            alpha=alpha,
+            cluster=cluster,
+        )
         row.update(p_randomization=ri.p_value, ci_randomization=ri.ci)
     row["n_obs"] = len(d)
     return row
@@ -268,9 +360,17 @@ def _event_study_row(panel, unit, time, outcome, cohort_col, alpha, cluster, win
     lo = min(lo, -2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        es = event_study(panel, unit=unit, time=time, outcome=outcome, cohort=cohort_col,
-                         window=(lo, max(hi, 0)), estimator=estimator, cluster=cluster,
-                         alpha=alpha)
+        es = event_study(
+            panel,
+            unit=unit,
+            time=time,
+            outcome=outcome,
+            cohort=cohort_col,
+            window=(lo, max(hi, 0)),
+            estimator=estimator,
+            cluster=cluster,
+            alpha=alpha,
+        )
     post = [e for e in es.vcov.index if e >= 0]
     w = np.full(len(post), 1.0 / len(post))
     est = float(es.coefficients.loc[post, "estimate"].to_numpy() @ w)
@@ -278,18 +378,44 @@ def _event_study_row(panel, unit, time, outcome, cohort_col, alpha, cluster, win
     dof = es.n_clusters - 1
     q = stats.t.ppf(1 - alpha / 2, dof)
     p = float(2 * stats.t.sf(abs(est / se), dof)) if se > 0 else math.nan
-    return {"estimate": est, "std_error": se, "p_cr1": p, "ci_cr1": (est - q * se, est + q * se),
-            "n_obs": es.n_obs}
+    return {
+        "estimate": est,
+        "std_error": se,
+        "p_cr1": p,
+        "ci_cr1": (est - q * se, est + q * se),
+        "n_obs": es.n_obs,
+    }
 
 
-def _staggered_row(panel, unit, time, outcome, cohort_col, inference, n_boot, seed, alpha,
-                   control, covariates, method):
+def _staggered_row(
+    panel,
+    unit,
+    time,
+    outcome,
+    cohort_col,
+    inference,
+    n_boot,
+    seed,
+    alpha,
+    control,
+    covariates,
+    method,
+):
     from nanbei.effects.did import staggered_did
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cs = staggered_did(panel, unit=unit, time=time, outcome=outcome, cohort=cohort_col,
-                           control=control, covariates=covariates, method=method, alpha=alpha)
+        cs = staggered_did(
+            panel,
+            unit=unit,
+            time=time,
+            outcome=outcome,
+            cohort=cohort_col,
+            control=control,
+            covariates=covariates,
+            method=method,
+            alpha=alpha,
+        )
     agg = cs.aggregate("simple")
     row = {"estimate": agg.att, "std_error": agg.se, "n_obs": cs.n_units}
     if "analytic" in inference:
@@ -305,17 +431,31 @@ def _synth_row(panel, unit, time, outcome, cohort_col, inference, alpha, synth_k
 
     treated = panel.loc[panel[cohort_col] > 0, unit].unique()
     if len(treated) != 1:
-        raise ValueError(f"placebo_in_time: design='synthetic_control' needs exactly one treated "
-                         f"unit, got {len(treated)}")
+        raise ValueError(
+            f"placebo_in_time: design='synthetic_control' needs exactly one treated "
+            f"unit, got {len(treated)}"
+        )
     donors = sorted(panel.loc[panel[cohort_col] == 0, unit].unique())
     tt = float(panel.loc[panel[unit] == treated[0], cohort_col].iloc[0])
     kw = dict(synth_kwargs or {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sc = synthetic_control(panel, unit=unit, time=time, outcome=outcome, treated=treated[0],
-                               treatment_time=tt, donors=donors, **kw)
-    row = {"estimate": sc.mean_post_gap, "std_error": math.nan, "n_obs": sc.n_obs,
-           "pre_rmspe": sc.pre_rmspe}
+        sc = synthetic_control(
+            panel,
+            unit=unit,
+            time=time,
+            outcome=outcome,
+            treated=treated[0],
+            treatment_time=tt,
+            donors=donors,
+            **kw,
+        )
+    row = {
+        "estimate": sc.mean_post_gap,
+        "std_error": math.nan,
+        "n_obs": sc.n_obs,
+        "pre_rmspe": sc.pre_rmspe,
+    }
     if "placebo" in inference:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -419,22 +559,31 @@ def placebo_in_time(
     inference = (inference,) if isinstance(inference, str) else tuple(inference)
     unknown = [m for m in inference if m not in _INFERENCE[design]]
     if unknown or not inference:
-        raise ValueError(f"{what}: inference for design={design!r} must be among "
-                         f"{_INFERENCE[design]}, got {list(inference)}")
+        raise ValueError(
+            f"{what}: inference for design={design!r} must be among "
+            f"{_INFERENCE[design]}, got {list(inference)}"
+        )
     if not 0 < alpha < 1:
         raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
     if isinstance(min_pre, bool) or not isinstance(min_pre, (int, np.integer)) or min_pre < 2:
         raise ValueError(f"{what}: min_pre must be an integer of at least 2, got {min_pre!r}")
     extra = [c for c in (cluster,) if c is not None and c not in (unit, time)]
-    covs = [] if covariates is None else ([covariates] if isinstance(covariates, str)
-                                          else list(covariates))
-    panel = check_panel(df, unit=unit, time=time, columns=[outcome, *covs], min_units=2,
-                        min_periods=3, what=what)
+    covs = (
+        []
+        if covariates is None
+        else ([covariates] if isinstance(covariates, str) else list(covariates))
+    )
+    panel = check_panel(
+        df, unit=unit, time=time, columns=[outcome, *covs], min_units=2, min_periods=3, what=what
+    )
     for c in extra:
         if c not in df.columns:
             raise ValueError(f"{what}: cluster column '{c}' not found")
-        panel[c] = df.set_index([unit, time])[c].reindex(
-            pd.MultiIndex.from_frame(panel[[unit, time]])).to_numpy()
+        panel[c] = (
+            df.set_index([unit, time])[c]
+            .reindex(pd.MultiIndex.from_frame(panel[[unit, time]]))
+            .to_numpy()
+        )
     g_unit = unit_cohorts(df, unit=unit, cohort=cohort, what=what)
     panel["_cohort"] = panel[unit].map(g_unit).to_numpy(float)
     if not (g_unit > 0).any():
@@ -445,8 +594,15 @@ def placebo_in_time(
     # left out with their units, so that T0 is the earliest cohort a placebo can use.
     early = _early_cohorts(times, g_unit, min_pre)
     if len(early):
-        dropped += [{"fake_time": np.nan, unit: u, "reason": f"adopts in {_fmt(g)}, too early for "
-                     f"a placebo with {min_pre} earlier periods"} for u, g in early.items()]
+        dropped += [
+            {
+                "fake_time": np.nan,
+                unit: u,
+                "reason": f"adopts in {_fmt(g)}, too early for "
+                f"a placebo with {min_pre} earlier periods",
+            }
+            for u, g in early.items()
+        ]
         panel = panel[~panel[unit].isin(early.index)].reset_index(drop=True)
         g_unit = g_unit.drop(early.index)
     t0 = float(g_unit[g_unit > 0].min())
@@ -457,29 +613,58 @@ def placebo_in_time(
         fake_times = sorted(float(f) for f in np.atleast_1d(fake_times))
         for f in fake_times:
             if not f < t0:
-                raise ValueError(f"{what}: fake date {_fmt(f)} is not before the real treatment "
-                                 f"date {_fmt(t0)}; placebos use only the pre-treatment periods")
+                raise ValueError(
+                    f"{what}: fake date {_fmt(f)} is not before the real treatment "
+                    f"date {_fmt(t0)}; placebos use only the pre-treatment periods"
+                )
             if np.sum(pre_times < f) < min_pre:
-                raise ValueError(f"{what}: fake date {_fmt(f)} leaves fewer than {min_pre} "
-                                 f"periods before it (data start in {_fmt(times[0])})")
+                raise ValueError(
+                    f"{what}: fake date {_fmt(f)} leaves fewer than {min_pre} "
+                    f"periods before it (data start in {_fmt(times[0])})"
+                )
             if f not in set(pre_times):
                 raise ValueError(f"{what}: fake date {_fmt(f)} is not an observed period")
     if not fake_times:
-        raise ValueError(f"{what}: no admissible fake date: the {len(pre_times)} periods before "
-                         f"{_fmt(t0)} leave none with {min_pre} earlier periods")
+        raise ValueError(
+            f"{what}: no admissible fake date: the {len(pre_times)} periods before "
+            f"{_fmt(t0)} leave none with {min_pre} earlier periods"
+        )
 
     def estimate(sub: pd.DataFrame, fake: float | None) -> dict:
         if design == "did":
-            return _did_row(sub, unit, time, outcome, "_cohort", inference, n_boot, seed, alpha,
-                            cluster, weights)
+            return _did_row(
+                sub,
+                unit,
+                time,
+                outcome,
+                "_cohort",
+                inference,
+                n_boot,
+                seed,
+                alpha,
+                cluster,
+                weights,
+            )
         if design == "event_study":
-            return _event_study_row(sub, unit, time, outcome, "_cohort", alpha, cluster, window,
-                                    estimator)
+            return _event_study_row(
+                sub, unit, time, outcome, "_cohort", alpha, cluster, window, estimator
+            )
         if design == "staggered_did":
-            return _staggered_row(sub, unit, time, outcome, "_cohort", inference, n_boot, seed,
-                                  alpha, control, covs or None, method)
-        return _synth_row(sub, unit, time, outcome, "_cohort", inference, alpha, synth_kwargs,
-                          fake)
+            return _staggered_row(
+                sub,
+                unit,
+                time,
+                outcome,
+                "_cohort",
+                inference,
+                n_boot,
+                seed,
+                alpha,
+                control,
+                covs or None,
+                method,
+            )
+        return _synth_row(sub, unit, time, outcome, "_cohort", inference, alpha, synth_kwargs, fake)
 
     rows = []
     trunc = panel[panel[time] < t0]
@@ -488,37 +673,60 @@ def placebo_in_time(
         sub = trunc.copy()
         g = sub["_cohort"].to_numpy(float)
         gp = np.where(g > 0, g + shift, 0.0)
-        out = (g > 0) & ((gp > pre_times[-1]) | (gp < pre_times[0] + 0) |
-                         (np.searchsorted(pre_times, gp) < min_pre))
+        out = (g > 0) & (
+            (gp > pre_times[-1])
+            | (gp < pre_times[0] + 0)
+            | (np.searchsorted(pre_times, gp) < min_pre)
+        )
         if out.any():
             gone = sorted(sub.loc[out, unit].unique().tolist())
-            dropped += [{"fake_time": f, unit: u, "reason": "shifted adoption date outside the "
-                         "pre-treatment window"} for u in gone]
+            dropped += [
+                {
+                    "fake_time": f,
+                    unit: u,
+                    "reason": "shifted adoption date outside the pre-treatment window",
+                }
+                for u in gone
+            ]
             sub = sub[~sub[unit].isin(gone)]
             gp = gp[~out]
         sub["_cohort"] = gp
         if not (gp > 0).any():
             continue
         r = estimate(sub.reset_index(drop=True), f)
-        r.update(n_pre=int(np.sum(pre_times < f)), n_post=int(np.sum(pre_times >= f)),
-                 n_treated=int(sub.loc[sub["_cohort"] > 0, unit].nunique()),
-                 n_units=int(sub[unit].nunique()))
+        r.update(
+            n_pre=int(np.sum(pre_times < f)),
+            n_post=int(np.sum(pre_times >= f)),
+            n_treated=int(sub.loc[sub["_cohort"] > 0, unit].nunique()),
+            n_units=int(sub[unit].nunique()),
+        )
         rows.append((f, r))
     if not rows:
-        raise ValueError(f"{what}: every placebo lost its treated units (shifted dates outside "
-                         "the window)")
+        raise ValueError(
+            f"{what}: every placebo lost its treated units (shifted dates outside the window)"
+        )
     table = _frame(rows, inference)
     act = pd.DataFrame()
     if actual:
         r = estimate(panel.reset_index(drop=True), None)
-        r.update(n_pre=int(len(pre_times)), n_post=int(np.sum(times >= t0)),
-                 n_treated=int(panel.loc[panel["_cohort"] > 0, unit].nunique()),
-                 n_units=int(panel[unit].nunique()))
+        r.update(
+            n_pre=int(len(pre_times)),
+            n_post=int(np.sum(times >= t0)),
+            n_treated=int(panel.loc[panel["_cohort"] > 0, unit].nunique()),
+            n_units=int(panel[unit].nunique()),
+        )
         act = _frame([(t0, r)], inference)
-    return InTimePlaceboResult(design=design, treatment_time=t0, table=table, actual=act,
-                               inference=inference, alpha=float(alpha), outcome=outcome,
-                               n_obs=int(len(trunc)),
-                               dropped=pd.DataFrame(dropped))
+    return InTimePlaceboResult(
+        design=design,
+        treatment_time=t0,
+        table=table,
+        actual=act,
+        inference=inference,
+        alpha=float(alpha),
+        outcome=outcome,
+        n_obs=int(len(trunc)),
+        dropped=pd.DataFrame(dropped),
+    )
 
 
 def _frame(rows, inference) -> pd.DataFrame:
@@ -527,8 +735,9 @@ def _frame(rows, inference) -> pd.DataFrame:
     for f, r in rows:
         rec = {"fake_time": f, "estimate": r["estimate"], "std_error": r.get("std_error", np.nan)}
         ci = r.get(f"ci_{main}", (np.nan, np.nan))
-        rec.update(conf_low=float(ci[0]), conf_high=float(ci[1]),
-                   p_value=float(r.get(f"p_{main}", np.nan)))
+        rec.update(
+            conf_low=float(ci[0]), conf_high=float(ci[1]), p_value=float(r.get(f"p_{main}", np.nan))
+        )
         for m in inference:
             rec[f"p_{m}"] = float(r.get(f"p_{m}", np.nan))
         for k in ("n_pre", "n_post", "n_treated", "n_units", "n_obs", "pre_rmspe"):

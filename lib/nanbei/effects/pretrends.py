@@ -85,40 +85,70 @@ class PreTrendTest(Result):
         return bool(p <= self.alpha)
 
     def tidy(self) -> pd.DataFrame:
-        rows = [{"term": "Wald (chi-squared)", "statistic": self.statistic,
-                 "p_value": float(stats.chi2.sf(self.statistic, self.df)), "n_obs": self.n_obs,
-                 "df": self.df}]
+        rows = [
+            {
+                "term": "Wald (chi-squared)",
+                "statistic": self.statistic,
+                "p_value": float(stats.chi2.sf(self.statistic, self.df)),
+                "n_obs": self.n_obs,
+                "df": self.df,
+            }
+        ]
         if np.isfinite(self.p_value_f):
-            rows.append({"term": f"F({self.df}, {self.n_clusters - 1})",
-                         "statistic": self.statistic / self.df, "p_value": self.p_value_f,
-                         "n_obs": self.n_obs, "df": self.df})
+            rows.append(
+                {
+                    "term": f"F({self.df}, {self.n_clusters - 1})",
+                    "statistic": self.statistic / self.df,
+                    "p_value": self.p_value_f,
+                    "n_obs": self.n_obs,
+                    "df": self.df,
+                }
+            )
         if np.isfinite(self.p_value_bootstrap):
-            rows.append({"term": f"wild cluster bootstrap ({self.weights}, {self.n_boot} draws)",
-                         "statistic": self.statistic, "p_value": self.p_value_bootstrap,
-                         "n_obs": self.n_obs, "df": self.df})
+            rows.append(
+                {
+                    "term": f"wild cluster bootstrap ({self.weights}, {self.n_boot} draws)",
+                    "statistic": self.statistic,
+                    "p_value": self.p_value_bootstrap,
+                    "n_obs": self.n_obs,
+                    "df": self.df,
+                }
+            )
         return tidy_frame(rows)
 
     def summary(self) -> Summary:
         tab = self.tidy().set_index("term")[["statistic", "p_value", "df"]]
         coef = pd.DataFrame({"estimate": self.estimates}, index=pd.Index(self.terms, name="term"))
-        return Summary(f"Joint pre-trend test: {len(self.terms)} pre-period coefficients = 0",
-                       [("Tests", tab), ("Tested coefficients", coef)],
-                       [f"{self.n_clusters} clusters" if self.n_clusters else "",
-                        "H0: no pre-trend (every tested coefficient is zero)"])
+        return Summary(
+            f"Joint pre-trend test: {len(self.terms)} pre-period coefficients = 0",
+            [("Tests", tab), ("Tested coefficients", coef)],
+            [
+                f"{self.n_clusters} clusters" if self.n_clusters else "",
+                "H0: no pre-trend (every tested coefficient is zero)",
+            ],
+        )
 
     def __repr__(self) -> str:
-        boot = (f", bootstrap {p_phrase(self.p_value_bootstrap)}"
-                if np.isfinite(self.p_value_bootstrap) else "")
-        return (f"PreTrendTest(W={self.statistic:.3f}, df={self.df}, "
-                f"{p_phrase(self.p_value)}{boot})")
+        boot = (
+            f", bootstrap {p_phrase(self.p_value_bootstrap)}"
+            if np.isfinite(self.p_value_bootstrap)
+            else ""
+        )
+        return f"PreTrendTest(W={self.statistic:.3f}, df={self.df}, {p_phrase(self.p_value)}{boot})"
 
     def _plot(self, ax, labels, lang, **kwargs):
         """The bootstrap distribution of the Wald statistic with the observed value (or the
         chi-squared density when no bootstrap was run)."""
         if self.boot_statistics is not None:
             b = self.boot_statistics[np.isfinite(self.boot_statistics)]
-            ax.hist(b, bins=60, density=True, color="#9aa5b1", edgecolor="white",
-                    label=f"bootstrap Wald ({self.n_boot} draws)")
+            ax.hist(
+                b,
+                bins=60,
+                density=True,
+                color="#9aa5b1",
+                edgecolor="white",
+                label=f"bootstrap Wald ({self.n_boot} draws)",
+            )
         x = np.linspace(0, max(self.statistic * 1.5, stats.chi2.ppf(0.99, self.df)), 200)
         ax.plot(x, stats.chi2.pdf(x, self.df), color="C0", label=f"chi-squared({self.df})")
         ax.axvline(self.statistic, color="black", lw=2, label=f"observed W = {self.statistic:.2f}")
@@ -134,17 +164,26 @@ def wald_pretest(result, alpha: float = 0.05) -> PreTrendTest:
     vc = result.vcov
     pre = [e for e in vc.index if e < -1]
     if not pre:
-        raise ValueError("wald_pretest: the event study has no pre-period coefficient besides "
-                         "the reference e = -1")
+        raise ValueError(
+            "wald_pretest: the event study has no pre-period coefficient besides "
+            "the reference e = -1"
+        )
     b = result.coefficients.loc[pre, "estimate"].to_numpy(float)
     stat, df = _wald(b, vc.loc[pre, pre].to_numpy(float))
     G = result.n_clusters
     pf = float(stats.f.sf(stat / df, df, G - 1)) if G > 1 else math.nan
-    return PreTrendTest(statistic=stat, df=df, p_value=pf if np.isfinite(pf) else
-                        float(stats.chi2.sf(stat, df)),
-                        test=f"F({df}, {G - 1})" if np.isfinite(pf) else "Wald (chi-squared)",
-                        terms=[f"e={e}" for e in pre], estimates=b, n_obs=result.n_obs,
-                        alpha=alpha, p_value_f=pf, n_clusters=G)
+    return PreTrendTest(
+        statistic=stat,
+        df=df,
+        p_value=pf if np.isfinite(pf) else float(stats.chi2.sf(stat, df)),
+        test=f"F({df}, {G - 1})" if np.isfinite(pf) else "Wald (chi-squared)",
+        terms=[f"e={e}" for e in pre],
+        estimates=b,
+        n_obs=result.n_obs,
+        alpha=alpha,
+        p_value_f=pf,
+        n_clusters=G,
+    )
 
 
 def _twfe_design(panel, unit, time, outcome, g_unit, lo, hi):
@@ -190,11 +229,15 @@ def pretrend_test(
     if lo > -2 or lo == -1:
         raise ValueError(f"{what}: the window has no pre-period coefficient besides e = -1")
     cluster = cluster or unit
-    panel = check_panel(df, unit=unit, time=time, columns=[outcome], min_units=2, min_periods=3,
-                        what=what)
+    panel = check_panel(
+        df, unit=unit, time=time, columns=[outcome], min_units=2, min_periods=3, what=what
+    )
     if cluster != unit:
-        panel[cluster] = df.set_index([unit, time])[cluster].reindex(
-            pd.MultiIndex.from_frame(panel[[unit, time]])).to_numpy()
+        panel[cluster] = (
+            df.set_index([unit, time])[cluster]
+            .reindex(pd.MultiIndex.from_frame(panel[[unit, time]]))
+            .to_numpy()
+        )
     g_unit = unit_cohorts(df, unit=unit, cohort=cohort, what=what)
     y, X, names = _twfe_design(panel, unit, time, outcome, g_unit, lo, hi)
     pre = [i for i, e in enumerate(names) if e < -1]
@@ -225,9 +268,18 @@ def pretrend_test(
     bpre = beta[pre]
     stat, dfree = _wald(bpre, V[np.ix_(pre, pre)])
     pf = float(stats.f.sf(stat / dfree, dfree, G - 1))
-    out = PreTrendTest(statistic=stat, df=dfree, p_value=pf, test=f"F({dfree}, {G - 1})",
-                       terms=[f"e={names[i]}" for i in pre], estimates=bpre, n_obs=n,
-                       alpha=alpha, p_value_f=pf, n_clusters=G)
+    out = PreTrendTest(
+        statistic=stat,
+        df=dfree,
+        p_value=pf,
+        test=f"F({dfree}, {G - 1})",
+        terms=[f"e={names[i]}" for i in pre],
+        estimates=bpre,
+        n_obs=n,
+        alpha=alpha,
+        p_value_f=pf,
+        n_clusters=G,
+    )
     if not bootstrap:
         return out
     # --- restricted wild cluster bootstrap of the Wald statistic ------------------------

@@ -113,8 +113,9 @@ def _estimate(Y, N0, T0, method="sdid", omega0=None, lambda0=None):
         else:
             lam = np.zeros(T0)
         omega = _sc_weight_fw(Yc[:, :T0].T, zeta_omega, omega_int, omega0, min_dec, 100)
-        omega = _sc_weight_fw(Yc[:, :T0].T, zeta_omega, omega_int, _sparsify(omega), min_dec,
-                              10_000)
+        omega = _sc_weight_fw(
+            Yc[:, :T0].T, zeta_omega, omega_int, _sparsify(omega), min_dec, 10_000
+        )
     wu = np.r_[-omega, np.full(N1, 1.0 / N1)]
     wt = np.r_[-lam, np.full(T1, 1.0 / T1)]
     return float(wu @ Y @ wt), omega, lam
@@ -177,38 +178,63 @@ class SyntheticDiDResult(Result):
 
     def tidy(self) -> pd.DataFrame:
         lo, hi = self.ci
-        return tidy_frame([{"term": f"ATT ({self.method})", "estimate": self.estimate,
-                            "std_error": self.se, "statistic": self.estimate / self.se
-                            if self.se > 0 else np.nan, "p_value": self.p_value,
-                            "conf_low": lo, "conf_high": hi, "n_obs": self.n_obs,
-                            "p_value_placebo": self.p_value_placebo}])
+        return tidy_frame(
+            [
+                {
+                    "term": f"ATT ({self.method})",
+                    "estimate": self.estimate,
+                    "std_error": self.se,
+                    "statistic": self.estimate / self.se if self.se > 0 else np.nan,
+                    "p_value": self.p_value,
+                    "conf_low": lo,
+                    "conf_high": hi,
+                    "n_obs": self.n_obs,
+                    "p_value_placebo": self.p_value_placebo,
+                }
+            ]
+        )
 
     def summary(self) -> Summary:
         top = self.omega[self.omega > 0.001].sort_values(ascending=False)
-        wt = pd.DataFrame({"weight": top.to_numpy()},
-                          index=pd.Index([unit_label(u) for u in top.index], name="control"))
+        wt = pd.DataFrame(
+            {"weight": top.to_numpy()},
+            index=pd.Index([unit_label(u) for u in top.index], name="control"),
+        )
         lam = self.lambda_[self.lambda_ > 0.001]
         lt = pd.DataFrame({"weight": lam.to_numpy()}, index=pd.Index(lam.index, name="period"))
-        notes = [f"{self.method.upper()}; placebo standard error from {self.n_placebos} "
-                 "pseudo-treated controls; normal p-value and interval",
-                 f"placebo rank p-value {self.p_value_placebo:.3f}"]
-        return Summary(f"Synthetic DiD: {', '.join(unit_label(u) for u in self.treated)} from "
-                       f"{self.treatment_time}", [("Effect", self.tidy().set_index("term")[
-                           ["estimate", "std_error", "conf_low", "conf_high", "p_value"]]),
-                           ("Unit weights (> 0.001)", wt), ("Time weights (> 0.001)", lt)],
-                       notes)
+        notes = [
+            f"{self.method.upper()}; placebo standard error from {self.n_placebos} "
+            "pseudo-treated controls; normal p-value and interval",
+            f"placebo rank p-value {self.p_value_placebo:.3f}",
+        ]
+        return Summary(
+            f"Synthetic DiD: {', '.join(unit_label(u) for u in self.treated)} from "
+            f"{self.treatment_time}",
+            [
+                (
+                    "Effect",
+                    self.tidy().set_index("term")[
+                        ["estimate", "std_error", "conf_low", "conf_high", "p_value"]
+                    ],
+                ),
+                ("Unit weights (> 0.001)", wt),
+                ("Time weights (> 0.001)", lt),
+            ],
+            notes,
+        )
 
     def __repr__(self) -> str:
-        return (f"SyntheticDiDResult({self.method}, estimate={self.estimate:.4g}, "
-                f"se={self.se:.4g}, {self.n_placebos} placebos)")
+        return (
+            f"SyntheticDiDResult({self.method}, estimate={self.estimate:.4g}, "
+            f"se={self.se:.4g}, {self.n_placebos} placebos)"
+        )
 
     def _plot(self, ax, labels, lang, **kwargs):
         name = ", ".join(unit_label(u, labels, lang) for u in self.treated)
         ax.plot(self.gap.index, self.gap.to_numpy(), color="black", label=f"{name} − SDID control")
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(self.treatment_time, color="grey", ls=":")
-        ax.axhline(self.estimate, color="#1b6ca8", ls="--", lw=1,
-                   label=f"ATT {self.estimate:.3g}")
+        ax.axhline(self.estimate, color="#1b6ca8", ls="--", lw=1, label=f"ATT {self.estimate:.3g}")
         ax.set_xlabel("period")
         ax.set_ylabel(f"gap in {self.outcome}")
         ax.set_title(f"Synthetic DiD ({self.method}): {name}")
@@ -245,8 +271,16 @@ def synthetic_did(
     what = "synthetic_did"
     if method not in _METHODS:
         raise ValueError(f"{what}: method must be one of {_METHODS}, got {method!r}")
-    panel = check_panel(df, unit=unit, time=time, columns=[outcome], balanced=True, min_units=3,
-                        min_periods=3, what=what)
+    panel = check_panel(
+        df,
+        unit=unit,
+        time=time,
+        columns=[outcome],
+        balanced=True,
+        min_units=3,
+        min_periods=3,
+        what=what,
+    )
     treated = list(treated) if isinstance(treated, (list, tuple, set, np.ndarray)) else [treated]
     units = list(pd.unique(panel[unit]))
     missing = [u for u in treated if u not in units]
@@ -260,8 +294,10 @@ def synthetic_did(
     pre = times < treatment_time
     T0 = int(pre.sum())
     if T0 < 2 or T0 == len(times):
-        raise ValueError(f"{what}: needs at least two periods before and one from "
-                         f"treatment_time {treatment_time}")
+        raise ValueError(
+            f"{what}: needs at least two periods before and one from "
+            f"treatment_time {treatment_time}"
+        )
     if not np.all(pre[:T0]):
         raise ValueError(f"{what}: periods must be sorted with the pre-treatment ones first")
     if len(controls) < 2:
@@ -274,8 +310,9 @@ def synthetic_did(
     if se:
         N1 = len(treated)
         if N0 <= N1:
-            raise ValueError(f"{what}: the placebo standard error needs more controls than "
-                             "treated units")
+            raise ValueError(
+                f"{what}: the placebo standard error needs more controls than treated units"
+            )
         Yc = Y[:N0]
         reps = []
         if replications == "all":
@@ -291,7 +328,7 @@ def synthetic_did(
             rng = np.random.default_rng(seed)
             for _ in range(R):
                 idx = rng.permutation(N0)
-                om0 = omega[idx[:N0 - N1]]
+                om0 = omega[idx[: N0 - N1]]
                 om0 = om0 / om0.sum() if om0.sum() > 0 else None
                 reps.append(_estimate(Yc[idx], N0 - N1, T0, method, om0, lam)[0])
         placebo = np.asarray(reps)
@@ -302,9 +339,16 @@ def synthetic_did(
     diff = trt - ctl
     gap = diff - float(lam @ diff[:T0]) if method != "sc" else diff
     return SyntheticDiDResult(
-        estimate=tau, se=se_val, method=method,
+        estimate=tau,
+        se=se_val,
+        method=method,
         omega=pd.Series(omega, index=pd.Index(controls, name=unit), name="omega"),
         lambda_=pd.Series(lam, index=pd.Index(times[:T0], name=time), name="lambda"),
-        treated=tuple(treated), treatment_time=treatment_time,
-        gap=pd.Series(gap, index=pd.Index(times, name=time), name="gap"), alpha=alpha,
-        placebo_estimates=placebo, outcome=outcome, n_obs=int(Y.size))
+        treated=tuple(treated),
+        treatment_time=treatment_time,
+        gap=pd.Series(gap, index=pd.Index(times, name=time), name="gap"),
+        alpha=alpha,
+        placebo_estimates=placebo,
+        outcome=outcome,
+        n_obs=int(Y.size),
+    )

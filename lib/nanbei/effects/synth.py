@@ -543,8 +543,16 @@ def _fill_band(ax, band: pd.DataFrame, label: str) -> None:
     lo, hi = b["conf_low"].to_numpy(float), b["conf_high"].to_numpy(float)
     ok = np.isfinite(lo) & np.isfinite(hi)
     if ok.any():
-        ax.fill_between(b["time"].to_numpy(float)[ok], lo[ok], hi[ok], color=_SYNTH_COLOR,
-                        alpha=0.2, label=label)
+        ax.fill_between(
+            b["time"].to_numpy(float)[ok],
+            lo[ok],
+            hi[ok],
+            color=_SYNTH_COLOR,
+            alpha=0.2,
+            label=label,
+        )
+
+
 _SYNTH_COLOR = "#1b6ca8"
 _PLACEBO_COLOR = "#9aa5b1"
 #: Pre-treatment RMSPE floor, relative to the standard deviation of the pre-treatment outcomes.
@@ -586,8 +594,17 @@ def _placebo_band(gaps: pd.DataFrame, treated, treatment_time, alpha: float) -> 
             half = a[m - 1]
         tol = 1e-9 * max(1.0, abs(est))
         p0 = (1 + np.sum(a >= abs(est) - tol)) / (J + 1)
-        rows.append({"term": term, "time": t, "estimate": float(est), "p_value": float(p0),
-                     "conf_low": est - half, "conf_high": est + half, "n_obs": J + 1})
+        rows.append(
+            {
+                "term": term,
+                "time": t,
+                "estimate": float(est),
+                "p_value": float(p0),
+                "conf_low": est - half,
+                "conf_high": est + half,
+                "n_obs": J + 1,
+            }
+        )
     out = pd.DataFrame(rows)
     out.attrs["alpha"] = alpha
     return out
@@ -694,27 +711,53 @@ class SyntheticControlResult(Result):
         """Weights, predictor balance, fit, effects (with the placebo band if the
         placebos have been run) and notes."""
         top = self.weights[self.weights > 0.001].sort_values(ascending=False)
-        wt = pd.DataFrame({"name": [unit_label(u) for u in top.index], "weight": top.to_numpy()},
-                          index=pd.Index([str(u) for u in top.index], name="donor"))
+        wt = pd.DataFrame(
+            {"name": [unit_label(u) for u in top.index], "weight": top.to_numpy()},
+            index=pd.Index([str(u) for u in top.index], name="donor"),
+        )
         if (wt["name"] == wt.index).all():
             wt = wt.drop(columns="name")
         fit = pd.DataFrame(
-            {"value": [self.pre_rmspe, self.rmspe_bound, self.post_rmspe, self.post_pre_ratio,
-                       len(self.weights)]},
-            index=["pre-treatment RMSPE", "lower bound of pre RMSPE", "post-treatment RMSPE",
-                   "post/pre RMSPE ratio", "donors"])
+            {
+                "value": [
+                    self.pre_rmspe,
+                    self.rmspe_bound,
+                    self.post_rmspe,
+                    self.post_pre_ratio,
+                    len(self.weights),
+                ]
+            },
+            index=[
+                "pre-treatment RMSPE",
+                "lower bound of pre RMSPE",
+                "post-treatment RMSPE",
+                "post/pre RMSPE ratio",
+                "donors",
+            ],
+        )
         eff = self.tidy().set_index("term")[["estimate", "conf_low", "conf_high", "p_value"]]
         notes = list(self.notes)
         if self._placebo is None:
             notes.append("confidence intervals: run placebo_space() for the placebo band")
         else:
-            notes.append(f"{1 - self._placebo.alpha:.0%} placebo band from {self._placebo.n_obs - 1} "
-                         "in-space placebos (exact inversion of the per-period placebo test)")
-        title = (f"Synthetic control: {unit_label(self.treated)}, treated from "
-                 f"{_fmt(self.treatment_time)} ({self.outcome})")
-        return Summary(title, [("Donor weights (> 0.001)", wt),
-                               ("Predictor balance", self.predictors),
-                               ("Fit", fit), ("Effect (gap = actual - synthetic)", eff)], notes)
+            notes.append(
+                f"{1 - self._placebo.alpha:.0%} placebo band from {self._placebo.n_obs - 1} "
+                "in-space placebos (exact inversion of the per-period placebo test)"
+            )
+        title = (
+            f"Synthetic control: {unit_label(self.treated)}, treated from "
+            f"{_fmt(self.treatment_time)} ({self.outcome})"
+        )
+        return Summary(
+            title,
+            [
+                ("Donor weights (> 0.001)", wt),
+                ("Predictor balance", self.predictors),
+                ("Fit", fit),
+                ("Effect (gap = actual - synthetic)", eff),
+            ],
+            notes,
+        )
 
     def tidy(self) -> pd.DataFrame:
         """The mean post-treatment gap and each post-treatment gap; ``conf_low/high`` and
@@ -723,10 +766,18 @@ class SyntheticControlResult(Result):
         if self._placebo is not None:
             return tidy_frame(self._placebo.band())
         post = self.gap[self.gap.index >= self.treatment_time]
-        rows = [{"term": "mean post gap", "time": np.nan, "estimate": float(post.mean()),
-                 "n_obs": self.n_obs}]
-        rows += [{"term": _post_label(t), "time": t, "estimate": float(v), "n_obs": self.n_obs}
-                 for t, v in post.items()]
+        rows = [
+            {
+                "term": "mean post gap",
+                "time": np.nan,
+                "estimate": float(post.mean()),
+                "n_obs": self.n_obs,
+            }
+        ]
+        rows += [
+            {"term": _post_label(t), "time": t, "estimate": float(v), "n_obs": self.n_obs}
+            for t, v in post.items()
+        ]
         return tidy_frame(rows)
 
     def to_frame(self) -> pd.DataFrame:
@@ -748,8 +799,11 @@ class SyntheticControlResult(Result):
         works with a DeprecationWarning.)
         """
         if isinstance(ax, str):
-            warnings.warn("SyntheticControlResult.plot(kind) positionally is deprecated; use "
-                          "plot(kind=...)", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "SyntheticControlResult.plot(kind) positionally is deprecated; use plot(kind=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             ax, kind = None, ax
         if kind not in ("paths", "gap", "weights"):
             raise ValueError(f"plot: kind must be 'paths', 'gap' or 'weights', got {kind!r}")
@@ -759,23 +813,30 @@ class SyntheticControlResult(Result):
         name = unit_label(self.treated, labels, lang)
         if kind == "weights":
             top = self.weights[self.weights > 0.01].sort_values(ascending=False)
-            ax.bar([unit_label(u, labels, lang) for u in top.index], top.to_numpy(),
-                   color=_PLACEBO_COLOR)
+            ax.bar(
+                [unit_label(u, labels, lang) for u in top.index],
+                top.to_numpy(),
+                color=_PLACEBO_COLOR,
+            )
             ax.tick_params(axis="x", rotation=60)
             ax.set_ylabel("weight")
             ax.set_title(f"Donor weights of synthetic {name} (> 0.01)")
             return
         if kind == "paths":
             ax.plot(self.actual.index, self.actual.to_numpy(), color=_TREATED_COLOR, label=name)
-            ax.plot(self.synthetic.index, self.synthetic.to_numpy(), color=_SYNTH_COLOR, ls="--",
-                    label=f"synthetic {name}")
+            ax.plot(
+                self.synthetic.index,
+                self.synthetic.to_numpy(),
+                color=_SYNTH_COLOR,
+                ls="--",
+                label=f"synthetic {name}",
+            )
             ax.set_ylabel(self.outcome)
             ax.set_title(f"{name} and its synthetic control ({self.outcome})")
         else:
             ax.plot(self.gap.index, self.gap.to_numpy(), color=_TREATED_COLOR, label=name)
             if self._placebo is not None:
-                _fill_band(ax, self._placebo.band(),
-                           f"{1 - self._placebo.alpha:.0%} placebo band")
+                _fill_band(ax, self._placebo.band(), f"{1 - self._placebo.alpha:.0%} placebo band")
             ax.axhline(0, color="grey", lw=0.8)
             ax.set_ylabel(f"gap in {self.outcome}, treated − synthetic")
             ax.set_title(f"{name}: gap to its synthetic control")
@@ -890,7 +951,6 @@ class SyntheticControlResult(Result):
         r.notes = notes + r.notes
         return r
 
-
     def leave_one_out(self) -> LeaveOneOutResult:
         """Re-estimate dropping, one at a time, each donor with positive weight
         (ADH 2015 robustness check)."""
@@ -966,27 +1026,51 @@ class PlaceboSpaceResult(Result):
 
     def summary(self) -> Summary:
         """The ratio test, the placebo band and the ratio table."""
-        test = pd.DataFrame({"value": [self.ratio[self.treated], float(self.rank), float(self.n_obs),
-                                       self.p_value, 1 / self.n_obs]},
-                            index=["post/pre RMSPE ratio of the treated unit", "rank (1 = largest)",
-                                   "units", "permutation p-value", "smallest attainable p-value"])
+        test = pd.DataFrame(
+            {
+                "value": [
+                    self.ratio[self.treated],
+                    float(self.rank),
+                    float(self.n_obs),
+                    self.p_value,
+                    1 / self.n_obs,
+                ]
+            },
+            index=[
+                "post/pre RMSPE ratio of the treated unit",
+                "rank (1 = largest)",
+                "units",
+                "permutation p-value",
+                "smallest attainable p-value",
+            ],
+        )
         band = self.band().set_index("term")[["estimate", "conf_low", "conf_high", "p_value"]]
-        notes = [f"{1 - self.alpha:.0%} placebo band: the effects theta not rejected by the "
-                 "per-period placebo test comparing |treated gap - theta| with the placebos' "
-                 "absolute gaps (ties count as extreme)."]
+        notes = [
+            f"{1 - self.alpha:.0%} placebo band: the effects theta not rejected by the "
+            "per-period placebo test comparing |treated gap - theta| with the placebos' "
+            "absolute gaps (ties count as extreme)."
+        ]
         return Summary(
             f"In-space placebos: {unit_label(self.treated)} against {self.n_obs - 1} placebo units",
-            [("Post/pre RMSPE ratio test (ADH 2010)", test),
-             (f"Effects with {1 - self.alpha:.0%} placebo band", band),
-             ("Units by post/pre RMSPE ratio", self.to_frame())], notes)
+            [
+                ("Post/pre RMSPE ratio test (ADH 2010)", test),
+                (f"Effects with {1 - self.alpha:.0%} placebo band", band),
+                ("Units by post/pre RMSPE ratio", self.to_frame()),
+            ],
+            notes,
+        )
 
     def tidy(self) -> pd.DataFrame:
         """The post/pre RMSPE ratio with its permutation p-value, then the mean post gap
         and each post-treatment gap with the placebo band and placebo p-values."""
-        ratio_row = {"term": "post/pre RMSPE ratio", "time": np.nan,
-                     "estimate": float(self.ratio[self.treated]),
-                     "statistic": float(self.ratio[self.treated]), "p_value": self.p_value,
-                     "n_obs": self.n_obs}
+        ratio_row = {
+            "term": "post/pre RMSPE ratio",
+            "time": np.nan,
+            "estimate": float(self.ratio[self.treated]),
+            "statistic": float(self.ratio[self.treated]),
+            "p_value": self.p_value,
+            "n_obs": self.n_obs,
+        }
         return tidy_frame([ratio_row, *self.band().to_dict("records")])
 
     def to_frame(self) -> pd.DataFrame:
@@ -995,8 +1079,16 @@ class PlaceboSpaceResult(Result):
         out["treated"] = out.index == self.treated
         return out.sort_values("post/pre RMSPE", ascending=False)
 
-    def plot(self, ax=None, labels=None, lang: str = "en", *, mspe_threshold: float | None = None,
-             band: bool = True, **kwargs):
+    def plot(
+        self,
+        ax=None,
+        labels=None,
+        lang: str = "en",
+        *,
+        mspe_threshold: float | None = None,
+        band: bool = True,
+        **kwargs,
+    ):
         """Gap paths of placebos (grey) and the treated unit (black), with the placebo band.
 
         ``mspe_threshold`` drops placebos whose pre-treatment MSPE exceeds that
@@ -1005,11 +1097,16 @@ class PlaceboSpaceResult(Result):
         ``mspe_threshold`` with a DeprecationWarning.)
         """
         if isinstance(ax, (int, float)) and not isinstance(ax, bool):
-            warnings.warn("PlaceboSpaceResult.plot(mspe_threshold) positionally is deprecated; "
-                          "use plot(mspe_threshold=...)", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "PlaceboSpaceResult.plot(mspe_threshold) positionally is deprecated; "
+                "use plot(mspe_threshold=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             ax, mspe_threshold = None, ax
-        return super().plot(ax=ax, labels=labels, lang=lang, mspe_threshold=mspe_threshold,
-                            band=band, **kwargs)
+        return super().plot(
+            ax=ax, labels=labels, lang=lang, mspe_threshold=mspe_threshold, band=band, **kwargs
+        )
 
     def _plot(self, ax, labels, lang, mspe_threshold=None, band=True, **kwargs):
         keep = self.gaps.columns.drop(self.treated)
@@ -1017,21 +1114,34 @@ class PlaceboSpaceResult(Result):
             lim = mspe_threshold * self.pre_rmspe[self.treated] ** 2
             keep = [c for c in keep if self.pre_rmspe[c] ** 2 <= lim]
         for i, c in enumerate(keep):
-            ax.plot(self.gaps.index, self.gaps[c].to_numpy(), color=_PLACEBO_COLOR, alpha=0.5,
-                    lw=0.8, label=f"placebos ({len(keep)})" if i == 0 else None)
+            ax.plot(
+                self.gaps.index,
+                self.gaps[c].to_numpy(),
+                color=_PLACEBO_COLOR,
+                alpha=0.5,
+                lw=0.8,
+                label=f"placebos ({len(keep)})" if i == 0 else None,
+            )
         name = unit_label(self.treated, labels, lang)
         if band:
             _fill_band(ax, self.band(), f"{1 - self.alpha:.0%} placebo band for {name}")
-        ax.plot(self.gaps.index, self.gaps[self.treated].to_numpy(), color=_TREATED_COLOR, lw=2,
-                label=name)
+        ax.plot(
+            self.gaps.index,
+            self.gaps[self.treated].to_numpy(),
+            color=_TREATED_COLOR,
+            lw=2,
+            label=name,
+        )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(self.treatment_time, color="grey", ls=":")
         ax.set_xlabel("period")
         _time_axis(ax, self.gaps.index)
         ax.set_ylabel(f"gap in {self.outcome}, treated − synthetic")
         shown = "" if mspe_threshold is None else f", pre-MSPE <= {mspe_threshold:g}x treated"
-        ax.set_title(f"In-space placebos: {name} vs {len(keep)} placebo units{shown} "
-                     f"(ratio p = {self.p_value:.3f})")
+        ax.set_title(
+            f"In-space placebos: {name} vs {len(keep)} placebo units{shown} "
+            f"(ratio p = {self.p_value:.3f})"
+        )
         ax.legend(frameon=False)
 
 
@@ -1074,21 +1184,36 @@ class LeaveOneOutResult(Result):
     def summary(self) -> Summary:
         """Mean post-treatment gap and pre-treatment RMSPE without each donor."""
         frame = self.tidy().set_index("term")[["estimate", "pre_rmspe"]]
-        return Summary(f"Leave-one-out: synthetic {unit_label(self.treated)} without each "
-                       "weighted donor", [("Mean post-treatment gap", frame)],
-                       ["a robustness check: no confidence intervals; see the placebo band of "
-                        "the full fit"])
+        return Summary(
+            f"Leave-one-out: synthetic {unit_label(self.treated)} without each weighted donor",
+            [("Mean post-treatment gap", frame)],
+            ["a robustness check: no confidence intervals; see the placebo band of the full fit"],
+        )
 
     def tidy(self) -> pd.DataFrame:
         """The full fit's mean post gap, then one row per dropped donor ("without <unit>");
         no confidence intervals (see the class docstring)."""
         post = self.gaps[self.gaps.index >= self.treatment_time].mean()
-        base_gap = (self.actual - self.baseline)
-        rows = [{"term": "all donors", "estimate": float(base_gap[base_gap.index >=
-                                                                  self.treatment_time].mean()),
-                 "n_obs": self.n_obs, "dropped": None, "pre_rmspe": self.baseline_pre_rmspe}]
-        rows += [{"term": f"without {d}", "estimate": float(v), "n_obs": self.n_obs - 1,
-                  "dropped": d, "pre_rmspe": float(self.pre_rmspe[d])} for d, v in post.items()]
+        base_gap = self.actual - self.baseline
+        rows = [
+            {
+                "term": "all donors",
+                "estimate": float(base_gap[base_gap.index >= self.treatment_time].mean()),
+                "n_obs": self.n_obs,
+                "dropped": None,
+                "pre_rmspe": self.baseline_pre_rmspe,
+            }
+        ]
+        rows += [
+            {
+                "term": f"without {d}",
+                "estimate": float(v),
+                "n_obs": self.n_obs - 1,
+                "dropped": d,
+                "pre_rmspe": float(self.pre_rmspe[d]),
+            }
+            for d, v in post.items()
+        ]
         return tidy_frame(rows)
 
     def to_frame(self) -> pd.DataFrame:
@@ -1101,18 +1226,31 @@ class LeaveOneOutResult(Result):
     def _plot(self, ax, labels, lang, **kwargs):
         """Actual, baseline synthetic and the leave-one-out synthetic paths."""
         for i, c in enumerate(self.synthetic.columns):
-            ax.plot(self.synthetic.index, self.synthetic[c].to_numpy(), color=_PLACEBO_COLOR,
-                    alpha=0.8, lw=0.8, label="without one donor" if i == 0 else None)
+            ax.plot(
+                self.synthetic.index,
+                self.synthetic[c].to_numpy(),
+                color=_PLACEBO_COLOR,
+                alpha=0.8,
+                lw=0.8,
+                label="without one donor" if i == 0 else None,
+            )
         name = unit_label(self.treated, labels, lang)
         ax.plot(self.actual.index, self.actual.to_numpy(), color=_TREATED_COLOR, label=name)
-        ax.plot(self.baseline.index, self.baseline.to_numpy(), color=_SYNTH_COLOR, ls="--",
-                label=f"synthetic {name}")
+        ax.plot(
+            self.baseline.index,
+            self.baseline.to_numpy(),
+            color=_SYNTH_COLOR,
+            ls="--",
+            label=f"synthetic {name}",
+        )
         ax.axvline(self.treatment_time, color="grey", ls=":")
         ax.set_xlabel("period")
         _time_axis(ax, self.actual.index)
         ax.set_ylabel(self.outcome)
-        ax.set_title(f"Leave-one-out: synthetic {name} without each of "
-                     f"{self.synthetic.shape[1]} weighted donors")
+        ax.set_title(
+            f"Leave-one-out: synthetic {name} without each of "
+            f"{self.synthetic.shape[1]} weighted donors"
+        )
         ax.legend(frameon=False)
 
 
@@ -1248,16 +1386,20 @@ def synthetic_control(
     n_pre = int(np.sum(times < treatment_time))
     if n_pre <= len(donors):
         res.short_pre_period = True
-        msg = (f"{what}: {n_pre} pre-treatment periods for {len(donors)} donors: with at least "
-               "as many donors as pre-treatment periods a convex combination can match the "
-               "pre-treatment path (nearly) exactly by interpolation, so the fit says little "
-               "about the counterfactual and the post/pre RMSPE ratio is unstable (Abadie, "
-               "Diamond & Hainmueller 2015; Abadie 2021)")
+        msg = (
+            f"{what}: {n_pre} pre-treatment periods for {len(donors)} donors: with at least "
+            "as many donors as pre-treatment periods a convex combination can match the "
+            "pre-treatment path (nearly) exactly by interpolation, so the fit says little "
+            "about the counterfactual and the post/pre RMSPE ratio is unstable (Abadie, "
+            "Diamond & Hainmueller 2015; Abadie 2021)"
+        )
         warnings.warn(msg, UserWarning, stacklevel=2)
         notes.append(msg)
     if res.ratio_capped:
-        notes.append(f"pre-treatment RMSPE {res.pre_rmspe:.3g} is below the floor "
-                     f"{res.rmspe_floor:.3g} (a near-exact fit): the post/pre RMSPE ratio uses "
-                     "the floor")
+        notes.append(
+            f"pre-treatment RMSPE {res.pre_rmspe:.3g} is below the floor "
+            f"{res.rmspe_floor:.3g} (a near-exact fit): the post/pre RMSPE ratio uses "
+            "the floor"
+        )
     res.notes = notes + res.notes
     return res

@@ -29,6 +29,22 @@ def list_notebooks(config=None) -> dict[str, dict[str, Parameter]]:
     return {nb.stem: declared_parameters(nb) for nb in cfg.notebooks()}
 
 
-__all__ = ["run", "plan", "list_notebooks", "declared_parameters", "build_gallery", "execute_job",
-           "load_config", "set_key", "default_jobs", "RunResult", "Job", "JobSpec", "Parameter",
-           "ParameterError", "ConfigError", "Interrupted", "KERNEL_NAME"]
+__all__ = [
+    "run",
+    "plan",
+    "list_notebooks",
+    "declared_parameters",
+    "build_gallery",
+    "execute_job",
+    "load_config",
+    "set_key",
+    "default_jobs",
+    "RunResult",
+    "Job",
+    "JobSpec",
+    "Parameter",
+    "ParameterError",
+    "ConfigError",
+    "Interrupted",
+    "KERNEL_NAME",
+]

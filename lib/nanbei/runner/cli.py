@@ -11,7 +11,9 @@ from nanbei.runner.config import ConfigError, RunnerConfig, load_config, plan
 from nanbei.runner.params import ParameterError, declared_parameters
 
 
-def _notebook_lines(cfg: RunnerConfig, selected: list[Path] | None = None, width: int = 100) -> list[str]:
+def _notebook_lines(
+    cfg: RunnerConfig, selected: list[Path] | None = None, width: int = 100
+) -> list[str]:
     from nanbei.runner.render import notebook_title
 
     lines = []
@@ -31,7 +33,7 @@ def _notebook_lines(cfg: RunnerConfig, selected: list[Path] | None = None, width
             head = f"      {p.name:<16} {p.type:<6} {p.source}"
             if p.help:
                 head = f"{head:<60} {p.help}"
-            lines.append(head[:width + 60])
+            lines.append(head[: width + 60])
     return lines
 
 
@@ -43,8 +45,11 @@ def _config_lines(cfg: RunnerConfig) -> list[str]:
             counts: dict[str, int] = {}
             for job in jobs:
                 counts[job.stem] = counts.get(job.stem, 0) + 1
-            size = f"{len(jobs)} run(s)" + (": " + ", ".join(f"{n} x {s}" for s, n in counts.items())
-                                            if len(jobs) != len(counts) else "")
+            size = f"{len(jobs)} run(s)" + (
+                ": " + ", ".join(f"{n} x {s}" for s, n in counts.items())
+                if len(jobs) != len(counts)
+                else ""
+            )
         except (ConfigError, ParameterError) as exc:
             size = f"invalid: {exc}"
         lines.append(f"  {name:<14} {conf.description}  [{size}]")
@@ -53,66 +58,116 @@ def _config_lines(cfg: RunnerConfig) -> list[str]:
 
 def _epilog(cfg: RunnerConfig) -> str:
     where = cfg.path or "built-in settings"
-    return "\n".join([
-        f"notebooks (in {cfg.notebook_dir}) and their parameters (name, type, default):",
-        *_notebook_lines(cfg),
-        "",
-        f"configurations (from {where}):",
-        *_config_lines(cfg),
-        "",
-        "examples:",
-        "  nanbei run                                  # the default configuration: every notebook",
-        "  nanbei run 01_convergence -p basis=official -p fast=true",
-        "  nanbei run 02_cobuilt_parks -p donor_provinces=Shandong,Anhui",
-        "  nanbei run robustness --jobs 2              # a sweep; each parameter set its own folder",
-        "  nanbei run robustness --scheduler tcp://scheduler:8786",
-    ])
+    return "\n".join(
+        [
+            f"notebooks (in {cfg.notebook_dir}) and their parameters (name, type, default):",
+            *_notebook_lines(cfg),
+            "",
+            f"configurations (from {where}):",
+            *_config_lines(cfg),
+            "",
+            "examples:",
+            "  nanbei run                                  # the default configuration: every notebook",
+            "  nanbei run 01_convergence -p basis=official -p fast=true",
+            "  nanbei run 02_cobuilt_parks -p donor_provinces=Shandong,Anhui",
+            "  nanbei run robustness --jobs 2              # a sweep; each parameter set its own folder",
+            "  nanbei run robustness --scheduler tcp://scheduler:8786",
+        ]
+    )
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", type=Path, default=None,
-                   help="run configurations file (default: runs.toml of the project)")
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="run configurations file (default: runs.toml of the project)",
+    )
 
 
 def build_parser(cfg: RunnerConfig | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="nanbei", description="Run Nanbei's notebooks, render reports, build the gallery.")
+        prog="nanbei", description="Run Nanbei's notebooks, render reports, build the gallery."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     epilog = _epilog(cfg) if cfg is not None else None
     run = sub.add_parser(
-        "run", help="run notebooks or configurations and render their reports",
+        "run",
+        help="run notebooks or configurations and render their reports",
         description=textwrap.fill(
             "Run notebooks (by name or path) or named configurations (from runs.toml) with "
             "papermill on the project kernel, in parallel; render a reader's and a code HTML "
             "report of each, a results table and the gallery (index.html). With no argument: "
-            "the 'default' configuration (every notebook).", 90),
-        epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
-    run.add_argument("targets", nargs="*", metavar="NOTEBOOK_OR_CONFIG",
-                     help="notebook name (00_data) or path, configuration name, or .toml file")
-    run.add_argument("-o", "--output", type=Path, default=None,
-                     help="output folder (default: build/reports); the gallery is OUTPUT/index.html")
-    run.add_argument("-j", "--jobs", type=int, default=None,
-                     help="notebooks run at once on this machine (default: one per core)")
-    run.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                     help="run every notebook as a task on this Dask scheduler (tcp://host:8786); "
-                          "the output folder must be shared with the workers")
-    run.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                     help="stop a notebook that runs longer than this")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                     help="parameter for every selected notebook that declares it; values as in "
-                          "YAML: true/false, numbers, [a, b] (a list also as a,b)")
-    run.add_argument("-f", "--params-file", action="append", default=[], metavar="FILE",
-                     help="parameters from a YAML (or JSON, TOML) file; -p wins")
+            "the 'default' configuration (every notebook).",
+            90,
+        ),
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "targets",
+        nargs="*",
+        metavar="NOTEBOOK_OR_CONFIG",
+        help="notebook name (00_data) or path, configuration name, or .toml file",
+    )
+    run.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="output folder (default: build/reports); the gallery is OUTPUT/index.html",
+    )
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        help="notebooks run at once on this machine (default: one per core)",
+    )
+    run.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run every notebook as a task on this Dask scheduler (tcp://host:8786); "
+        "the output folder must be shared with the workers",
+    )
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a notebook that runs longer than this",
+    )
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="parameter for every selected notebook that declares it; values as in "
+        "YAML: true/false, numbers, [a, b] (a list also as a,b)",
+    )
+    run.add_argument(
+        "-f",
+        "--params-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="parameters from a YAML (or JSON, TOML) file; -p wins",
+    )
     run.add_argument("--no-progress", action="store_true", help="no live display")
     run.add_argument("-q", "--quiet", action="store_true", help="print only failures")
     _add_common(run)
 
     lst = sub.add_parser("list", help="list notebooks, their parameters, and configurations")
-    lst.add_argument("targets", nargs="*", metavar="NOTEBOOK_OR_CONFIG",
-                     help="show the runs these would make")
+    lst.add_argument(
+        "targets", nargs="*", metavar="NOTEBOOK_OR_CONFIG", help="show the runs these would make"
+    )
     _add_common(lst)
 
-    gal = sub.add_parser("gallery", help="rebuild the gallery and results table of an output folder")
+    gal = sub.add_parser(
+        "gallery", help="rebuild the gallery and results table of an output folder"
+    )
     gal.add_argument("-o", "--output", type=Path, default=None)
     _add_common(gal)
 
@@ -176,10 +231,18 @@ def _run(args, cfg: RunnerConfig, parser) -> int:
         parser.error("--jobs must be at least 1")
     if args.timeout is not None and args.timeout <= 0:
         parser.error("--timeout must be positive")
-    result = run(args.targets, output=args.output, jobs=args.jobs, scheduler=args.scheduler,
-                 timeout=args.timeout, params=_params(args.param, parser),
-                 param_files=args.params_file, config=cfg,
-                 live=False if args.no_progress else None, quiet=args.quiet)
+    result = run(
+        args.targets,
+        output=args.output,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        timeout=args.timeout,
+        params=_params(args.param, parser),
+        param_files=args.params_file,
+        config=cfg,
+        live=False if args.no_progress else None,
+        quiet=args.quiet,
+    )
     return result.exit_code
 
 

@@ -58,12 +58,18 @@ def _client(scheduler: Any):
         return scheduler, False
     if isinstance(scheduler, (str, Path)):
         return Client(str(scheduler), set_as_default=False), True
-    return Client(scheduler, set_as_default=False), True  # a cluster object (LocalCluster, SLURMCluster)
+    return Client(
+        scheduler, set_as_default=False
+    ), True  # a cluster object (LocalCluster, SLURMCluster)
 
 
-def run_dask(specs: list[JobSpec], scheduler: Any, *,
-             on_event: Callable[[str, JobSpec, dict], None] | None = None,
-             grace: float = 30.0) -> dict[str, dict]:
+def run_dask(
+    specs: list[JobSpec],
+    scheduler: Any,
+    *,
+    on_event: Callable[[str, JobSpec, dict], None] | None = None,
+    grace: float = 30.0,
+) -> dict[str, dict]:
     """Run ``specs`` as Dask tasks; return records by job id (see :func:`.local.run_local`)."""
     from distributed import Event, as_completed
 
@@ -93,9 +99,15 @@ def run_dask(specs: list[JobSpec], scheduler: Any, *,
     try:
         n = len(specs)
         for rank, spec in enumerate(specs):  # specs come longest first: keep that order
-            fut = client.submit(dask_task, spec, stop_event.name, topic, pure=False,
-                                key=f"nanbei-{spec.stem}-{spec.key}-{spec.job_id}",
-                                priority=n - rank)
+            fut = client.submit(
+                dask_task,
+                spec,
+                stop_event.name,
+                topic,
+                pure=False,
+                key=f"nanbei-{spec.stem}-{spec.key}-{spec.job_id}",
+                priority=n - rank,
+            )
             futures[fut] = spec
         try:
             for fut in as_completed(list(futures), loop=client.loop):
@@ -140,17 +152,28 @@ def _result(fut, spec: JobSpec) -> dict:
         try:
             return salvage(spec, f"Dask task failed: {type(exc).__name__}: {exc}")
         except OSError:
-            return {"notebook": spec.stem, "set": spec.key, "status": "failed",
-                    "attempt": {"run_id": spec.run_id, "status": "failed",
-                                "error": {"ename": type(exc).__name__, "evalue": str(exc)}}}
+            return {
+                "notebook": spec.stem,
+                "set": spec.key,
+                "status": "failed",
+                "attempt": {
+                    "run_id": spec.run_id,
+                    "status": "failed",
+                    "error": {"ename": type(exc).__name__, "evalue": str(exc)},
+                },
+            }
 
 
 def _check_shared(specs: list[JobSpec], records: dict[str, dict]) -> None:
     """The workers' files must be visible here, or the gallery would be empty."""
-    missing = [s for s in specs if s.job_id in records
-               and not (files.read_json(Layout(s).record) or {}).get("attempt")]
+    missing = [
+        s
+        for s in specs
+        if s.job_id in records and not (files.read_json(Layout(s).record) or {}).get("attempt")
+    ]
     if missing:
         raise RuntimeError(
             f"{len(missing)} job(s) ran on the cluster but their records are not in "
             f"{specs[0].output} here: the output folder must be shared with the Dask workers "
-            "(same path on every machine)")
+            "(same path on every machine)"
+        )

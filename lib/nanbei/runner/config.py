@@ -87,9 +87,14 @@ def load_config(path: str | Path | None = None) -> RunnerConfig:
     if path is None:
         path = find_config()
     if path is None:
-        return RunnerConfig(None, PROJECT_ROOT / "notebooks", PROJECT_ROOT / "build" / "reports",
-                            configs={"default": Configuration("default", "all",
-                                                              "every notebook with its defaults")})
+        return RunnerConfig(
+            None,
+            PROJECT_ROOT / "notebooks",
+            PROJECT_ROOT / "build" / "reports",
+            configs={
+                "default": Configuration("default", "all", "every notebook with its defaults")
+            },
+        )
     path = Path(path).resolve()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -100,7 +105,9 @@ def load_config(path: str | Path | None = None) -> RunnerConfig:
     runner = data.get("runner", {})
     unknown = sorted(set(data) - {"runner", "configs"})
     if unknown:
-        raise ConfigError(f"{path}: unknown table(s) {unknown}; expected [runner] and [configs.NAME]")
+        raise ConfigError(
+            f"{path}: unknown table(s) {unknown}; expected [runner] and [configs.NAME]"
+        )
     base = path.parent
     configs = {}
     for name, body in data.get("configs", {}).items():
@@ -114,16 +121,28 @@ def load_config(path: str | Path | None = None) -> RunnerConfig:
         cases = body.get("cases", [])
         if not isinstance(cases, list) or not all(isinstance(c, dict) for c in cases):
             raise ConfigError(f"{path}: [configs.{name}] cases must be a list of tables")
-        configs[name] = Configuration(name, body.get("notebooks", "all"),
-                                      body.get("description", ""), body.get("parameters", {}),
-                                      grid, cases)
-    configs.setdefault("default", Configuration("default", "all", "every notebook with its defaults"))
-    return RunnerConfig(path, (base / runner.get("notebooks", "notebooks")).resolve(),
-                        (base / runner.get("output", "build/reports")).resolve(),
-                        tuple(runner.get("output_parameters", DEFAULT_OUTPUT_PARAMETERS)), configs)
+        configs[name] = Configuration(
+            name,
+            body.get("notebooks", "all"),
+            body.get("description", ""),
+            body.get("parameters", {}),
+            grid,
+            cases,
+        )
+    configs.setdefault(
+        "default", Configuration("default", "all", "every notebook with its defaults")
+    )
+    return RunnerConfig(
+        path,
+        (base / runner.get("notebooks", "notebooks")).resolve(),
+        (base / runner.get("output", "build/reports")).resolve(),
+        tuple(runner.get("output_parameters", DEFAULT_OUTPUT_PARAMETERS)),
+        configs,
+    )
 
 
 # --- keys --------------------------------------------------------------------------------------
+
 
 def _slug(value: Any) -> str:
     if isinstance(value, bool):
@@ -137,14 +156,20 @@ def _slug(value: Any) -> str:
 
 def canonical(overrides: dict[str, Any]) -> str:
     """Canonical JSON of a parameter set (stable across runs and machines)."""
+
     def norm(v):
         if isinstance(v, dict):
             return {"__dict__": sorted([json.dumps(norm(k)), norm(x)] for k, x in v.items())}
         if isinstance(v, (list, tuple)):
             return [norm(x) for x in v]
         return v
-    return json.dumps({k: norm(v) for k, v in sorted(overrides.items())}, sort_keys=True,
-                      separators=(",", ":"), ensure_ascii=False)
+
+    return json.dumps(
+        {k: norm(v) for k, v in sorted(overrides.items())},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
 
 
 def set_key(overrides: dict[str, Any], width: int = 48) -> str:
@@ -163,6 +188,7 @@ def set_key(overrides: dict[str, Any], width: int = 48) -> str:
 
 
 # --- the plan ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Job:
@@ -191,7 +217,9 @@ def _resolve_notebook(item: str, cfg: RunnerConfig) -> Path | None:
     return by_stem.get(item.removesuffix(".ipynb"))
 
 
-def _cli_overrides(params: dict[str, str], files: list[dict[str, Any]]) -> dict[str, tuple[Any, bool]]:
+def _cli_overrides(
+    params: dict[str, str], files: list[dict[str, Any]]
+) -> dict[str, tuple[Any, bool]]:
     """name -> (value, is_text); -p wins over -f, later files over earlier."""
     out: dict[str, tuple[Any, bool]] = {}
     for data in files:
@@ -200,9 +228,14 @@ def _cli_overrides(params: dict[str, str], files: list[dict[str, Any]]) -> dict[
     return out
 
 
-def plan(targets: list[str] | tuple[str, ...] = (), *, config: RunnerConfig | None = None,
-         params: dict[str, str] | None = None, param_files: list[str | Path] = (),
-         values: dict[str, Any] | None = None) -> list[Job]:
+def plan(
+    targets: list[str] | tuple[str, ...] = (),
+    *,
+    config: RunnerConfig | None = None,
+    params: dict[str, str] | None = None,
+    param_files: list[str | Path] = (),
+    values: dict[str, Any] | None = None,
+) -> list[Job]:
     """The jobs for ``targets`` (notebook names or paths, configuration names, or .toml files),
     every value checked against the notebooks' declarations.
 
@@ -219,15 +252,20 @@ def plan(targets: list[str] | tuple[str, ...] = (), *, config: RunnerConfig | No
             continue
         if item.endswith(".toml") and Path(item).exists():
             other = load_config(item)
-            units += [(c, _config_notebooks(c, other)) for name, c in other.configs.items()
-                      if not (name == "default" and len(other.configs) > 1)]
+            units += [
+                (c, _config_notebooks(c, other))
+                for name, c in other.configs.items()
+                if not (name == "default" and len(other.configs) > 1)
+            ]
             continue
         if item in cfg.configs:
             units.append((cfg.configs[item], _config_notebooks(cfg.configs[item], cfg)))
             continue
         available = [p.stem for p in cfg.notebooks()]
-        raise ConfigError(f"{item!r} is neither a notebook ({', '.join(available) or 'none found'}) "
-                          f"nor a configuration ({', '.join(sorted(cfg.configs))})")
+        raise ConfigError(
+            f"{item!r} is neither a notebook ({', '.join(available) or 'none found'}) "
+            f"nor a configuration ({', '.join(sorted(cfg.configs))})"
+        )
     if loose:
         units.append((Configuration("command line", [str(p) for p in loose]), loose))
     if not any(nbs for _, nbs in units):
@@ -239,21 +277,27 @@ def plan(targets: list[str] | tuple[str, ...] = (), *, config: RunnerConfig | No
     everywhere = set().union(*declared.values()) if declared else set()
     nowhere = sorted(set(cli) - everywhere)
     if nowhere:
-        raise ParameterError(f"parameter(s) {nowhere} are declared by none of the selected "
-                             f"notebooks ({', '.join(sorted({nb.stem for nb in declared}))})")
+        raise ParameterError(
+            f"parameter(s) {nowhere} are declared by none of the selected "
+            f"notebooks ({', '.join(sorted({nb.stem for nb in declared}))})"
+        )
 
     jobs: dict[tuple[Path, str], Job] = {}
     for conf, notebooks in units:
         fixed = dict(conf.parameters)
         grid_names = list(conf.grid)
-        points = [dict(zip(grid_names, combo, strict=True))
-                  for combo in itertools.product(*(conf.grid[n] for n in grid_names))] or [{}]
+        points = [
+            dict(zip(grid_names, combo, strict=True))
+            for combo in itertools.product(*(conf.grid[n] for n in grid_names))
+        ] or [{}]
         cases = conf.cases or [{}]
         asked = set(fixed) | set(grid_names) | {k for c in cases for k in c}
         unused = sorted(asked - set().union(*(declared[nb] for nb in notebooks)))
         if unused:
-            raise ConfigError(f"configuration {conf.name!r}: parameter(s) {unused} are declared by "
-                              f"none of its notebooks")
+            raise ConfigError(
+                f"configuration {conf.name!r}: parameter(s) {unused} are declared by "
+                f"none of its notebooks"
+            )
         for nb in notebooks:
             decl = declared[nb]
             for case in cases:
@@ -278,13 +322,20 @@ def _config_notebooks(conf: Configuration, cfg: RunnerConfig) -> list[Path]:
         if nb is None:
             nb = _resolve_notebook(str(cfg.notebook_dir / name), cfg)
         if nb is None:
-            raise ConfigError(f"configuration {conf.name!r}: no notebook {name!r} in {cfg.notebook_dir}")
+            raise ConfigError(
+                f"configuration {conf.name!r}: no notebook {name!r} in {cfg.notebook_dir}"
+            )
         out.append(nb)
     return out
 
 
-def _make_job(nb: Path, decl: dict[str, Parameter], raw: dict[str, Any],
-              cli: dict[str, tuple[Any, bool]], conf_name: str) -> Job:
+def _make_job(
+    nb: Path,
+    decl: dict[str, Parameter],
+    raw: dict[str, Any],
+    cli: dict[str, tuple[Any, bool]],
+    conf_name: str,
+) -> Job:
     overrides: dict[str, Any] = {}
     values = {k: (v, False) for k, v in raw.items() if k in decl}
     values.update({k: v for k, v in cli.items() if k in decl})

@@ -61,8 +61,11 @@ class RunResult:
 
     def reports(self) -> dict[str, Path]:
         """Report path of every job that succeeded, by label."""
-        return {s.label: Path(s.output) / s.key / f"{s.stem}.html"
-                for s in self.specs if self.status(s) == OK}
+        return {
+            s.label: Path(s.output) / s.key / f"{s.stem}.html"
+            for s in self.specs
+            if self.status(s) == OK
+        }
 
 
 def default_jobs() -> int:
@@ -96,27 +99,56 @@ def _signals_as_interrupts():
             signal.signal(sig, handler)
 
 
-def make_specs(jobs: list[Job], cfg: RunnerConfig, output: Path, *, run_id: str,
-               timeout: float | None, threads: int | None, prov: dict,
-               parent_pid: int | None) -> list[JobSpec]:
+def make_specs(
+    jobs: list[Job],
+    cfg: RunnerConfig,
+    output: Path,
+    *,
+    run_id: str,
+    timeout: float | None,
+    threads: int | None,
+    prov: dict,
+    parent_pid: int | None,
+) -> list[JobSpec]:
     specs = []
     for job in jobs:
         declared = declared_parameters(job.notebook)
         inject = tuple(p for p in cfg.output_parameters if p in declared and p not in job.overrides)
-        specs.append(JobSpec(
-            notebook=str(job.notebook.resolve()), output=str(output), key=job.key,
-            overrides=job.overrides, run_id=run_id, inject=inject,
-            parameters={**job.parameters, **{name: "." for name in inject}},
-            timeout=timeout, threads=threads, provenance=prov, configs=job.configs,
-            parent_pid=parent_pid))
+        specs.append(
+            JobSpec(
+                notebook=str(job.notebook.resolve()),
+                output=str(output),
+                key=job.key,
+                overrides=job.overrides,
+                run_id=run_id,
+                inject=inject,
+                parameters={**job.parameters, **{name: "." for name in inject}},
+                timeout=timeout,
+                threads=threads,
+                provenance=prov,
+                configs=job.configs,
+                parent_pid=parent_pid,
+            )
+        )
     return specs
 
 
-def run(targets: list[str] | tuple[str, ...] = (), *, output: str | Path | None = None,
-        jobs: int | None = None, scheduler: Any = None, timeout: float | None = None,
-        params: dict[str, str] | None = None, param_files: list[str | Path] = (),
-        values: dict[str, Any] | None = None, config: str | Path | RunnerConfig | None = None,
-        live: bool | None = None, quiet: bool = False, stdout=None, stderr=None) -> RunResult:
+def run(
+    targets: list[str] | tuple[str, ...] = (),
+    *,
+    output: str | Path | None = None,
+    jobs: int | None = None,
+    scheduler: Any = None,
+    timeout: float | None = None,
+    params: dict[str, str] | None = None,
+    param_files: list[str | Path] = (),
+    values: dict[str, Any] | None = None,
+    config: str | Path | RunnerConfig | None = None,
+    live: bool | None = None,
+    quiet: bool = False,
+    stdout=None,
+    stderr=None,
+) -> RunResult:
     """Run notebooks and configurations; render reports; build the gallery and results table.
 
     ``targets``: notebook names (``01_convergence``) or paths, configuration names from
@@ -135,8 +167,9 @@ def run(targets: list[str] | tuple[str, ...] = (), *, output: str | Path | None 
 
     started = time.perf_counter()
     cfg = config if isinstance(config, RunnerConfig) else load_config(config)
-    planned = plan(list(targets), config=cfg, params=params, param_files=list(param_files),
-                   values=values)
+    planned = plan(
+        list(targets), config=cfg, params=params, param_files=list(param_files), values=values
+    )
     out = Path(output).resolve() if output is not None else cfg.output
     out.mkdir(parents=True, exist_ok=True)
     run_id = new_run_id()
@@ -145,23 +178,48 @@ def run(targets: list[str] | tuple[str, ...] = (), *, output: str | Path | None 
     local = scheduler is None
     width = min(n_workers, len(planned))
     threads = max(1, default_jobs() // width) if local and width > 1 else None
-    specs = make_specs(planned, cfg, out, run_id=run_id, timeout=timeout, threads=threads,
-                       prov=prov, parent_pid=os.getpid() if local else None)
+    specs = make_specs(
+        planned,
+        cfg,
+        out,
+        run_id=run_id,
+        timeout=timeout,
+        threads=threads,
+        prov=prov,
+        parent_pid=os.getpid() if local else None,
+    )
     specs.sort(key=_expected_seconds, reverse=True)  # longest first: shortest makespan
     result = RunResult(run_id, out, specs)
     display = Display(specs, out, live=live, quiet=quiet, stdout=stdout, stderr=stderr)
     record_path = out / "runs" / f"{run_id}.json"
 
     def write_run_record(status: str) -> None:
-        files.write_json(record_path, {
-            "run_id": run_id, "status": status, "started_at": started_at,
-            "finished": provenance.now(), "duration": round(time.perf_counter() - started, 1),
-            "backend": "local" if local else "dask", "workers": n_workers if local else None,
-            "provenance": prov, "versions": provenance.package_versions(),
-            "jobs": [{"notebook": s.stem, "set": s.key, "overrides": s.overrides,
-                      "status": result.status(s),
-                      "duration": (result.records.get(s.job_id, {}).get("attempt") or {}).get("duration")}
-                     for s in specs]})
+        files.write_json(
+            record_path,
+            {
+                "run_id": run_id,
+                "status": status,
+                "started_at": started_at,
+                "finished": provenance.now(),
+                "duration": round(time.perf_counter() - started, 1),
+                "backend": "local" if local else "dask",
+                "workers": n_workers if local else None,
+                "provenance": prov,
+                "versions": provenance.package_versions(),
+                "jobs": [
+                    {
+                        "notebook": s.stem,
+                        "set": s.key,
+                        "overrides": s.overrides,
+                        "status": result.status(s),
+                        "duration": (result.records.get(s.job_id, {}).get("attempt") or {}).get(
+                            "duration"
+                        ),
+                    }
+                    for s in specs
+                ],
+            },
+        )
 
     started_at = provenance.now()
     write_run_record("running")
@@ -172,8 +230,12 @@ def run(targets: list[str] | tuple[str, ...] = (), *, output: str | Path | None 
 
                 result.records = {}
                 try:
-                    result.records = run_local(specs, workers=n_workers, log_dir=out / "runs" / "logs",
-                                               on_event=display.event)
+                    result.records = run_local(
+                        specs,
+                        workers=n_workers,
+                        log_dir=out / "runs" / "logs",
+                        on_event=display.event,
+                    )
                 except KeyboardInterrupt as exc:
                     result.interrupted = getattr(exc, "signum", signal.SIGINT)
                     result.records = _collect(specs)
@@ -193,8 +255,9 @@ def run(targets: list[str] | tuple[str, ...] = (), *, output: str | Path | None 
             if noted and result.interrupted is None:
                 result.interrupted = noted[0]
     sig = signal.Signals(result.interrupted).name if result.interrupted else None
-    display.summary(specs, result.records, interrupted=sig, gallery=result.gallery,
-                    seconds=result.seconds)
+    display.summary(
+        specs, result.records, interrupted=sig, gallery=result.gallery, seconds=result.seconds
+    )
     return result
 
 

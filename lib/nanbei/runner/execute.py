@@ -40,15 +40,26 @@ from nanbei.runner.params import parameters_cell, python_literal
 from nanbei.store import RECORD_ENV, RESULTS_SUFFIX
 
 KERNEL_NAME = "nanbei"
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # Statuses of an attempt.  A parameter set's status is the latest attempt's, except that a set
 # whose latest attempt did not succeed but which still has a report from an earlier good run
 # is "stale".
-OK, FAILED, TIMEOUT, INTERRUPTED, RUNNING, STALE = ("ok", "failed", "timeout", "interrupted",
-                                                    "running", "stale")
+OK, FAILED, TIMEOUT, INTERRUPTED, RUNNING, STALE = (
+    "ok",
+    "failed",
+    "timeout",
+    "interrupted",
+    "running",
+    "stale",
+)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -109,15 +120,19 @@ class Layout:
         if spec.layout == "legacy":
             self.folder = out / "executed"
             self.executed = self.folder / f"{stem}.ipynb"
-            self.html = {"reader": out / "reports" / f"{stem}.html",
-                         "code": out / "reports" / f"{stem}.html"}
+            self.html = {
+                "reader": out / "reports" / f"{stem}.html",
+                "code": out / "reports" / f"{stem}.html",
+            }
             self.failed = out / "failed" / f"{stem}.ipynb"
             self.thumbnail = None
         else:
             self.folder = out / spec.key
             self.executed = self.folder / f"{stem}.ipynb"
-            self.html = {"reader": self.folder / f"{stem}.html",
-                         "code": self.folder / f"{stem}.code.html"}
+            self.html = {
+                "reader": self.folder / f"{stem}.html",
+                "code": self.folder / f"{stem}.code.html",
+            }
             self.failed = self.folder / "failed" / f"{stem}.ipynb"
             self.thumbnail = self.folder / f"{stem}.png"
         self.results = self.folder / f"{stem}{RESULTS_SUFFIX}"
@@ -136,6 +151,7 @@ class Layout:
 
 
 # --- the kernel --------------------------------------------------------------------------------
+
 
 def _kernel_manager_class():
     from jupyter_client import AsyncKernelManager
@@ -198,8 +214,15 @@ def _kill_kernel(state: _State, sig: int) -> None:
         pass
 
 
-def _execute_in_thread(spec: JobSpec, nb, out_path: Path, staging: Path, state: _State,
-                       emit: Callable[[str, dict], None], n_code: int) -> None:
+def _execute_in_thread(
+    spec: JobSpec,
+    nb,
+    out_path: Path,
+    staging: Path,
+    state: _State,
+    emit: Callable[[str, dict], None],
+    n_code: int,
+) -> None:
     import asyncio
 
     import papermill
@@ -212,8 +235,9 @@ def _execute_in_thread(spec: JobSpec, nb, out_path: Path, staging: Path, state: 
         manager = _kernel_manager_class()
         options: dict[str, Any] = {"kernel_name": KERNEL_NAME}
         if os.name == "posix":  # IPC sockets in a private 0700 folder; TCP elsewhere
-            options.update(transport="ipc", ip=str(runtime / "k"),
-                           connection_file=str(runtime / "kernel.json"))
+            options.update(
+                transport="ipc", ip=str(runtime / "k"), connection_file=str(runtime / "kernel.json")
+            )
         km = manager(**options)
         state.km = km
         loop.run_until_complete(km.start_kernel(cwd=str(staging), env=kernel_env(spec, staging)))
@@ -234,9 +258,17 @@ def _execute_in_thread(spec: JobSpec, nb, out_path: Path, staging: Path, state: 
             emit("cell", {"index": cell_index, "done": state.cells_done, "cells": n_code})
 
         papermill.execute_notebook(
-            nb, str(out_path), parameters=None, kernel_name=KERNEL_NAME, km=km,
-            progress_bar=False, log_output=False, start_timeout=spec.start_timeout,
-            on_cell_start=on_cell_start, on_cell_executed=on_cell_executed)
+            nb,
+            str(out_path),
+            parameters=None,
+            kernel_name=KERNEL_NAME,
+            km=km,
+            progress_bar=False,
+            log_output=False,
+            start_timeout=spec.start_timeout,
+            on_cell_start=on_cell_start,
+            on_cell_executed=on_cell_executed,
+        )
     except BaseException as exc:  # noqa: BLE001 - reported by the watching thread
         state.error = exc
     finally:
@@ -266,17 +298,24 @@ def error_info(exc: BaseException | None, reason: str | None, spec: JobSpec) -> 
     info: dict[str, Any] = {}
     if isinstance(exc, PapermillExecutionError):
         source = (exc.source or "").strip().splitlines()
-        info.update(ename=exc.ename, evalue=_strip(str(exc.evalue)), cell=exc.exec_count,
-                    cell_index=exc.cell_index, source=source[0][:200] if source else "",
-                    traceback=_strip("\n".join(exc.traceback))[-6000:])
+        info.update(
+            ename=exc.ename,
+            evalue=_strip(str(exc.evalue)),
+            cell=exc.exec_count,
+            cell_index=exc.cell_index,
+            source=source[0][:200] if source else "",
+            traceback=_strip("\n".join(exc.traceback))[-6000:],
+        )
     elif isinstance(exc, _Stopped) or exc is None:
         info.update(ename="Stopped", evalue=reason or "stopped")
     else:
         name = type(exc).__name__
         text = _strip(str(exc))
         if name == "NoSuchKernel":
-            text += (f" (the project kernel {KERNEL_NAME!r} is not registered for this "
-                     "environment: run `make env`)")
+            text += (
+                f" (the project kernel {KERNEL_NAME!r} is not registered for this "
+                "environment: run `make env`)"
+            )
         info.update(ename=name, evalue=text[-2000:])
     if reason == TIMEOUT:
         info["reason"] = f"timeout: exceeded {spec.timeout:g} s"
@@ -299,6 +338,7 @@ def _when(iso: str | None) -> str:
 
 
 # --- one job -----------------------------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def signals_deferred():
@@ -383,16 +423,25 @@ def _prepare_notebook(spec: JobSpec):
             cell.pop("id", None)
         found = parameters_cell(nb)
         nb.cells.insert(found[0] + 1 if found else 0, cell)
-    nb.metadata["nanbei"] = {"set": spec.key, "run_id": spec.run_id,
-                             "overrides": {k: repr(v) for k, v in spec.overrides.items()}}
+    nb.metadata["nanbei"] = {
+        "set": spec.key,
+        "run_id": spec.run_id,
+        "overrides": {k: repr(v) for k, v in spec.overrides.items()},
+    }
     return nb
 
 
 def _base_record(spec: JobSpec, previous: dict | None) -> dict:
     rec = dict(previous or {})
-    rec.update(notebook=spec.stem, source=spec.notebook, set=spec.key,
-               overrides=spec.overrides, parameters=spec.parameters,
-               injected={name: "." for name in spec.inject}, configs=spec.configs)
+    rec.update(
+        notebook=spec.stem,
+        source=spec.notebook,
+        set=spec.key,
+        overrides=spec.overrides,
+        parameters=spec.parameters,
+        injected={name: "." for name in spec.inject},
+        configs=spec.configs,
+    )
     rec.setdefault("report", None)
     return rec
 
@@ -400,18 +449,27 @@ def _base_record(spec: JobSpec, previous: dict | None) -> dict:
 def _links(spec: JobSpec, layout: Layout, has_results: bool) -> dict[str, str]:
     if spec.layout == "legacy":
         return {"notebook (.ipynb)": f"../executed/{layout.executed.name}"}
-    links = {"reader's version": layout.html["reader"].name, "with code": layout.html["code"].name,
-             "notebook (.ipynb)": layout.executed.name}
+    links = {
+        "reader's version": layout.html["reader"].name,
+        "with code": layout.html["code"].name,
+        "notebook (.ipynb)": layout.executed.name,
+    }
     if has_results:
         links["numbers (.json)"] = layout.results.name
     links["gallery"] = "../index.html"
-    return {k: v for k, v in links.items()
-            if not (k == "with code" and "code" not in spec.variants)
-            and not (k == "reader's version" and "reader" not in spec.variants)}
+    return {
+        k: v
+        for k, v in links.items()
+        if not (k == "with code" and "code" not in spec.variants)
+        and not (k == "reader's version" and "reader" not in spec.variants)
+    }
 
 
-def execute_job(spec: JobSpec, stop: Callable[[], str | None] | None = None,
-                progress: Callable[[str, dict], None] | None = None) -> dict:
+def execute_job(
+    spec: JobSpec,
+    stop: Callable[[], str | None] | None = None,
+    progress: Callable[[str, dict], None] | None = None,
+) -> dict:
     """Run one job; return its run record (also written to ``<stem>.run.json``).
 
     ``stop`` is polled; a non-empty return value (the reason) stops the job.  ``progress``
@@ -425,18 +483,34 @@ def execute_job(spec: JobSpec, stop: Callable[[], str | None] | None = None,
     started_wall, t0 = provenance.now(), time.perf_counter()
     with _Lock(layout.lock) as locked:
         if not locked:
-            return {"notebook": spec.stem, "set": spec.key, "status": FAILED, "busy": True,
-                    "attempt": {"run_id": spec.run_id, "status": FAILED, "started": started_wall,
-                                "finished": provenance.now(), "duration": 0.0,
-                                "error": {"ename": "Busy", "evalue": "another run is executing "
-                                          "this notebook and parameter set"}}}
+            return {
+                "notebook": spec.stem,
+                "set": spec.key,
+                "status": FAILED,
+                "busy": True,
+                "attempt": {
+                    "run_id": spec.run_id,
+                    "status": FAILED,
+                    "started": started_wall,
+                    "finished": provenance.now(),
+                    "duration": 0.0,
+                    "error": {
+                        "ename": "Busy",
+                        "evalue": "another run is executing this notebook and parameter set",
+                    },
+                },
+            }
         for old in layout.staging_root.glob(f"{spec.stem}-*"):  # left by a killed run
             shutil.rmtree(old, ignore_errors=True)
         staging = layout.staging
         staging.mkdir(parents=True)
         record = _base_record(spec, files.read_json(layout.record))
-        record["attempt"] = {"run_id": spec.run_id, "status": RUNNING, "started": started_wall,
-                             **provenance.host()}
+        record["attempt"] = {
+            "run_id": spec.run_id,
+            "status": RUNNING,
+            "started": started_wall,
+            **provenance.host(),
+        }
         record["status"] = RUNNING
         files.write_json(layout.record, record)
         raised: BaseException | None = None
@@ -449,15 +523,24 @@ def execute_job(spec: JobSpec, stop: Callable[[], str | None] | None = None,
                     emit("render", {})
                     produced = _render(spec, layout, staging, exec_seconds, started_wall, t0)
                 except Exception as exc:  # noqa: BLE001 - a render failure fails the job
-                    status, info = FAILED, {"ename": type(exc).__name__,
-                                            "evalue": f"rendering the report failed: {exc}"}
+                    status, info = (
+                        FAILED,
+                        {
+                            "ename": type(exc).__name__,
+                            "evalue": f"rendering the report failed: {exc}",
+                        },
+                    )
                 render_seconds = time.perf_counter() - r0
             attempt = record["attempt"]
-            attempt.update(status=status, finished=provenance.now(),
-                           duration=round(time.perf_counter() - t0, 3),
-                           execution=round(exec_seconds, 3), render=round(render_seconds, 3),
-                           **{k: spec.provenance.get(k) for k in ("commit", "dirty", "data_hash")},
-                           versions=provenance.package_versions())
+            attempt.update(
+                status=status,
+                finished=provenance.now(),
+                duration=round(time.perf_counter() - t0, 3),
+                execution=round(exec_seconds, 3),
+                render=round(render_seconds, 3),
+                **{k: spec.provenance.get(k) for k in ("commit", "dirty", "data_hash")},
+                versions=provenance.package_versions(),
+            )
             with signals_deferred():
                 if status == OK:
                     _promote(spec, layout, staging, produced, record)
@@ -482,8 +565,12 @@ def _run(spec: JobSpec, layout: Layout, staging: Path, stop, emit):
     n_code = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
     out_path = staging / layout.executed.name
     state = _State(started=time.perf_counter())
-    thread = threading.Thread(target=_execute_in_thread, name=f"nanbei-{spec.job_id}",
-                              args=(spec, nb, out_path, staging, state, emit, n_code), daemon=True)
+    thread = threading.Thread(
+        target=_execute_in_thread,
+        name=f"nanbei-{spec.job_id}",
+        args=(spec, nb, out_path, staging, state, emit, n_code),
+        daemon=True,
+    )
     reason: str | None = None
     to_raise: BaseException | None = None
     interrupted_at = killed_at = None
@@ -537,8 +624,9 @@ def _run(spec: JobSpec, layout: Layout, staging: Path, stop, emit):
     return status, info, seconds, to_raise
 
 
-def _render(spec: JobSpec, layout: Layout, staging: Path, exec_seconds: float, started: str,
-            t0: float) -> dict[str, Path]:
+def _render(
+    spec: JobSpec, layout: Layout, staging: Path, exec_seconds: float, started: str, t0: float
+) -> dict[str, Path]:
     import nbformat
 
     from nanbei.runner import render
@@ -550,23 +638,46 @@ def _render(spec: JobSpec, layout: Layout, staging: Path, exec_seconds: float, s
     doc = files.read_json(results_file) or {}
     records = doc.get("records", [])
     finished = provenance.now()
-    meta = {"run_id": spec.run_id, "finished": finished,
-            **{k: spec.provenance.get(k) for k in ("commit", "dirty", "data_hash")}}
-    files.write_json(results_file, {"notebook": spec.stem, "set": spec.key, "title": title,
-                                    "parameters": spec.parameters, "overrides": spec.overrides,
-                                    "run": meta, "records": records})
+    meta = {
+        "run_id": spec.run_id,
+        "finished": finished,
+        **{k: spec.provenance.get(k) for k in ("commit", "dirty", "data_hash")},
+    }
+    files.write_json(
+        results_file,
+        {
+            "notebook": spec.stem,
+            "set": spec.key,
+            "title": title,
+            "parameters": spec.parameters,
+            "overrides": spec.overrides,
+            "run": meta,
+            "records": records,
+        },
+    )
     produced = {"executed": executed, "results": results_file}
-    info = {"notebook": spec.stem, "set": spec.key, "parameters": spec.parameters,
-            "overrides": spec.overrides, "injected": {n: "." for n in spec.inject},
-            "finished": finished, "duration": time.perf_counter() - t0, "host": provenance.host()["host"],
-            **meta}
-    banner = render.status_banner(OK, f"Current: the latest run of this notebook and parameter "
-                                      f"set (run {spec.run_id}, {_when(finished)}) succeeded.")
+    info = {
+        "notebook": spec.stem,
+        "set": spec.key,
+        "parameters": spec.parameters,
+        "overrides": spec.overrides,
+        "injected": {n: "." for n in spec.inject},
+        "finished": finished,
+        "duration": time.perf_counter() - t0,
+        "host": provenance.host()["host"],
+        **meta,
+    }
+    banner = render.status_banner(
+        OK,
+        f"Current: the latest run of this notebook and parameter "
+        f"set (run {spec.run_id}, {_when(finished)}) succeeded.",
+    )
     header = render.header_html(info, _links(spec, layout, bool(records)), banner)
     for variant in spec.variants:
         target = staging / f"{variant}.html"
-        files.atomic_write(target, render.render_html(nb, with_code=variant == "code", title=title,
-                                                      header=header))
+        files.atomic_write(
+            target, render.render_html(nb, with_code=variant == "code", title=title, header=header)
+        )
         produced[f"html:{variant}"] = target
     if layout.thumbnail is not None:
         thumb = staging / layout.thumbnail.name
@@ -578,8 +689,9 @@ def _render(spec: JobSpec, layout: Layout, staging: Path, exec_seconds: float, s
 
 def _promote(spec: JobSpec, layout: Layout, staging: Path, produced: dict, record: dict) -> None:
     internal = {Path(p).name for k, p in produced.items() if k != "title"}
-    extras = sorted(p for p in staging.iterdir() if p.name not in internal
-                    and not p.name.startswith("."))
+    extras = sorted(
+        p for p in staging.iterdir() if p.name not in internal and not p.name.startswith(".")
+    )
     moved: dict[str, str] = {}
     for item in extras:  # files the notebook wrote (relative paths, export_dir)
         target = layout.folder / item.name
@@ -608,11 +720,19 @@ def _promote(spec: JobSpec, layout: Layout, staging: Path, produced: dict, recor
     record["failed_notebook"] = None
     n_records = len((files.read_json(layout.results) or {}).get("records", []))
     record["report"] = {
-        "run_id": spec.run_id, "finished": attempt["finished"], "duration": attempt["duration"],
-        "commit": spec.provenance.get("commit"), "dirty": spec.provenance.get("dirty"),
+        "run_id": spec.run_id,
+        "finished": attempt["finished"],
+        "duration": attempt["duration"],
+        "commit": spec.provenance.get("commit"),
+        "dirty": spec.provenance.get("dirty"),
         "data_hash": spec.provenance.get("data_hash"),
-        "files": {"html": html, "notebook": layout.executed.name, "results": layout.results.name,
-                  "thumbnail": thumb, "extras": sorted(moved)},
+        "files": {
+            "html": html,
+            "notebook": layout.executed.name,
+            "results": layout.results.name,
+            "thumbnail": thumb,
+            "extras": sorted(moved),
+        },
         "records": n_records,
         "slowest_cells": _slowest_cells(layout.executed),
     }
@@ -628,8 +748,13 @@ def _slowest_cells(path: Path, n: int = 3) -> list[dict]:
     for index, cell in enumerate(doc.get("cells", [])):
         pm = cell.get("metadata", {}).get("papermill", {})
         if pm.get("duration") is not None and cell.get("cell_type") == "code":
-            timed.append({"cell": cell.get("execution_count"), "index": index,
-                          "seconds": round(pm["duration"], 3)})
+            timed.append(
+                {
+                    "cell": cell.get("execution_count"),
+                    "index": index,
+                    "seconds": round(pm["duration"], 3),
+                }
+            )
     return sorted(timed, key=lambda c: -c["seconds"])[:n]
 
 
@@ -645,10 +770,12 @@ def _keep_failure(spec: JobSpec, layout: Layout, staging: Path, record: dict) ->
     report = record.get("report")
     if report and layout.executed.exists():
         record["status"] = STALE
-        text = (f"Stale: the latest run of this notebook and parameter set ({_when(attempt['finished'])}, "
-                f"run {spec.run_id}) {attempt['status']}: {error_line(attempt.get('error', {}))}. "
-                f"This report is from the earlier run {report.get('run_id')} "
-                f"({_when(report.get('finished'))}).")
+        text = (
+            f"Stale: the latest run of this notebook and parameter set ({_when(attempt['finished'])}, "
+            f"run {spec.run_id}) {attempt['status']}: {error_line(attempt.get('error', {}))}. "
+            f"This report is from the earlier run {report.get('run_id')} "
+            f"({_when(report.get('finished'))})."
+        )
         for path in set(layout.html.values()):
             render.mark_stale(path, text)
     else:
@@ -664,8 +791,9 @@ def salvage(spec: JobSpec, why: str) -> dict:
     attempt = record.get("attempt") or {}
     if attempt.get("run_id") != spec.run_id:
         attempt = {"run_id": spec.run_id, "started": provenance.now()}
-    attempt.update(status=FAILED, finished=provenance.now(),
-                   error={"ename": "WorkerDied", "evalue": why})
+    attempt.update(
+        status=FAILED, finished=provenance.now(), error={"ename": "WorkerDied", "evalue": why}
+    )
     attempt.setdefault("duration", 0.0)
     record["attempt"] = attempt
     staging = layout.staging
@@ -678,4 +806,3 @@ def salvage(spec: JobSpec, why: str) -> dict:
 
 def status_of(record: dict) -> str:
     return record.get("status") or (record.get("attempt") or {}).get("status") or FAILED
-

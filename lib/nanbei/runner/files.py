@@ -37,7 +37,9 @@ def atomic_write(target: Path, content: str | bytes) -> None:
     binary = isinstance(content, bytes)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})) as fh:
+        with os.fdopen(
+            fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})
+        ) as fh:
             fh.write(content)
         os.chmod(tmp, file_mode())
         os.replace(tmp, target)

@@ -25,8 +25,14 @@ from pathlib import Path
 
 from nanbei.runner import files
 
-STATUS_TEXT = {"ok": "ok", "stale": "stale", "failed": "failed", "timeout": "timed out",
-               "interrupted": "interrupted", "running": "running"}
+STATUS_TEXT = {
+    "ok": "ok",
+    "stale": "stale",
+    "failed": "failed",
+    "timeout": "timed out",
+    "interrupted": "interrupted",
+    "running": "running",
+}
 LEDGER = "claims_ledger.json"
 
 CSS = """
@@ -117,14 +123,22 @@ def _card(rec: dict) -> str:
     rfiles = report.get("files") or {}
     htmls = rfiles.get("html") or {}
     title = rec.get("title") or rec["notebook"]
-    main_link = f"{folder}/{htmls['reader']}" if "reader" in htmls else \
-        (f"{folder}/{htmls['code']}" if "code" in htmls else None)
+    main_link = (
+        f"{folder}/{htmls['reader']}"
+        if "reader" in htmls
+        else (f"{folder}/{htmls['code']}" if "code" in htmls else None)
+    )
     if rfiles.get("thumbnail") and main_link:
-        thumb = (f'<a class="thumb" href="{_href(main_link)}"><img src="{_href(folder + "/" + rfiles["thumbnail"])}" '
-                 f'alt="Key figure of {_e(title)}" loading="lazy"></a>')
+        thumb = (
+            f'<a class="thumb" href="{_href(main_link)}"><img src="{_href(folder + "/" + rfiles["thumbnail"])}" '
+            f'alt="Key figure of {_e(title)}" loading="lazy"></a>'
+        )
     else:
-        thumb = '<div class="thumb none">no figure</div>' if main_link else \
-            '<div class="thumb none">no report</div>'
+        thumb = (
+            '<div class="thumb none">no figure</div>'
+            if main_link
+            else '<div class="thumb none">no report</div>'
+        )
     overrides = rec.get("overrides") or {}
     links = []
     if "reader" in htmls:
@@ -141,7 +155,7 @@ def _card(rec: dict) -> str:
         links.append(("partial notebook", f"{folder}/{rec['failed_notebook']}"))
     links.append(("record", f"{folder}/{rec['notebook']}.run.json"))
     link_html = " ".join(f'<a href="{_href(h)}">{_e(t)}</a>' for t, h in links)
-    when = (report.get("finished") or attempt.get("finished") or attempt.get("started") or "")
+    when = report.get("finished") or attempt.get("finished") or attempt.get("started") or ""
     when = when.replace("T", " ")[:16]
     duration = report.get("duration") if status in ("ok",) else attempt.get("duration")
     meta = [f'<span class="badge {_e(status)}">{_e(STATUS_TEXT.get(status, status))}</span>']
@@ -157,22 +171,30 @@ def _card(rec: dict) -> str:
         err = attempt["error"]
         where = f"In[{err['cell']}] " if err.get("cell") else ""
         extra = " The report shown is from an earlier good run." if status == "stale" else ""
-        error = (f'<p class="error">Latest run {_e(attempt.get("status"))}: {_e(where)}'
-                 f'{_e(err.get("ename"))}: {_e(str(err.get("evalue", ""))[:240])}'
-                 f'{_e(" (" + err["reason"] + ")") if err.get("reason") else ""}.{_e(extra)}</p>')
+        error = (
+            f'<p class="error">Latest run {_e(attempt.get("status"))}: {_e(where)}'
+            f"{_e(err.get('ename'))}: {_e(str(err.get('evalue', ''))[:240])}"
+            f"{_e(' (' + err['reason'] + ')') if err.get('reason') else ''}.{_e(extra)}</p>"
+        )
     # the section already names the notebook: a card is named by its parameter set
     label = ", ".join(f"{k}={_value(v)}" for k, v in overrides.items()) or "defaults"
     heading = f'<a href="{_href(main_link)}">{_e(label)}</a>' if main_link else _e(label)
-    return (f'<article class="card {_e(status)}" id="{_e(rec["notebook"])}--{_e(folder)}">{thumb}'
-            f'<div class="body"><h3>{heading}</h3>'
-            + (f'<p class="chips"><code>{_e(folder)}</code></p>' if folder != "default" else "") +
-            f'<p class="meta">{" · ".join(meta)}</p>{error}<p class="links">{link_html}</p></div></article>')
+    return (
+        f'<article class="card {_e(status)}" id="{_e(rec["notebook"])}--{_e(folder)}">{thumb}'
+        f'<div class="body"><h3>{heading}</h3>'
+        + (f'<p class="chips"><code>{_e(folder)}</code></p>' if folder != "default" else "")
+        + f'<p class="meta">{" · ".join(meta)}</p>{error}<p class="links">{link_html}</p></div></article>'
+    )
 
 
 def _ledger(output: Path, entries: list[dict]) -> str:
-    candidates = [rec for rec in entries if rec.get("report")
-                  and LEDGER in ((rec["report"].get("files") or {}).get("extras") or [])
-                  and (output / rec["_folder"] / LEDGER).exists()]
+    candidates = [
+        rec
+        for rec in entries
+        if rec.get("report")
+        and LEDGER in ((rec["report"].get("files") or {}).get("extras") or [])
+        and (output / rec["_folder"] / LEDGER).exists()
+    ]
     if not candidates:
         return ""
     # the default parameter set's ledger if there is one, else the most recent
@@ -190,23 +212,32 @@ def _ledger(output: Path, entries: list[dict]) -> str:
             if not name:
                 continue
             target = output / folder / f"{name}.html"
-            evidence.append(f'<a href="{_href(folder + "/" + name + ".html")}">{_e(name)}</a>'
-                            if target.exists() else _e(name))
+            evidence.append(
+                f'<a href="{_href(folder + "/" + name + ".html")}">{_e(name)}</a>'
+                if target.exists()
+                else _e(name)
+            )
         status = str(row.get("status") or "")
         cls = "status-" + status.split()[0] if status else ""
         body.append(
-            f"<tr><td>{_e(row.get('claim_en'))}<div class=\"zh\" lang=\"zh\">{_e(row.get('claim_zh'))}</div></td>"
-            f"<td class=\"num\">{_e(_value(row.get('claimed')) if row.get('claimed') is not None else '')}</td>"
-            f"<td class=\"num\">{_e(_value(row.get('measured')) if row.get('measured') is not None else '')}</td>"
-            f"<td class=\"{_e(cls)}\">{_e(status)}</td><td>{_e(row.get('years'))}</td>"
-            f"<td>{' '.join(evidence)}</td></tr>")
+            f'<tr><td>{_e(row.get("claim_en"))}<div class="zh" lang="zh">{_e(row.get("claim_zh"))}</div></td>'
+            f'<td class="num">{_e(_value(row.get("claimed")) if row.get("claimed") is not None else "")}</td>'
+            f'<td class="num">{_e(_value(row.get("measured")) if row.get("measured") is not None else "")}</td>'
+            f'<td class="{_e(cls)}">{_e(status)}</td><td>{_e(row.get("years"))}</td>'
+            f"<td>{' '.join(evidence)}</td></tr>"
+        )
     stale = " (stale: from an earlier good run)" if rec.get("status") == "stale" else ""
-    links = " · ".join(f'<a href="{_href(folder + "/" + n)}">{_e(n)}</a>'
-                       for n in ("claims_ledger.csv", LEDGER) if (output / folder / n).exists())
-    return (f'<h2 id="claims">Claims ledger</h2><p>The report\'s quantitative claims and what the data '
-            f'say, from <code>{_e(rec["notebook"])}</code> with parameter set <code>{_e(folder)}</code>'
-            f'{_e(stale)}: {links}.</p><table><thead><tr><th>claim</th><th>claimed</th><th>measured</th>'
-            f'<th>status</th><th>years</th><th>evidence</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
+    links = " · ".join(
+        f'<a href="{_href(folder + "/" + n)}">{_e(n)}</a>'
+        for n in ("claims_ledger.csv", LEDGER)
+        if (output / folder / n).exists()
+    )
+    return (
+        f'<h2 id="claims">Claims ledger</h2><p>The report\'s quantitative claims and what the data '
+        f"say, from <code>{_e(rec['notebook'])}</code> with parameter set <code>{_e(folder)}</code>"
+        f"{_e(stale)}: {links}.</p><table><thead><tr><th>claim</th><th>claimed</th><th>measured</th>"
+        f"<th>status</th><th>years</th><th>evidence</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def _numbers(output: Path) -> str:
@@ -218,9 +249,11 @@ def _numbers(output: Path) -> str:
         return ""
     if table.empty:
         return ""
-    parts = ['<h2 id="numbers">Recorded numbers</h2><p>Each notebook\'s key numbers '
-             '(<code>nanbei.record</code>), per parameter set; all of them in '
-             f'<a href="{_href(store.RESULTS_TABLE)}">{_e(store.RESULTS_TABLE)}</a>.</p>']
+    parts = [
+        '<h2 id="numbers">Recorded numbers</h2><p>Each notebook\'s key numbers '
+        "(<code>nanbei.record</code>), per parameter set; all of them in "
+        f'<a href="{_href(store.RESULTS_TABLE)}">{_e(store.RESULTS_TABLE)}</a>.</p>'
+    ]
     for notebook, df in table.groupby("notebook", sort=True):
         names = list(dict.fromkeys(df["name"]))[:10]
         sets = sorted(dict.fromkeys(df["set"]), key=_set_order)[:30]
@@ -243,10 +276,14 @@ def _numbers(output: Path) -> str:
                 cells += f'<td class="num">{_e(text)}</td>'
             status = first["status"]
             mark = "" if status == "ok" else f" ({status})"
-            rows.append(f'<tr><td><a href="{_href(key + "/" + notebook + ".html")}">{_e(key)}</a>'
-                        f'{_e(mark)}</td>{cells}</tr>')
-        parts.append(f"<h3>{_e(notebook)}</h3><table><thead><tr><th>parameter set</th>{head}</tr>"
-                     f"</thead><tbody>{''.join(rows)}</tbody></table>")
+            rows.append(
+                f'<tr><td><a href="{_href(key + "/" + notebook + ".html")}">{_e(key)}</a>'
+                f"{_e(mark)}</td>{cells}</tr>"
+            )
+        parts.append(
+            f"<h3>{_e(notebook)}</h3><table><thead><tr><th>parameter set</th>{head}</tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        )
     return "".join(parts)
 
 
@@ -267,25 +304,35 @@ def build_gallery(output: str | Path, *, title: str = "Nanbei reports") -> Path:
     for notebook in sorted(by_notebook):
         recs = sorted(by_notebook[notebook], key=lambda r: _set_order(r["_folder"]))
         title_text = next((r.get("title") for r in recs if r.get("title")), notebook)
-        sections.append(f'<h2 id="{_e(notebook)}">{_e(title_text)}</h2><div class="cards">'
-                        + "".join(_card(r) for r in recs) + "</div>")
+        sections.append(
+            f'<h2 id="{_e(notebook)}">{_e(title_text)}</h2><div class="cards">'
+            + "".join(_card(r) for r in recs)
+            + "</div>"
+        )
     summary = ", ".join(f"{n} {STATUS_TEXT.get(s, s)}" for s, n in sorted(counts.items()))
     run_line = ""
     if isinstance(last, dict):
         prov = last.get("provenance") or {}
         commit = prov.get("commit")
-        run_line = (f"<p>Last run <code>{_e(last.get('run_id'))}</code>, {_e(str(last.get('finished', ''))[:19].replace('T', ' '))}"
-                    f", {_e(last.get('duration', 0))} s"
-                    + (f", commit <code>{_e(commit[:10])}</code>{' with uncommitted changes' if prov.get('dirty') else ''}" if commit else "")
-                    + (f", data <code>{_e(prov.get('data_hash'))}</code>" if prov.get("data_hash") else "")
-                    + (f": {_e(last.get('status'))}" if last.get("status") else "") + ".</p>")
+        run_line = (
+            f"<p>Last run <code>{_e(last.get('run_id'))}</code>, {_e(str(last.get('finished', ''))[:19].replace('T', ' '))}"
+            f", {_e(last.get('duration', 0))} s"
+            + (
+                f", commit <code>{_e(commit[:10])}</code>{' with uncommitted changes' if prov.get('dirty') else ''}"
+                if commit
+                else ""
+            )
+            + (f", data <code>{_e(prov.get('data_hash'))}</code>" if prov.get("data_hash") else "")
+            + (f": {_e(last.get('status'))}" if last.get("status") else "")
+            + ".</p>"
+        )
     empty = "" if entries else "<p>No reports yet: run <code>nanbei run</code>.</p>"
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(title)}</title><style>{CSS}</style></head>
 <body><header class="top"><h1>{_e(title)}</h1>
-<p>{len(entries)} report(s) over {len(by_notebook)} notebook(s){': ' + _e(summary) if summary else ''}.</p>{run_line}</header>
-<main>{empty}{''.join(sections)}{_ledger(output, entries)}{_numbers(output)}
+<p>{len(entries)} report(s) over {len(by_notebook)} notebook(s){": " + _e(summary) if summary else ""}.</p>{run_line}</header>
+<main>{empty}{"".join(sections)}{_ledger(output, entries)}{_numbers(output)}
 <footer>Built by <code>nanbei run</code>. Each parameter set has its own folder; a report marked stale is the last good one of a
 parameter set whose latest run did not succeed.</footer></main></body></html>
 """

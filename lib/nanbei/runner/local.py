@@ -34,9 +34,13 @@ class _Worker:
         self.log = open(log_path, "ab")  # noqa: SIM115 - kept open for the worker's life
         env = dict(os.environ, PYTHONUNBUFFERED="1", JUPYTER_PLATFORM_DIRS="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nanbei.runner.worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self.log, env=env,
-            start_new_session=os.name == "posix")
+            [sys.executable, "-m", "nanbei.runner.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=env,
+            start_new_session=os.name == "posix",
+        )
         self.job: JobSpec | None = None
         self.kernel_pid: int | None = None
         self.ready = False
@@ -100,8 +104,14 @@ def _signals_noted(handler):
             signal.signal(sig, previous)
 
 
-def run_local(specs: list[JobSpec], *, workers: int, log_dir: Path,
-              on_event: Event | None = None, grace: float = 20.0) -> dict[str, dict]:
+def run_local(
+    specs: list[JobSpec],
+    *,
+    workers: int,
+    log_dir: Path,
+    on_event: Event | None = None,
+    grace: float = 20.0,
+) -> dict[str, dict]:
     """Run ``specs`` (in the given order) on ``workers`` processes; return records by job id.
 
     ``on_event(kind, spec, data)`` is called with kind "start", "progress" or "done".
@@ -114,8 +124,10 @@ def run_local(specs: list[JobSpec], *, workers: int, log_dir: Path,
     records: dict[str, dict] = {}
     by_id = {s.job_id: s for s in specs}
     run_id = specs[0].run_id if specs else "run"
-    pool = [_Worker(i, log_dir / f"{run_id}-worker{i}.log", events)
-            for i in range(max(1, min(workers, len(specs))))]
+    pool = [
+        _Worker(i, log_dir / f"{run_id}-worker{i}.log", events)
+        for i in range(max(1, min(workers, len(specs))))
+    ]
     alive = set(pool)
     signals: list[int] = []
     state = {"interrupted": None, "deadline": None}
@@ -170,8 +182,14 @@ def run_local(specs: list[JobSpec], *, workers: int, log_dir: Path,
             alive.discard(worker)
             worker.log.close()
             if worker.job is not None:  # died mid-job
-                finish(worker, salvage(worker.job, f"the worker process exited with code {code} "
-                                                   f"while running the notebook (see {worker.log.name})"))
+                finish(
+                    worker,
+                    salvage(
+                        worker.job,
+                        f"the worker process exited with code {code} "
+                        f"while running the notebook (see {worker.log.name})",
+                    ),
+                )
             if state["interrupted"] is not None or not pending or alive:
                 return
             if not worker.ready:  # no worker left, and this one could not even start

@@ -47,7 +47,9 @@ class Parameter:
         return self.type != "any"
 
     def describe(self) -> str:
-        return f"{self.name}: {self.type} = {self.source}" + (f"  # {self.help}" if self.help else "")
+        return f"{self.name}: {self.type} = {self.source}" + (
+            f"  # {self.help}" if self.help else ""
+        )
 
 
 def type_name(value: Any) -> str:
@@ -89,8 +91,11 @@ def parse_declarations(source: str, where: str = "parameters cell") -> dict[str,
     lines = source.splitlines()
     params: dict[str, Parameter] = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
-                and isinstance(node.targets[0], ast.Name):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
             name, value = node.targets[0].id, node.value
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
             name, value = node.target.id, node.value
@@ -126,6 +131,7 @@ def declared_parameters(path: str | Path) -> dict[str, Parameter]:
 
 
 # --- values ------------------------------------------------------------------------------------
+
 
 def _yaml(text: str) -> Any:
     import yaml
@@ -169,8 +175,10 @@ def _elem_type(values) -> str | None:
 def _coerce(value: Any, kind: str | None, example: Any, what: str, default: str = "") -> Any:
     def bad(expected: str):
         kind_of = type_name(value) if type_name(value) != "any" else type(value).__name__
-        return ParameterError(f"{what} expects {expected}, got {value!r} ({kind_of})"
-                              + (f"; its default is {default}" if default else ""))
+        return ParameterError(
+            f"{what} expects {expected}, got {value!r} ({kind_of})"
+            + (f"; its default is {default}" if default else "")
+        )
 
     if kind in (None, "any", "none"):
         return value
@@ -226,8 +234,12 @@ def _coerce(value: Any, kind: str | None, example: Any, what: str, default: str 
         vals = _elem_type(example.values()) if example else None
         k0 = next(iter(example.keys()), None) if example else None
         v0 = next(iter(example.values()), None) if example else None
-        return {_coerce(k, keys, k0, f"{what} key", default):
-                _coerce(v, vals, v0, f"{what}[{k!r}]", default) for k, v in value.items()}
+        return {
+            _coerce(k, keys, k0, f"{what} key", default): _coerce(
+                v, vals, v0, f"{what}[{k!r}]", default
+            )
+            for k, v in value.items()
+        }
     return value
 
 
@@ -258,8 +270,11 @@ def python_literal(value: Any) -> str:
         inner = ", ".join(python_literal(v) for v in value)
         return f"({inner}{',' if len(value) == 1 else ''})"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{python_literal(k)}: {python_literal(v)}"
-                               for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{python_literal(k)}: {python_literal(v)}" for k, v in value.items())
+            + "}"
+        )
     return repr(value)
 
 

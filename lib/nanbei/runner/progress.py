@@ -33,8 +33,16 @@ def outcome(record: dict) -> tuple[str, str]:
 
 
 class Display:
-    def __init__(self, specs: list[JobSpec], output: Path, *, live: bool | None = None,
-                 quiet: bool = False, stdout: IO | None = None, stderr: IO | None = None):
+    def __init__(
+        self,
+        specs: list[JobSpec],
+        output: Path,
+        *,
+        live: bool | None = None,
+        quiet: bool = False,
+        stdout: IO | None = None,
+        stderr: IO | None = None,
+    ):
         self.specs = specs
         self.output = output
         self.quiet = quiet
@@ -60,13 +68,21 @@ class Display:
             )
 
             console = Console(file=self.stdout)
-            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                     MofNCompleteColumn(), TextColumn("{task.fields[what]}"),
-                                     TimeElapsedColumn(), console=console, transient=False,
-                                     refresh_per_second=4)
+            self.progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[what]}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=False,
+                refresh_per_second=4,
+            )
             self.progress.start()
-            self.overall = self.progress.add_task(f"[bold]{len(self.specs)} notebook run(s)",
-                                                  total=len(self.specs), what="")
+            self.overall = self.progress.add_task(
+                f"[bold]{len(self.specs)} notebook run(s)", total=len(self.specs), what=""
+            )
         return self
 
     def __exit__(self, *exc):
@@ -85,14 +101,16 @@ class Display:
             if kind == "start" and self.progress is not None:
                 from rich.markup import escape
 
-                self.tasks[spec.job_id] = self.progress.add_task(escape(spec.label), total=None,
-                                                                 what="starting kernel")
+                self.tasks[spec.job_id] = self.progress.add_task(
+                    escape(spec.label), total=None, what="starting kernel"
+                )
             elif kind == "progress" and self.progress is not None and spec.job_id in self.tasks:
                 task = self.tasks[spec.job_id]
                 what = data.get("kind")
                 if what in ("kernel", "cell"):
-                    self.progress.update(task, total=data.get("cells"), completed=data.get("done", 0),
-                                         what="cells")
+                    self.progress.update(
+                        task, total=data.get("cells"), completed=data.get("done", 0), what="cells"
+                    )
                 elif what == "render":
                     self.progress.update(task, what="rendering")
             elif kind == "done":
@@ -113,13 +131,25 @@ class Display:
                 self._print(f"ok          {spec.label:<44} {seconds:6.1f} s  {_short(report)}")
         else:
             stale = " (previous report kept, marked stale)" if record.get("status") == STALE else ""
-            self._print(f"{status.upper():<11} {spec.label:<44} {seconds:6.1f} s  {detail}{stale}",
-                        error=True)
+            self._print(
+                f"{status.upper():<11} {spec.label:<44} {seconds:6.1f} s  {detail}{stale}",
+                error=True,
+            )
 
-    def summary(self, specs: list[JobSpec], records: dict[str, dict], *, interrupted: str | None,
-                gallery: Path | None, seconds: float) -> None:
-        failed = [(s, records[s.job_id]) for s in specs
-                  if s.job_id in records and outcome(records[s.job_id])[0] != "ok"]
+    def summary(
+        self,
+        specs: list[JobSpec],
+        records: dict[str, dict],
+        *,
+        interrupted: str | None,
+        gallery: Path | None,
+        seconds: float,
+    ) -> None:
+        failed = [
+            (s, records[s.job_id])
+            for s in specs
+            if s.job_id in records and outcome(records[s.job_id])[0] != "ok"
+        ]
         not_run = [s for s in specs if s.job_id not in records]
         n_ok = len(records) - len(failed)
         for spec, record in failed:
@@ -135,10 +165,14 @@ class Display:
             if tb:
                 lines += ["    " + t for t in tb[-8:]]
             if record.get("failed_notebook"):
-                folder = Path(spec.output) / spec.key if spec.layout != "legacy" else Path(spec.output)
+                folder = (
+                    Path(spec.output) / spec.key if spec.layout != "legacy" else Path(spec.output)
+                )
                 lines.append(f"    partial notebook: {_short(folder / record['failed_notebook'])}")
             if record.get("status") == STALE:
-                lines.append("    the previous good report of this parameter set is kept, marked stale")
+                lines.append(
+                    "    the previous good report of this parameter set is kept, marked stale"
+                )
             self._print("\n".join(lines), error=True)
         parts = [f"{n_ok} ok"]
         if failed:
@@ -148,5 +182,7 @@ class Display:
         tail = f"; gallery: {_short(gallery)}" if gallery else ""
         head = f"interrupted ({interrupted}): " if interrupted else ""
         if not self.quiet or failed or interrupted:
-            self._print(f"{head}{', '.join(parts)} in {seconds:.0f} s{tail}",
-                        error=bool(failed or interrupted))
+            self._print(
+                f"{head}{', '.join(parts)} in {seconds:.0f} s{tail}",
+                error=bool(failed or interrupted),
+            )

@@ -13,9 +13,23 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-PACKAGES = ("nanbei", "numpy", "pandas", "scipy", "statsmodels", "linearmodels", "geopandas",
-            "matplotlib", "papermill", "nbclient", "nbconvert", "ipykernel", "jupyter_client",
-            "dask", "distributed")
+PACKAGES = (
+    "nanbei",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "linearmodels",
+    "geopandas",
+    "matplotlib",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "ipykernel",
+    "jupyter_client",
+    "dask",
+    "distributed",
+)
 
 
 def now() -> str:
@@ -29,9 +43,11 @@ def git_info(folder: str | Path) -> dict:
     Dirty means ``git status --porcelain`` lists anything (changed, staged or untracked files,
     ignored ones excepted): an untracked module can change results as much as an edited one.
     """
+
     def git(*args):
-        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
-                              timeout=20)
+        return subprocess.run(
+            ["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=20
+        )
 
     try:
         head = git("rev-parse", "HEAD")
@@ -39,7 +55,11 @@ def git_info(folder: str | Path) -> dict:
             return {"commit": None, "dirty": None}
         status = git("status", "--porcelain")
         changed = [line for line in status.stdout.splitlines() if line.strip()]
-        return {"commit": head.stdout.strip(), "dirty": bool(changed), "changed_files": len(changed)}
+        return {
+            "commit": head.stdout.strip(),
+            "dirty": bool(changed),
+            "changed_files": len(changed),
+        }
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
 

@@ -90,8 +90,10 @@ def _has_math(nb: Any) -> bool:
 
 
 def _has_mermaid(nb: Any) -> bool:
-    return any(cell.get("cell_type") == "markdown" and "```mermaid" in "".join(cell.get("source", ""))
-               for cell in nb.get("cells", []))
+    return any(
+        cell.get("cell_type") == "markdown" and "```mermaid" in "".join(cell.get("source", ""))
+        for cell in nb.get("cells", [])
+    )
 
 
 @functools.cache
@@ -99,8 +101,11 @@ def _exporter(with_code: bool):
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"nanbei.html.j2": TEMPLATE})],
-                            template_file="nanbei.html.j2")
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"nanbei.html.j2": TEMPLATE})],
+        template_file="nanbei.html.j2",
+    )
     exporter.exclude_input = not with_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -114,8 +119,10 @@ def _fmt_value(value: Any) -> str:
 
 
 def status_banner(status: str, text: str) -> str:
-    return (f'{STATUS_START}<p class="nanbei-status {html.escape(status)}" role="status">'
-            f'{html.escape(text)}</p>{STATUS_END}')
+    return (
+        f'{STATUS_START}<p class="nanbei-status {html.escape(status)}" role="status">'
+        f"{html.escape(text)}</p>{STATUS_END}"
+    )
 
 
 def header_html(info: dict, links: dict[str, str], banner: str) -> str:
@@ -131,25 +138,50 @@ def header_html(info: dict, links: dict[str, str], banner: str) -> str:
             cls = ' class="changed"' if name in overrides else ""
             note = " (this report's folder)" if name in injected else ""
             items.append(f"<code{cls}>{esc(name)}={esc(_fmt_value(value))}</code>{note}")
-        rows.append(("Parameters", " ".join(items)
-                     + (" <small>(bold: set for this run)</small>" if overrides else " <small>(the notebook's defaults)</small>")))
+        rows.append(
+            (
+                "Parameters",
+                " ".join(items)
+                + (
+                    " <small>(bold: set for this run)</small>"
+                    if overrides
+                    else " <small>(the notebook's defaults)</small>"
+                ),
+            )
+        )
     rows.append(("Parameter set", f"<code>{esc(info.get('set', ''))}</code>"))
     commit = info.get("commit")
     if commit:
         dirty = info.get("dirty")
-        rows.append(("Commit", f"<code>{esc(commit[:12])}</code>"
-                     + (" with uncommitted changes" if dirty else "")))
+        rows.append(
+            (
+                "Commit",
+                f"<code>{esc(commit[:12])}</code>" + (" with uncommitted changes" if dirty else ""),
+            )
+        )
     else:
         rows.append(("Commit", "not a git checkout"))
-    rows.append(("Data", f"<code>{esc(str(info.get('data_hash')))}</code> (SHA-256 of the data checksum manifest)"))
-    rows.append(("Run", f"{esc(str(info.get('finished', ''))[:19].replace('T', ' '))} · "
-                 f"{info.get('duration', 0):.1f} s · "
-                 f"run <code>{esc(info.get('run_id', ''))}</code> on {esc(info.get('host', ''))}"))
+    rows.append(
+        (
+            "Data",
+            f"<code>{esc(str(info.get('data_hash')))}</code> (SHA-256 of the data checksum manifest)",
+        )
+    )
+    rows.append(
+        (
+            "Run",
+            f"{esc(str(info.get('finished', ''))[:19].replace('T', ' '))} · "
+            f"{info.get('duration', 0):.1f} s · "
+            f"run <code>{esc(info.get('run_id', ''))}</code> on {esc(info.get('host', ''))}",
+        )
+    )
     link_html = "".join(f'<a href="{esc(href)}">{esc(text)}</a>' for text, href in links.items())
     body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return (f'<header class="nanbei-header"><span class="nanbei-links">{link_html}</span>'
-            f'<strong>{esc(info.get("notebook", ""))}</strong> · Nanbei report'
-            f"<dl>{body}</dl>{banner}</header>")
+    return (
+        f'<header class="nanbei-header"><span class="nanbei-links">{link_html}</span>'
+        f"<strong>{esc(info.get('notebook', ''))}</strong> · Nanbei report"
+        f"<dl>{body}</dl>{banner}</header>"
+    )
 
 
 def render_html(nb: Any, *, with_code: bool, title: str, header: str = "") -> str:
@@ -159,8 +191,13 @@ def render_html(nb: Any, *, with_code: bool, title: str, header: str = "") -> st
     node = copy.copy(nb)
     node.metadata = copy.deepcopy(nb.metadata)
     node.metadata["title"] = title
-    resources = {"metadata": {"name": title}, "nanbei_header": header, "nanbei_css": CSS,
-                 "nanbei_math": _has_math(nb), "nanbei_mermaid": _has_mermaid(nb)}
+    resources = {
+        "metadata": {"name": title},
+        "nanbei_header": header,
+        "nanbei_css": CSS,
+        "nanbei_math": _has_math(nb),
+        "nanbei_mermaid": _has_mermaid(nb),
+    }
     body, _ = _exporter(with_code).from_notebook_node(node, resources=resources)
     return body
 
@@ -174,7 +211,7 @@ def mark_stale(path: Path, text: str) -> bool:
     start, end = content.find(STATUS_START), content.find(STATUS_END)
     if start < 0 or end < 0:
         return False
-    new = content[:start] + status_banner("stale", text) + content[end + len(STATUS_END):]
+    new = content[:start] + status_banner("stale", text) + content[end + len(STATUS_END) :]
     from nanbei.runner.files import atomic_write
 
     atomic_write(path, new)

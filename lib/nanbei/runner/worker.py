@@ -68,8 +68,11 @@ def main() -> int:
             break
         spec = message[1]
         try:
-            record = execute_job(spec, stop=lambda: reason[0] if reason else None,
-                                 progress=lambda kind, data, _id=spec.job_id: send(("progress", _id, kind, data)))
+            record = execute_job(
+                spec,
+                stop=lambda: reason[0] if reason else None,
+                progress=lambda kind, data, _id=spec.job_id: send(("progress", _id, kind, data)),
+            )
         except Exception:  # noqa: BLE001 - a bug in the runner: report it, keep serving
             send(("error", spec.job_id, traceback.format_exc()))
             continue
