@@ -5,6 +5,13 @@ Sub-modules
 nanbei.data         the data contract: loaders for the shipped (or your own) city panel
 nanbei.convergence  sigma, beta, distribution dynamics and club convergence on any panel
 nanbei.effects      synthetic control, staggered DiD, event studies, few-cluster inference
+nanbei.employment   census counties, shift-share, employment elasticities, the jobs claim
+nanbei.claims       the report's claims ledger and the verdict sentences
+nanbei.screen       plausibility screen of a panel (what data/tidy/flags.csv records)
+nanbei.labels       one label dictionary, Chinese and English (lang="zh" | "en")
+nanbei.maps         choropleths of the 13 cities and 95 counties
+nanbei.explorer     the interactive explorer behind notebooks/05_explorer.ipynb
+nanbei.workshop     workshop exercises, check(), student and instructor copies
 nanbei.plotting     matplotlib helpers with a bundled CJK font
 nanbei.results      the common result surface (summary, tidy, plot)
 nanbei.table        several results side by side in HTML, LaTeX, Markdown or CSV
