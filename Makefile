@@ -76,8 +76,12 @@ lock: $(STAMP)
 data: $(STAMP)
 	$(PY) data/build.py $(if $(ACCEPT_RAW),--accept-raw-changes)
 
+# Every benchmark against its reference package or baseline, timed in the same run, ending with
+# one table of the ratios now and at the previous run (benchmarks/ratios.csv, updated by the
+# run; a slowdown beyond 25% is flagged and fails).  BENCH_ARGS passes options, e.g.
+# BENCH_ARGS="--only did synth" or "--no-save" (see benchmarks/run_all.py).
 bench: $(STAMP_TEST)
-	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build

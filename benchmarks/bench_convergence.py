@@ -20,14 +20,23 @@ Writes benchmarks/results/bench_convergence.csv.
 
 from __future__ import annotations
 
-import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import record, record_calibrated, results_dir, timed
 
 N_CITIES, YEARS, N_PROV, SEED, REPEAT = 290, list(range(1991, 2021)), 31, 20240601, 5
+
+
+# The reference each timed task is compared with (same run, same data).
+REFERENCES = {
+    "sigma": "inequality Gini/Theil/TheilD by year",
+    "beta": "statsmodels OLS",
+    "markov": "giddy Markov on mapclassify quintiles",
+    "sigma+beta+markov": "the three references",
+    "theil x3 weightings (ref: unweighted only)": "inequality TheilD by year (unweighted)",
+}
 
 
 def simulate() -> pd.DataFrame:
@@ -59,14 +68,13 @@ def china_panel() -> pd.DataFrame:
     """The shipped all-China prefecture panel: registered-basis real GDP per capita of the
     cities with a complete, break-free series over 2001-2021 (same column names as simulate)."""
     from nanbei import data
-    from nanbei.panel import complete_units
 
     china = data.load_city_panel("china")
-    breaks = data.series_breaks(china, "registered", 2001, 2021)
+    sample, _ = data.analysis_panel(china, "log_gdp_pc", start=2001, end=2021)
     pc = data.per_capita_panel(
-        china[~china["city_code"].isin(breaks["city_code"])], "registered", "real"
+        china[china["city_code"].isin(sample["city_code"])], basis="registered", prices="real"
     )
-    bal, _ = complete_units(pc, unit="city_code", time="year", value="gdp_pc", start=2001, end=2021)
+    bal = pc[pc["year"].between(2001, 2021)]
     return bal.rename(
         columns={
             "city_code": "city",
@@ -78,12 +86,7 @@ def china_panel() -> pd.DataFrame:
 
 
 def best_time(fn, repeat=REPEAT):
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+    return timed(fn, repeat, stat="min")
 
 
 def nb_sigma(df):
@@ -284,8 +287,13 @@ def run(label: str, df: pd.DataFrame) -> None:
         f"wild p {bp.p_value_wild:.4f}"
     )
 
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
+    for row in table.itertuples():
+        task = f"{row.task}, {label} panel"
+        if np.isfinite(row.reference_s):
+            record(task, row.nanbei_s, row.reference_s, REFERENCES[row.task], agree=ok)
+        else:  # no reference package: machine-neutral against the calibration workload
+            record_calibrated(task, row.nanbei_s)
+    out = results_dir()
     name = "bench_convergence.csv" if label == "simulated" else "bench_convergence_china.csv"
     table.assign(panel=label, numbers_agree=ok).to_csv(out / name, index=False)
     if not ok:

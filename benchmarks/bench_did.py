@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import statistics
 import sys
-import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import record, results_dir, timed
 
 from nanbei.effects.did import simulate_staggered_panel, staggered_did
 
@@ -74,15 +72,6 @@ def _csdid(df, covariates, aggregate):
     return att, aggs
 
 
-def _time(fn, reps):
-    times, out = [], None
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
 def main() -> int:
     df = simulate_staggered_panel(
         N_UNITS,
@@ -105,8 +94,8 @@ def main() -> int:
         ("att_gt, covariate x", ["x"], False),
         ("att_gt + 4 aggregations, covariate x", ["x"], True),
     ]:
-        t_ours, (ours, ours_agg) = _time(lambda c=covs, a=agg: _ours(df, c, a), reps=5)
-        t_cs, (ref, ref_agg) = _time(lambda c=covs, a=agg: _csdid(df, c, a), reps=2)
+        t_ours, (ours, ours_agg) = timed(lambda c=covs, a=agg: _ours(df, c, a), 5)
+        t_cs, (ref, ref_agg) = timed(lambda c=covs, a=agg: _csdid(df, c, a), 2)
         m = ours.merge(ref, on=["cohort", "time"], suffixes=("", "_cs"))
         d_att = float(np.max(np.abs(m["att"] - m["att_cs"])))
         d_se = float(np.max(np.abs(m["se"] - m["se_cs"])))
@@ -119,6 +108,7 @@ def main() -> int:
             )
         same = len(m) == len(ours) == len(ref) and d_att < 1e-8 and d_se < 1e-8 and d_agg < 1e-8
         ok &= same
+        record(f"staggered DiD: {label}", t_ours, t_cs, "csdid (ATTgt)", agree=same)
         rows.append(
             dict(
                 task=label,
@@ -135,8 +125,7 @@ def main() -> int:
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
+    out = results_dir()
     table.to_csv(out / "bench_did.csv", index=False)
     print(
         f"target: nanbei at least 5x faster -> "

@@ -28,12 +28,19 @@ Run: ``python benchmarks/bench_inference.py``; writes
 from __future__ import annotations
 
 import math
-import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import (
+    china_did_panel,
+    dummies_design,
+    record,
+    results_dir,
+    simulated_did_panel,
+    timed,
+    wildboottest_wcr,
+)
 
 from nanbei.effects.inference import wild_cluster_bootstrap
 
@@ -41,85 +48,8 @@ B = 9999
 SEED = 20261126
 
 
-def simulate(
-    seed: int = SEED, n_city: int = 290, n_year: int = 30, n_prov: int = 31
-) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    city = np.repeat(np.arange(n_city), n_year)
-    year = np.tile(np.arange(1991, 1991 + n_year), n_city)
-    prov_of_city = np.sort(rng.integers(0, n_prov, n_city))
-    prov_of_city[:n_prov] = np.arange(n_prov)  # every province has at least one city
-    province = prov_of_city[city]
-    # staggered adoption: a third of the cities adopt in 2003, 2008 or 2013
-    cohort = rng.choice([0, 2003, 2008, 2013], size=n_city, p=[2 / 3, 1 / 9, 1 / 9, 1 / 9])
-    treat = ((cohort[city] > 0) & (year >= cohort[city])).astype(float)
-    e = np.zeros((n_city, n_year))
-    e[:, 0] = rng.normal(size=n_city)
-    for t in range(1, n_year):
-        e[:, t] = 0.6 * e[:, t - 1] + rng.normal(size=n_city) * 0.8
-    prov_shock = rng.normal(size=(n_prov, n_year)) * 0.5
-    y = (
-        rng.normal(size=n_city)[city] * 2
-        + 0.03 * (year - 1991)
-        + 0.04 * treat
-        + e.ravel() * 0.3
-        + prov_shock[province, year - 1991] * 0.3
-    )
-    return pd.DataFrame({"city": city, "year": year, "province": province, "treat": treat, "y": y})
-
-
-def run_wildboottest(X, Y, cluster, seed):
-    from wildboottest.wildboottest import WildboottestCL
-
-    R = np.zeros(X.shape[1])
-    R[0] = 1.0
-    t0 = time.perf_counter()
-    wb = WildboottestCL(X=X, Y=Y, cluster=cluster, R=R, B=B, seed=seed, parallel=True)
-    wb.get_scores(bootstrap_type="11", impose_null=True)
-    wb.get_weights(weights_type="rademacher")
-    wb.get_numer()
-    wb.get_denom()
-    wb.get_tboot()
-    wb.get_vcov()
-    wb.get_tstat()
-    wb.get_pvalue(pval_type="two-tailed")
-    return time.perf_counter() - t0, wb
-
-
-def timed(fn, repeat: int = 3):
-    """Median wall time of ``repeat`` calls (the machine may be shared) and the last result."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times)), out
-
-
-def china_panel() -> pd.DataFrame:
-    """The shipped all-China prefecture panel: log real GDP per capita (registered basis) of the
-    cities with a complete, break-free 2001-2021 series; treated = Subei cities from 2006."""
-    from nanbei import data
-    from nanbei.panel import complete_units
-
-    china = data.load_city_panel("china")
-    breaks = data.series_breaks(china, "registered", 2001, 2021)
-    y = data.outcome_panel(china[~china["city_code"].isin(breaks["city_code"])], "log_gdp_pc")
-    bal, _ = complete_units(y, unit="city_code", time="year", value="y", start=2001, end=2021)
-    treat = ((bal["region"] == "Subei") & (bal["year"] >= 2006)).astype(float)
-    return pd.DataFrame(
-        {
-            "city": bal["city_code"],
-            "year": bal["year"],
-            "province": bal["province_code"],
-            "treat": treat,
-            "y": bal["y"],
-        }
-    )
-
-
 def main() -> None:
-    for label, df in (("simulated", simulate()), ("china", china_panel())):
+    for label, df in (("simulated", simulated_did_panel(SEED)), ("china", china_did_panel())):
         bench(label, df)
 
 
@@ -128,9 +58,8 @@ def bench(label: str, df: pd.DataFrame) -> pd.DataFrame:
         f"\n== {label} panel: {df.city.nunique()} cities x {df.year.nunique()} years = {len(df)} rows, "
         f"{df.province.nunique()} provinces, {int(df.treat.sum())} treated city-years"
     )
-    dummies = pd.get_dummies(df[["city", "year"]].astype(str), drop_first=True, dtype=float)
-    d_mat = np.column_stack([np.ones(len(df)), dummies.to_numpy()])
-    x_full = np.column_stack([df["treat"].to_numpy(float), d_mat])
+    x_full = dummies_design(df, df["treat"].to_numpy(float), ["city", "year"])
+    d_mat = x_full[:, 1:]
     y_full = df["y"].to_numpy(float)
     # FWL by least squares on the dummies (independent of nanbei's own demeaning code)
     both = np.column_stack([df["treat"].to_numpy(float), y_full])
@@ -150,7 +79,7 @@ def bench(label: str, df: pd.DataFrame) -> pd.DataFrame:
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        run_wildboottest(x_fwl, y_fwl, df["province"].to_numpy(), 1)
+        wildboottest_wcr(x_fwl, y_fwl, df["province"].to_numpy(), B=B, seed=1)
 
     rows = []
     for cl in ["city", "province"]:
@@ -162,8 +91,8 @@ def bench(label: str, df: pd.DataFrame) -> pd.DataFrame:
         t_ours_noci, _ = timed(lambda kw=kw: wild_cluster_bootstrap(df, conf_level=None, **kw))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            t_fwl, wb_fwl = run_wildboottest(x_fwl, y_fwl, df[cl].to_numpy(), SEED)
-            t_full, wb_full = run_wildboottest(x_full, y_full, df[cl].to_numpy(), SEED)
+            t_fwl, wb_fwl = wildboottest_wcr(x_fwl, y_fwl, df[cl].to_numpy(), B=B, seed=SEED)
+            t_full, wb_full = wildboottest_wcr(x_full, y_full, df[cl].to_numpy(), B=B, seed=SEED)
         # same draws as wildboottest -> bootstrap t's must match the full dummy model
         same = wild_cluster_bootstrap(
             df,
@@ -207,8 +136,15 @@ def bench(label: str, df: pd.DataFrame) -> pd.DataFrame:
     res = pd.DataFrame(rows).set_index("clusters")
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(res.T.to_string(float_format=lambda v: f"{v:.4g}"))
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
+    for clusters, row in res.iterrows():
+        record(
+            f"wild cluster bootstrap, {B:,} draws, {label} panel, {clusters}",
+            row["nanbei_s"],
+            row["wildboottest_fwl_s"],
+            "wildboottest (FWL-demeaned model)",
+            agree=bool(row["p_agree_3se"] and row["max_dt_vs_dummies"] < 1e-6),
+        )
+    out = results_dir()
     name = "bench_inference.csv" if label == "simulated" else f"bench_inference_{label}.csv"
     res.to_csv(out / name)
     print(f"\nwrote {out / name}")

@@ -16,11 +16,11 @@ Run: ``python benchmarks/bench_load.py``; writes ``benchmarks/results/bench_load
 from __future__ import annotations
 
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import pandas as pd
+from _common import record, results_dir, timed
 
 from nanbei import data, screen
 
@@ -28,12 +28,7 @@ REPEAT = 7
 
 
 def best_of(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return timed(fn, repeat, stat="min")[0]
 
 
 def main() -> pd.DataFrame:
@@ -77,9 +72,9 @@ def main() -> pd.DataFrame:
     print(f"city_panel.csv: {len(raw):,} rows x {raw.shape[1]} columns; {masked} values masked")
     print(out.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     print(f"warm load {'meets' if warm_s < 0.5 else 'MISSES'} the 0.5 s target ({warm_s:.4f} s)")
-    results = Path(__file__).resolve().parent / "results"
-    results.mkdir(exist_ok=True)
-    out.to_csv(results / "bench_load.csv", index=False)
+    for task, seconds in rows[1:]:
+        record(task, seconds, baseline, "pandas.read_csv of the same file", agree=True)
+    out.to_csv(results_dir() / "bench_load.csv", index=False)
     return out
 
 

@@ -21,56 +21,30 @@ Target: under 10 s for the full placebo.
 from __future__ import annotations
 
 import math
-import time
 import warnings
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from _common import dummies_design, record, results_dir, subei_did, timed, wildboottest_wcr
 
-from nanbei import data, effects
+from nanbei import effects
 
 B = 9999
 
 
-def subei_did() -> pd.DataFrame:
-    china = data.load_city_panel("china")
-    subei = set(china.loc[china["region"] == "Subei", "city_code"])
-    provinces = ["Shandong", "Anhui", "Zhejiang", "Henan"]
-    units = set(china.loc[china["province_en"].isin(provinces), "city_code"]) | subei
-    sample, _ = data.analysis_panel(china, "log_gdp_pc", start=2001, end=2018, units=units)
-    donors, _ = effects.donor_pool(set(sample["city_code"]) - subei, "similar", 2001, 2018)
-    sample = sample[sample["city_code"].isin(set(donors) | subei)]
-    return sample.assign(cohort=np.where(sample["city_code"].isin(subei), 2006, 0))
-
-
-def reference(panel: pd.DataFrame, fake: float, seed: int):
+def reference(panel: pd.DataFrame, fake: float, seed: int) -> float:
     """wildboottest on treated x post with city and year dummies, truncated panel."""
-    from wildboottest.wildboottest import WildboottestCL
-
     sub = panel[panel["year"] < 2006] if fake < 2006 else panel
     d = ((sub["cohort"] > 0) & (sub["year"] >= fake)).to_numpy(float)
-    dummies = pd.get_dummies(sub[["city_code", "year"]].astype(str), drop_first=True, dtype=float)
-    X = np.column_stack([d, np.ones(len(sub)), dummies.to_numpy()])
-    R = np.zeros(X.shape[1])
-    R[0] = 1.0
-    wb = WildboottestCL(
-        X=X,
-        Y=sub["y"].to_numpy(float),
-        cluster=sub["city_code"].to_numpy(),
-        R=R,
+    X = dummies_design(sub, d, ["city_code", "year"])
+    _, wb = wildboottest_wcr(
+        X,
+        sub["y"].to_numpy(float),
+        sub["city_code"].to_numpy(),
         B=B,
         seed=seed,
+        weights="webb",
         parallel=False,
     )
-    wb.get_scores(bootstrap_type="11", impose_null=True)
-    wb.get_weights(weights_type="webb")
-    wb.get_numer()
-    wb.get_denom()
-    wb.get_tboot()
-    wb.get_vcov()
-    wb.get_tstat()
-    wb.get_pvalue(pval_type="two-tailed")
     return float(wb.pvalue)
 
 
@@ -91,19 +65,12 @@ def main() -> pd.DataFrame:
         seed=2006,
     )
     effects.placebo_in_time(panel, **{**kw, "n_boot": 99})  # warm-up
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        res = effects.placebo_in_time(panel, **kw)
-        times.append(time.perf_counter() - t0)
-    t_ours = float(np.median(times))
+    t_ours, res = timed(lambda: effects.placebo_in_time(panel, **kw))
     fakes = [*res.table.index.tolist(), 2006]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         reference(panel, fakes[0], 1)  # warm-up (numba compilation)
-        t0 = time.perf_counter()
-        p_ref = [reference(panel, float(f), 2006) for f in fakes]
-        t_ref = time.perf_counter() - t0
+        t_ref, p_ref = timed(lambda: [reference(panel, float(f), 2006) for f in fakes], 1)
     ours = [*res.table["p_value"].tolist(), res.actual_p_value]
     rows = []
     for f, po, pr in zip(fakes, ours, p_ref, strict=True):
@@ -131,8 +98,15 @@ def main() -> pd.DataFrame:
         ]
     )
     print(summary.T.to_string())
-    out = Path(__file__).resolve().parent / "results"
-    out.mkdir(exist_ok=True)
+    record(
+        f"in-time placebo of the Subei DiD, {len(fakes) - 1} fake dates + the real one, "
+        f"{B:,} draws each",
+        t_ours,
+        t_ref,
+        "wildboottest (dummies model), one test per date",
+        agree=bool(summary["agree"].iloc[0]),
+    )
+    out = results_dir()
     summary.to_csv(out / "bench_placebo_time.csv", index=False)
     table.to_csv(out / "bench_placebo_time_pvalues.csv")
     print("AGREEMENT:", "OK" if summary["agree"].iloc[0] else "FAILED")

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from _common import record, results_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -217,9 +218,9 @@ def main(quick: bool = False) -> pd.DataFrame:
                 flush=True,
             )
     table = pd.DataFrame(rows)
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    table.to_csv(out / "bench_runner.csv", index=False)
+    for row in rows:
+        record(row["benchmark"], row["nanbei_s"], row["baseline_s"], row["baseline"], agree=True)
+    table.to_csv(results_dir() / "bench_runner.csv", index=False)
     print(table.to_string(index=False))
     return table
 

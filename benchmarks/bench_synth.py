@@ -25,10 +25,10 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import record, results_dir
 
 from nanbei.effects.synth import synthetic_control
 
@@ -185,8 +185,14 @@ def main():
     print(
         f"nanbei fit equal or better on {better.sum()}/{len(tab)} units: {'OK' if better.all() else 'NOT OK'}"
     )
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
+    record(
+        f"synthetic control + in-space placebo ({n_fits} fits, V optimised)",
+        t_ours,
+        t_py,
+        f"pysyncon Synth.fit, extrapolated from {len(subset)} of {n_fits} fits",
+        agree=bool(better.all()),
+    )
+    out = results_dir()
     tab.assign(
         nanbei_total_seconds=t_ours, pysyncon_extrapolated_seconds=t_py, speed_ratio=ratio
     ).to_csv(out / "bench_synth.csv", index=False)

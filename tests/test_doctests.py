@@ -14,6 +14,8 @@ MODULES = [
     "nanbei.screen",
     "nanbei.tables",
     "nanbei.fixed_effects",
+    "nanbei.wording",
+    "nanbei.effects.event_study",
 ]
 
 

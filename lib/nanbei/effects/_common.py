@@ -1,5 +1,7 @@
 """Helpers shared by the effects estimators: draw-count limits, deprecated aliases, verdicts.
 
+The p-value wording (``format_p``, ``p_phrase``) is public in :mod:`nanbei.wording`.
+
 Draw limits (bootstrap draws, permutations)
 -------------------------------------------
 ``MIN_DRAWS = 99``
@@ -25,6 +27,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from nanbei.results import deprecated_alias  # noqa: F401  (re-exported for the result classes)
+
+# The wording helpers live in nanbei.wording (shared with the convergence package); they are
+# re-exported here so that ``from nanbei.effects._common import p_phrase`` keeps working.
+from nanbei.wording import format_p, listing, p_phrase  # noqa: F401
 
 MIN_DRAWS = 99
 MAX_DRAWS = 1_000_000
@@ -54,32 +60,6 @@ def check_draws(
             "time and memory)"
         )
     return int(value)
-
-
-def format_p(p: float, alpha: float) -> str:
-    """A p-value printed so that its rounding never crosses ``alpha``.
-
-    Three decimals by default; more where three would print a p-value on the wrong side
-    of ``alpha`` or as equal to it (0.0496 -> "0.0496", not "0.050"); ``< 0.001`` for tiny
-    rejecting p-values.
-    """
-    if not np.isfinite(p):
-        return "n/a"
-    reject = p <= alpha
-    if reject and p < 0.001 <= alpha:
-        return "< 0.001"
-    for digits in range(3, 9):
-        text = f"{p:.{digits}f}"
-        shown = float(text)
-        if (shown <= alpha) == reject and (shown != alpha or p == alpha):
-            return text
-    return f"{p:.3g}"
-
-
-def p_phrase(p: float, alpha: float = 0.05) -> str:
-    """``"p = 0.012"`` or ``"p < 0.001"``, with :func:`format_p`'s rounding."""
-    text = format_p(p, alpha)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
@@ -122,9 +102,8 @@ def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
     def quote(names):
         return "; ".join(f"{n}: {p_phrase(clean[n], alpha)}" for n in names)
 
-    def listing(names):
-        items = [f"{n} ({p_phrase(clean[n], alpha)})" for n in names]
-        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    def quoted_list(names):
+        return listing(f"{n} ({p_phrase(clean[n], alpha)})" for n in names)
 
     rejecting = [n for n, p in clean.items() if p <= alpha]
     keeping = [n for n, p in clean.items() if p > alpha]
@@ -148,8 +127,8 @@ def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
     verb_r = "rejects" if len(rejecting) == 1 else "reject"
     verb_k = "does not" if len(keeping) == 1 else "do not"
     return (
-        f"At the {level} level, the tests disagree: {listing(rejecting)} {verb_r} a zero "
-        f"effect, {listing(keeping)} {verb_k}{tail}."
+        f"At the {level} level, the tests disagree: {quoted_list(rejecting)} {verb_r} a zero "
+        f"effect, {quoted_list(keeping)} {verb_k}{tail}."
     )
 
 

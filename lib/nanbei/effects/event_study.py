@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -59,7 +60,7 @@ from nanbei.fixed_effects import Demeaner, cr1_factor, indicator
 from nanbei.panel import check_panel, unit_cohorts
 from nanbei.results import Result, Summary, tidy_frame
 
-__all__ = ["EventStudyResult", "event_study"]
+__all__ = ["EventStudyResult", "EventTimeCoding", "event_study", "event_time_coding"]
 
 _ESTIMATORS = ("twfe", "sunab")
 
@@ -250,10 +251,11 @@ def event_study(
         raise ValueError(f"{what}: alpha must be in (0, 1), got {alpha}")
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
-    for col, role in ((cohort, "cohort"), (cluster, "cluster")):
-        if col is not None and col not in df.columns:
+    for column_name, role in ((cohort, "cohort"), (cluster, "cluster")):
+        if column_name is not None and column_name not in df.columns:
             raise ValueError(
-                f"{what}: {role} column '{col}' not found; available columns are {list(df.columns)}"
+                f"{what}: {role} column '{column_name}' not found; available columns are "
+                f"{list(df.columns)}"
             )
     cluster = cluster or unit
     panel = check_panel(
@@ -317,24 +319,17 @@ def event_study(
         if not (g[keep] > 0).any():
             raise ValueError(f"{what}: no treated cohort left besides the control cohort")
     g, t, y, units = g[keep], t[keep], y[keep], units[keep]
-    rel = np.where(g > 0, t - g, np.nan)
-    if np.any(np.mod(rel[g > 0], 1) != 0):
-        raise ValueError(f"{what}: time and cohort must be on an integer grid (event time t - g)")
+    coding = event_time_coding(g, t, (lo, hi), what=what)
+    rel = coding.event_time
 
     # The design is "one-hot": every observation has at most one event-time dummy
     # switched on.  ``col`` holds its column (-1: none, i.e. never treated or e = -1).
-    col = np.full(len(y), -1)
+    names: list[int]
     if estimator == "twfe":
-        relb = np.clip(rel, lo, hi)
-        names = []
-        for e in (e for e in range(lo, hi + 1) if e != -1):
-            hit = relb == e
-            if hit.any():
-                col[hit] = len(names)
-                names.append(e)
-            else:
-                dropped.append((f"event time {e}", "no observations"))
+        col, names = coding.column, coding.terms
+        dropped.extend((f"event time {e}", "no observations") for e in coding.empty)
     else:
+        col = np.full(len(y), -1)
         cells = (
             pd.DataFrame({"cohort": g, "event_time": rel})[g > 0]
             .value_counts()
@@ -407,6 +402,76 @@ def event_study(
         vcov=vc,
         dropped=pd.DataFrame(dropped, columns=["what", "reason"]),
     )
+
+
+class EventTimeCoding(NamedTuple):
+    """The event-time coding of a panel (see :func:`event_time_coding`)."""
+
+    event_time: np.ndarray
+    column: np.ndarray
+    terms: list[int]
+    empty: list[int]
+
+
+def event_time_coding(
+    cohort, time, window: tuple[int, int], *, what: str = "event_time_coding"
+) -> EventTimeCoding:
+    """Event time and the binned one-hot event-time dummies of the TWFE event study.
+
+    ``cohort`` and ``time`` are per-observation arrays (``cohort`` 0 or NaN for units never
+    treated); ``window`` is ``(first, last)`` with ``first <= -2`` and ``last >= 0``.
+    Event time is ``time - cohort`` for treated units and NaN otherwise.  Event times
+    beyond the window are binned into its endpoints, so each treated observation switches
+    on exactly one dummy, except at the omitted reference ``e = -1``.  Returns
+
+    * ``event_time``: the unbinned event time of every observation (float, NaN if never
+      treated);
+    * ``column``: for every observation, the index in ``terms`` of its dummy, -1 if none
+      (never treated, or at the reference ``e = -1``);
+    * ``terms``: the event times that have a dummy (those of the window, ``-1`` aside,
+      with at least one observation), in increasing order;
+    * ``empty``: the event times of the window (``-1`` aside) without any observation.
+
+    Both :func:`event_study` (``estimator="twfe"``) and
+    :func:`nanbei.effects.pretrend_test` build their regressors from it, so the two always
+    test the same regression.
+
+    Four observations of a unit adopting in 2003 (the last one binned into ``e = 1``) and
+    one of a never-treated unit:
+
+    >>> c = event_time_coding([2003] * 4 + [0], [2001, 2002, 2003, 2005, 2002], (-2, 1))
+    >>> c.event_time.tolist()[:4], c.column.tolist(), c.terms, c.empty
+    ([-2.0, -1.0, 0.0, 2.0], [0, -1, 1, 2, -1], [-2, 0, 1], [])
+
+    Raises ValueError (naming ``what``) for a bad window, arrays of different lengths, or a
+    treated observation whose event time is not a whole number of periods.
+    """
+    lo, hi = _check_window(window, what)
+    g = np.nan_to_num(np.asarray(cohort, dtype=float), nan=0.0)
+    t = np.asarray(time, dtype=float)
+    if g.shape != t.shape or g.ndim != 1:
+        raise ValueError(
+            f"{what}: cohort and time must be 1-d arrays of the same length, got shapes "
+            f"{g.shape} and {t.shape}"
+        )
+    treated = g > 0
+    rel = np.where(treated, t - g, np.nan)
+    if np.any(np.mod(rel[treated], 1) != 0):
+        raise ValueError(f"{what}: time and cohort must be on an integer grid (event time t - g)")
+    binned = np.clip(rel, lo, hi)
+    column = np.full(len(t), -1)
+    terms: list[int] = []
+    empty: list[int] = []
+    for e in range(lo, hi + 1):
+        if e == -1:
+            continue
+        hit = binned == e
+        if hit.any():
+            column[hit] = len(terms)
+            terms.append(e)
+        else:
+            empty.append(e)
+    return EventTimeCoding(rel, column, terms, empty)
 
 
 # --------------------------------------------------------------------------

@@ -91,21 +91,18 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nanbei.effects._common import (
-    MIN_DRAWS,
-    check_draws,
-    p_phrase,
-)
+from nanbei.effects._common import MIN_DRAWS, check_draws
 from nanbei.fixed_effects import Demeaner, cr1_factor, indicator
 from nanbei.panel import check_panel
-from nanbei.results import Result, Summary, tidy_frame, unit_label
+from nanbei.results import TIDY_COLUMNS, Result, Summary, tidy_frame, unit_label
+from nanbei.wording import p_phrase
 
 __all__ = [
     "WildBootstrapResult",
@@ -143,6 +140,31 @@ def _nested(inner: np.ndarray, outer: np.ndarray) -> bool:
 def _check_alternative(alternative: str) -> None:
     if alternative not in _ALTERNATIVES:
         raise ValueError(f"alternative must be one of {_ALTERNATIVES}, got {alternative!r}")
+
+
+def _tidy_row(record: Mapping, extra: Sequence[str]) -> pd.DataFrame:
+    """The one-row ``tidy()`` frame of a single-coefficient result: the common columns
+    (:data:`nanbei.results.TIDY_COLUMNS`, NaN where the record has none), then ``extra``."""
+    return tidy_frame([{k: record[k] for k in (*TIDY_COLUMNS, *extra) if k in record}])
+
+
+def _frame_row(
+    record: Mapping, columns: Sequence[tuple[str, str]], index: tuple[str, str]
+) -> pd.DataFrame:
+    """The one-row detailed table (``to_frame()``) of a single-coefficient result.
+
+    ``columns`` pairs each output column with its key in ``record``; ``index`` pairs the
+    index name with the key of its one label.
+    """
+    name, key = index
+    return pd.DataFrame(
+        {col: [record[k]] for col, k in columns}, index=pd.Index([record[key]], name=name)
+    )
+
+
+def _value_table(rows: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """A summary's (label, text) rows as a one-column ``value`` table indexed by label."""
+    return pd.DataFrame({"value": [v for _, v in rows]}, index=pd.Index([k for k, _ in rows]))
 
 
 def _tail_share(dist: np.ndarray, obs: float, alternative: str, symmetric: bool) -> float:
@@ -541,7 +563,7 @@ class WildBootstrapResult(Result):
             ),
             ("absorbed fixed effects", ", ".join(self.fe) if self.fe else "none"),
         ]
-        table = pd.DataFrame({"value": [v for _, v in rows]}, index=pd.Index([k for k, _ in rows]))
+        table = _value_table(rows)
         notes = [
             f"p-values move in steps of {self.p_value_resolution:.2g} (1/{self.n_boot} draws)."
         ]
@@ -551,50 +573,58 @@ class WildBootstrapResult(Result):
             f"Wild cluster bootstrap ({self.method}, {self.weights} weights)", [("", table)], notes
         )
 
+    # tidy() (extras after the common columns) and to_frame() (the detailed table, its own
+    # column names) both come from this one record.
+    _TIDY_EXTRA = ("p_value_cr1", "n_clusters", "n_boot", "method")
+    _FRAME_INDEX = ("param", "term")
+    _FRAME_COLUMNS = (
+        ("estimate", "estimate"),
+        ("se_cr1", "std_error"),
+        ("t_stat", "statistic"),
+        ("p_value", "p_value"),
+        ("p_value_cr1", "p_value_cr1"),
+        ("ci_low", "conf_low"),
+        ("ci_high", "conf_high"),
+        ("alpha", "alpha"),
+        ("h0", "h0"),
+        ("method", "method"),
+        ("weights", "weights"),
+        ("n_boot", "n_boot"),
+        ("enumerated", "enumerated"),
+        ("n_clusters", "n_clusters"),
+        ("n_obs", "n_obs"),
+    )
+
+    def _record(self) -> dict:
+        """The coefficient with its CR1 standard error and t statistic, the bootstrap
+        p-value and the bootstrap confidence interval, and the settings."""
+        return {
+            "term": self.param,
+            "estimate": self.estimate,
+            "std_error": self.se,
+            "statistic": self.t_stat,
+            "p_value": self.p_value,
+            "conf_low": self.ci[0],
+            "conf_high": self.ci[1],
+            "n_obs": self.n_obs,
+            "p_value_cr1": self.p_value_cr1,
+            "n_clusters": self.n_clusters,
+            "n_boot": self.n_boot,
+            "method": self.method,
+            "alpha": self.alpha,
+            "h0": self.h0,
+            "weights": self.weights,
+            "enumerated": self.enumerated,
+        }
+
     def tidy(self) -> pd.DataFrame:
         """One row: the coefficient with its CR1 standard error and t statistic, the
         bootstrap p-value and the bootstrap confidence interval."""
-        return tidy_frame(
-            [
-                {
-                    "term": self.param,
-                    "estimate": self.estimate,
-                    "std_error": self.se,
-                    "statistic": self.t_stat,
-                    "p_value": self.p_value,
-                    "conf_low": self.ci[0],
-                    "conf_high": self.ci[1],
-                    "n_obs": self.n_obs,
-                    "p_value_cr1": self.p_value_cr1,
-                    "n_clusters": self.n_clusters,
-                    "n_boot": self.n_boot,
-                    "method": self.method,
-                }
-            ]
-        )
+        return _tidy_row(self._record(), self._TIDY_EXTRA)
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame indexed by the parameter name (the detailed table)."""
-        return pd.DataFrame(
-            {
-                "estimate": [self.estimate],
-                "se_cr1": [self.se],
-                "t_stat": [self.t_stat],
-                "p_value": [self.p_value],
-                "p_value_cr1": [self.p_value_cr1],
-                "ci_low": [self.ci[0]],
-                "ci_high": [self.ci[1]],
-                "alpha": [self.alpha],
-                "h0": [self.h0],
-                "method": [self.method],
-                "weights": [self.weights],
-                "n_boot": [self.n_boot],
-                "enumerated": [self.enumerated],
-                "n_clusters": [self.n_clusters],
-                "n_obs": [self.n_obs],
-            },
-            index=pd.Index([self.param], name="param"),
-        )
+        return _frame_row(self._record(), self._FRAME_COLUMNS, self._FRAME_INDEX)
 
     def _plot(self, ax, labels, lang, **kwargs):
         """Histogram of the bootstrap t statistics under H0 with the observed t."""
@@ -646,7 +676,8 @@ class _WeightDraws:
     def __init__(self, weights, n_boot: int, g_boot: int, rng):
         self.g = g_boot
         self.rng = rng
-        self.matrix = None
+        self.matrix: np.ndarray | None = None  # explicit weights, G x B
+        self.values: np.ndarray | None = None  # support of the random or enumerated weights
         if isinstance(weights, str):
             key = weights.lower()
             if key not in _WEIGHT_SUPPORT:
@@ -670,7 +701,7 @@ class _WeightDraws:
             raise ValueError("explicit weights contain non-finite values")
         if len(arr) < 1:
             raise ValueError("explicit weights: the array has no rows (draws)")
-        self.values, self.name, self.enumerated, self.n = None, "user", False, len(arr)
+        self.name, self.enumerated, self.n = "user", False, len(arr)
         self.matrix = arr.T
 
     def chunks(self, size: int) -> Iterator[tuple[slice, np.ndarray]]:
@@ -681,20 +712,22 @@ class _WeightDraws:
                 sl = slice(s0, min(self.n, s0 + size))
                 yield sl, self.matrix[:, sl]
             return
-        m = len(self.values)
+        values = self.values
+        assert values is not None  # set whenever no explicit matrix was given
+        m = len(values)
         if self.enumerated:
             powers = m ** np.arange(self.g - 1, -1, -1, dtype=np.int64)
             for s0 in range(0, self.n, size):
                 idx = np.arange(s0, min(self.n, s0 + size), dtype=np.int64)
                 codes = (idx[None, :] // powers[:, None]) % m
-                yield slice(s0, s0 + len(idx)), self.values[codes]
+                yield slice(s0, s0 + len(idx)), values[codes]
             return
         for b0 in range(0, self.n, _RNG_BLOCK):
             k = min(_RNG_BLOCK, self.n - b0)
             codes = self.rng.integers(0, m, size=(self.g, k), dtype=np.int8)
             for s0 in range(0, k, size):
                 s1 = min(k, s0 + size)
-                yield slice(b0 + s0, b0 + s1), self.values[codes[:, s0:s1]]
+                yield slice(b0 + s0, b0 + s1), values[codes[:, s0:s1]]
 
 
 def wild_cluster_bootstrap(
@@ -899,6 +932,7 @@ def wild_cluster_bootstrap(
         c = np.bincount(bc, weights=z * u, minlength=n_bc)
         s_b = ind_bc @ (xt * u[:, None])  # G_b x k
         h = zg_xinv @ s_b.T  # G x G_b
+        t: np.ndarray
         if fe_nested_in_boot:
             t = np.bincount(pair, weights=z * u, minlength=n_cl * n_bc).reshape(n_cl, n_bc)
         else:
@@ -1133,10 +1167,15 @@ class _RIPValue:
 
     def __call__(self, tau: float) -> float:
         dist = self.stat(self.draws, tau)
-        obs = float(self.stat(self.obs, tau))
-        hits = _tail_share(dist, obs, self.alternative, symmetric=True) * len(dist)
-        p = hits / len(dist) if self.exact else (1.0 + hits) / (1.0 + len(dist))
-        return float(min(1.0, p))
+        return _ri_p_value(dist, float(self.stat(self.obs, tau)), self.alternative, self.exact)
+
+
+def _ri_p_value(dist: np.ndarray, obs: float, alternative: str, exact: bool) -> float:
+    """Randomization p-value: the share of assignments at least as extreme as ``obs``; with
+    random draws the actual assignment counts as one more, ``(1 + hits) / (1 + draws)``."""
+    hits = _tail_share(dist, obs, alternative, symmetric=True) * len(dist)
+    p = hits / len(dist) if exact else (1.0 + hits) / (1.0 + len(dist))
+    return float(min(1.0, p))
 
 
 @dataclass(repr=False)
@@ -1246,7 +1285,7 @@ class RandomizationResult(Result):
             ("permutation dist.", f"2.5% {q[0]:.4g}   median {q[1]:.4g}   97.5% {q[2]:.4g}"),
             ("smallest attainable p-value", f"{self._min_p():.4g}"),
         ]
-        table = pd.DataFrame({"value": [v for _, v in rows]}, index=pd.Index([k for k, _ in rows]))
+        table = _value_table(rows)
         notes = [
             "The interval collects the effects tau not rejected when the outcome of the treated "
             "unit-periods is shifted by tau (a constant additive effect), found on a grid of "
@@ -1260,45 +1299,52 @@ class RandomizationResult(Result):
     def _min_p(self) -> float:
         return 1.0 / self.n_assignments if self.exact else 1.0 / (self.n_perm + 1)
 
+    # tidy() (extras after the common columns) and to_frame() (the detailed table, its own
+    # column names) both come from this one record.
+    _TIDY_EXTRA = ("statistic_name", "n_assignments", "n_perm", "exact")
+    _FRAME_INDEX = ("statistic", "statistic_name")
+    _FRAME_COLUMNS = (
+        ("observed", "statistic"),
+        ("p_value", "p_value"),
+        ("alternative", "alternative"),
+        ("n_perm", "n_perm"),
+        ("n_assignments", "n_assignments"),
+        ("exact", "exact"),
+        ("n_treated", "n_treated"),
+        ("n_pool", "n_pool"),
+        ("estimate", "estimate"),
+        ("ci_low", "conf_low"),
+        ("ci_high", "conf_high"),
+    )
+
+    def _record(self) -> dict:
+        """The effect estimate (TWFE coefficient), the observed statistic, the
+        randomization p-value and the test-inversion interval, and the scheme."""
+        return {
+            "term": self.term,
+            "estimate": self.estimate,
+            "statistic": self.observed,
+            "p_value": self.p_value,
+            "conf_low": self.ci[0],
+            "conf_high": self.ci[1],
+            "n_obs": self.n_obs,
+            "statistic_name": self.statistic,
+            "n_assignments": self.n_assignments,
+            "n_perm": self.n_perm,
+            "exact": self.exact,
+            "alternative": self.alternative,
+            "n_treated": self.n_treated,
+            "n_pool": self.n_pool,
+        }
+
     def tidy(self) -> pd.DataFrame:
         """One row: the effect estimate (TWFE coefficient), the observed statistic, the
         randomization p-value and the test-inversion interval."""
-        return tidy_frame(
-            [
-                {
-                    "term": self.term,
-                    "estimate": self.estimate,
-                    "statistic": self.observed,
-                    "p_value": self.p_value,
-                    "conf_low": self.ci[0],
-                    "conf_high": self.ci[1],
-                    "n_obs": self.n_obs,
-                    "statistic_name": self.statistic,
-                    "n_assignments": self.n_assignments,
-                    "n_perm": self.n_perm,
-                    "exact": self.exact,
-                }
-            ]
-        )
+        return _tidy_row(self._record(), self._TIDY_EXTRA)
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame indexed by the statistic name."""
-        return pd.DataFrame(
-            {
-                "observed": [self.observed],
-                "p_value": [self.p_value],
-                "alternative": [self.alternative],
-                "n_perm": [self.n_perm],
-                "n_assignments": [self.n_assignments],
-                "exact": [self.exact],
-                "n_treated": [self.n_treated],
-                "n_pool": [self.n_pool],
-                "estimate": [self.estimate],
-                "ci_low": [self.ci[0]],
-                "ci_high": [self.ci[1]],
-            },
-            index=pd.Index([self.statistic], name="statistic"),
-        )
+        return _frame_row(self._record(), self._FRAME_COLUMNS, self._FRAME_INDEX)
 
     def _plot(self, ax, labels, lang, **kwargs):
         """Histogram of the permutation distribution with the observed statistic."""
@@ -1649,7 +1695,7 @@ def randomization_inference(
     batches = _assignment_batches(labels, exact, n_eval, rng, int(batch_size))
     pfun = None
     estimate = math.nan
-    if builtin:
+    if isinstance(statistic, str):  # the built-in statistics (narrows the type, unlike builtin)
         cl_codes = ucode if cluster is None else pd.factorize(panel[cluster], sort=True)[0]
         if cluster is not None and panel[cluster].isna().any():
             raise ValueError(f"cluster column '{cluster}' has missing values")
@@ -1700,8 +1746,7 @@ def randomization_inference(
     if np.isnan(dist).all():
         raise ValueError(f"{what}: the statistic '{name}' is NaN for every re-assignment; no test")
 
-    hits = _tail_share(dist, obs, alternative, symmetric=True) * len(dist)
-    p = hits / len(dist) if exact else (1.0 + hits) / (1.0 + len(dist))
+    p = _ri_p_value(dist, obs, alternative, exact)
     ci = (math.nan, math.nan)
     if pfun is not None:
         se_obs = math.sqrt(twfe.ssc * obs_m["aa"]) / obs_m["sxx"]
@@ -1714,7 +1759,7 @@ def randomization_inference(
     return RandomizationResult(
         statistic=name,
         observed=obs,
-        p_value=float(min(1.0, p)),
+        p_value=p,
         alternative=alternative,
         n_perm=int(len(dist)),
         n_assignments=int(n_assign),

@@ -33,10 +33,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nanbei.effects._common import check_draws, p_phrase
+from nanbei.effects._common import check_draws
+from nanbei.effects.event_study import _check_window, event_time_coding
 from nanbei.fixed_effects import Demeaner, cr1_factor, indicator
 from nanbei.panel import check_panel, unit_cohorts
 from nanbei.results import Result, Summary, tidy_frame
+from nanbei.wording import p_phrase
 
 __all__ = ["PreTrendTest", "pretrend_test", "wald_pretest"]
 
@@ -186,14 +188,15 @@ def wald_pretest(result, alpha: float = 0.05) -> PreTrendTest:
     )
 
 
-def _twfe_design(panel, unit, time, outcome, g_unit, lo, hi):
-    """One-hot event-time dummies with binned endpoints, exactly as ``event_study`` (TWFE)."""
-    g = panel[unit].map(g_unit).to_numpy(float)
-    t = panel[time].to_numpy(float)
-    rel = np.where(g > 0, np.clip(t - g, lo, hi), np.nan)
-    names = [e for e in range(lo, hi + 1) if e != -1 and np.any(rel == e)]
-    X = np.column_stack([(rel == e).astype(float) for e in names])
-    return panel[outcome].to_numpy(float), X, names
+def _twfe_design(panel, unit, time, outcome, g_unit, window, what):
+    """Outcome and one-hot event-time dummies (binned endpoints) of the TWFE event study."""
+    coding = event_time_coding(
+        panel[unit].map(g_unit).to_numpy(float), panel[time].to_numpy(float), window, what=what
+    )
+    X = np.zeros((len(panel), len(coding.terms)))
+    on = coding.column >= 0
+    X[np.flatnonzero(on), coding.column[on]] = 1.0
+    return panel[outcome].to_numpy(float), X, coding.terms
 
 
 def pretrend_test(
@@ -221,7 +224,6 @@ def pretrend_test(
     explicit (draws x clusters) array in the order of the sorted cluster labels (used by the
     tests to compare draws with explicit refits).  ``p_value`` is the bootstrap one when run.
     """
-    from nanbei.effects.event_study import _check_window
     from nanbei.effects.inference import _WEIGHT_SUPPORT, _WeightDraws
 
     what = "pretrend_test"
@@ -239,7 +241,7 @@ def pretrend_test(
             .to_numpy()
         )
     g_unit = unit_cohorts(df, unit=unit, cohort=cohort, what=what)
-    y, X, names = _twfe_design(panel, unit, time, outcome, g_unit, lo, hi)
+    y, X, names = _twfe_design(panel, unit, time, outcome, g_unit, (lo, hi), what)
     pre = [i for i, e in enumerate(names) if e < -1]
     if not pre:
         raise ValueError(f"{what}: no pre-period dummy has observations")
