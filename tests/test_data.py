@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -237,13 +238,13 @@ def _toy_panel() -> pd.DataFrame:
 def test_per_capita_bases_by_hand():
     toy = _toy_panel()
     # 100 亿元 / 100 万人 = 1e10 / 1e6 = 10,000 yuan per person.
-    assert data.per_capita(toy, "registered").iloc[0] == pytest.approx(10_000)
-    assert data.per_capita(toy, "official").iloc[1] == 25_000
-    assert data.per_capita(toy, "resident").isna().all()
+    assert data.per_capita(toy, basis="registered").iloc[0] == pytest.approx(10_000)
+    assert data.per_capita(toy, basis="official").iloc[1] == 25_000
+    assert data.per_capita(toy, basis="resident").isna().all()
     # Implied population: 100 亿元 / 20,000 yuan = 50 万人.
     assert data.implied_population(toy).iloc[0] == pytest.approx(50)
     with pytest.raises(ValueError, match="basis must be one of"):
-        data.per_capita(toy, "hukou")
+        data.per_capita(toy, basis="hukou")
 
 
 def test_region_ratio_by_hand_and_incomplete_years():
@@ -286,11 +287,11 @@ def test_registered_basis_shows_no_false_jump(jiangsu):
 
 def test_region_ratio_rejects_unknown_region(jiangsu):
     with pytest.raises(ValueError, match="numerator must be one of"):
-        data.region_ratio(jiangsu, numerator="South")
+        data.region_ratio(jiangsu, numerator="South", basis="registered")
 
 
 def test_cpi_index_chains_year_on_year_rates():
-    idx = data.cpi_index(2000)
+    idx = data.cpi_index(base_year=2000)
     raw = data.load_province_cpi().query("province_code == 320000").set_index("year")
     assert idx.loc[2000] == pytest.approx(100)
     assert idx.loc[2001] == pytest.approx(raw.loc[2001, "cpi_prev_year_100"])
@@ -311,27 +312,29 @@ def test_parks_and_boundaries_load():
 
 
 def test_per_capita_panel_declares_basis_and_drops_gaps(jiangsu):
-    pc = data.per_capita_panel(jiangsu, "registered", "nominal")
-    assert pc.attrs["basis"] == "registered" and pc.attrs["dropped"] > 0
+    pc = data.per_capita_panel(jiangsu, basis="registered", prices="nominal")
+    assert pc.attrs["basis"] == "registered" and pc.attrs["dropped"].total > 0
     assert pc["gdp_pc"].notna().all() and pc["population"].notna().all()
     row = jiangsu[(jiangsu["city_code"] == 320500) & (jiangsu["year"] == 2010)].iloc[0]
     got = pc[(pc["city_code"] == 320500) & (pc["year"] == 2010)]["gdp_pc"].item()
     assert got == pytest.approx(row["gdp"] * 1e4 / row["pop_registered"])
-    real = data.per_capita_panel(jiangsu, "registered", "real", base_year=2010)
+    real = data.per_capita_panel(jiangsu, basis="registered", prices="real", base_year=2010)
     same = real[(real["city_code"] == 320500) & (real["year"] == 2010)]["gdp_pc"].item()
     assert same == pytest.approx(got)  # base year: real = nominal
     with pytest.raises(ValueError, match="prices must be"):
-        data.per_capita_panel(jiangsu, "registered", "ppp")
+        data.per_capita_panel(jiangsu, basis="registered", prices="ppp")
 
 
 def test_cpi_chain_stops_at_a_gap_in_the_published_series():
     cpi = data.load_province_cpi().query("province_code == 340000")["year"]
     gap_years = sorted(set(range(cpi.min(), cpi.max() + 1)) - set(cpi))
     assert gap_years, "Anhui's CPI has a gap in the source (1981-1983)"
-    idx = data.cpi_index(2000, 340000)
+    idx = data.cpi_index(base_year=2000, province_code=340000)
     assert idx.index.min() > max(gap_years)
     with pytest.raises(ValueError, match="no CPI"):
-        data.deflate(pd.Series([1.0]), pd.Series([max(gap_years)]), 2000, 340000)
+        data.deflate(
+            pd.Series([1.0]), pd.Series([max(gap_years)]), base_year=2000, province_code=340000
+        )
 
 
 def test_complete_units_reports_what_it_drops():
@@ -362,11 +365,11 @@ def test_log_jumps_annualises_and_flags_breaks():
 
 def test_series_breaks_finds_coverage_switches_but_not_in_jiangsu(jiangsu):
     china = data.load_city_panel("china")
-    breaks = data.series_breaks(china, "registered", 2001, 2021)
+    breaks = data.series_breaks(china, basis="registered", start=2001, end=2021)
     # Zhengzhou's registered population jumps from 207 (city proper) to 760 (prefecture), 2012-14.
     zz = breaks[(breaks["city_code"] == 410100) & (breaks["column"] == "pop_registered")]
     assert not zz.empty and zz["log_change"].max() > 0.5
-    assert data.series_breaks(jiangsu, "registered", 1996, 2021).empty
+    assert data.series_breaks(jiangsu, basis="registered", start=1996, end=2021).empty
 
 
 def test_regional_aggregate_by_hand():
@@ -440,7 +443,7 @@ def test_ratio_break_decomposition_closed_form():
         }
     )
     dec = data.ratio_break_decomposition(
-        panel, 2000, 2005, break_years=(2003, 2010), basis="registered"
+        panel, start=2000, end=2005, break_years=(2003, 2010), basis="registered"
     ).set_index("component")
     assert list(dec.index) == ["break 2003", "rest", "total"]  # 2010 lies outside the window
     assert dec.loc["break 2003", "log_change"] == pytest.approx(np.log(0.5))
@@ -454,16 +457,18 @@ def test_ratio_break_decomposition_closed_form():
 def test_ratio_break_decomposition_reproduces_the_2020_rebenchmark(jiangsu):
     # Independent arithmetic: Sunan/Subei 2020 on the official basis with 2019's implied
     # populations, from the regional totals directly.
-    reg = data.regional_per_capita(jiangsu, "official")
+    reg = data.regional_per_capita(jiangsu, basis="official")
     w = reg[reg["year"].isin([2019, 2020])].pivot(index="year", columns="region")
     by_hand = (w.loc[2020, ("gdp", "Sunan")] / w.loc[2019, ("population", "Sunan")]) / (
         w.loc[2020, ("gdp", "Subei")] / w.loc[2019, ("population", "Subei")]
     )
-    dec = data.ratio_break_decomposition(jiangsu, 2001, 2021).set_index("component")
+    dec = data.ratio_break_decomposition(jiangsu, start=2001, end=2021, basis="official").set_index(
+        "component"
+    )
     assert dec.loc["break 2020", "counterfactual"] == pytest.approx(by_hand, rel=1e-12)
     assert dec.loc["break 2009", "log_change"] < 0 and dec.loc["break 2020", "log_change"] < 0
     with pytest.raises(ValueError, match="no Sunan/Subei ratio on basis 'official' in 2000"):
-        data.ratio_break_decomposition(jiangsu, 2000, 2021)
+        data.ratio_break_decomposition(jiangsu, start=2000, end=2021, basis="official")
 
 
 def test_yearbook_supplement_agrees_with_csmar_where_they_overlap(jiangsu):
@@ -531,13 +536,13 @@ def test_2019_revisions_differ_by_province_as_declared():
     assert change["Shandong"] < -0.05 < before["Shandong"]
     for name in ("Anhui", "Henan"):
         assert change[name] > before[name] + 0.05
-    declared = data.declared_breaks(["Shandong"], "gdp", 2018, 2019, kinds="revision")
+    declared = data.declared_breaks(["Shandong"], "gdp", start=2018, end=2019, kinds="revision")
     assert "census4_gdp_2019_shandong" in set(declared["break_id"])
 
 
 def test_series_breaks_labels_jumps_that_a_declared_break_explains():
     china = data.load_city_panel("china")
-    found = data.series_breaks(china, "registered", 2001, 2019)
+    found = data.series_breaks(china, basis="registered", start=2001, end=2019)
     assert set(found.columns) >= {"city_code", "year", "column", "declared"}
     declared_ids = {d["break_id"] for d in found.attrs["declared"]}
     assert "census4_gdp_2019_shandong" in declared_ids
@@ -552,18 +557,21 @@ def test_series_breaks_labels_jumps_that_a_declared_break_explains():
 
 
 def test_revision_cutoff():
-    end, found = data.revision_cutoff(["Jiangsu", "Shandong"], ("gdp",), 2001, 2019)
+    end, found = data.revision_cutoff(["Jiangsu", "Shandong"], ("gdp",), start=2001, end=2019)
     assert end == 2018 and "census4_gdp_2019_shandong" in set(found["break_id"])
     # National revisions move every province alike (year effects absorb them): no cutoff.
-    assert data.revision_cutoff(["Jiangsu"], ("gdp",), 2001, 2016)[0] == 2016
-    assert data.revision_cutoff(["Jiangsu", "Shandong"], ("wage_avg",), 2001, 2020)[0] == 2020
+    assert data.revision_cutoff(["Jiangsu"], ("gdp",), start=2001, end=2016)[0] == 2016
+    assert (
+        data.revision_cutoff(["Jiangsu", "Shandong"], ("wage_avg",), start=2001, end=2020)[0]
+        == 2020
+    )
 
 
 def test_analysis_panel_is_the_screened_balanced_recipe():
     china = data.load_city_panel("china")
     sample, dropped = data.analysis_panel(china, "log_gdp_pc", start=2001, end=2018)
     # Independent recipe, written out: breaks out, then complete units only.
-    breaks = data.series_breaks(china, "registered", 2001, 2018)
+    breaks = data.series_breaks(china, basis="registered", start=2001, end=2018)
     y = data.outcome_panel(china[~china["city_code"].isin(breaks["city_code"])], "log_gdp_pc")
     from nanbei.panel import complete_units
 
@@ -588,3 +596,453 @@ def test_dropped_counts_each_unit_once():
     d.add("gaps", [2, 3])
     assert d.reasons == {"series breaks": [1, 2], "gaps": [3]} and d.total == 3
     assert str(d) == "3 cities left out in 2000–2005: 2 for series breaks, 1 for gaps"
+
+
+# ------------------------------------------------- calls: keyword-only options, defaults
+#: Each public function's subject: the parameters it takes by position.  Every other parameter
+#: must be keyword-only (a new function, or a new option, has to be placed here knowingly).
+SUBJECTS = {
+    "analysis_panel": ("panel", "outcome"),
+    "clear_cache": (),
+    "coverage": ("panel",),
+    "cpi_index": (),
+    "data_dir": (),
+    "declared_breaks": ("provinces", "variables"),
+    "deflate": ("values", "years"),
+    "implied_population": ("panel",),
+    "load_boundaries": ("level",),
+    "load_city_panel": ("scope",),
+    "outcome_panel": ("panel", "outcome"),
+    "per_capita": ("panel",),
+    "per_capita_panel": ("panel",),
+    "ratio_break_decomposition": ("panel",),
+    "region_ratio": ("panel", "numerator", "denominator"),
+    "regional_aggregate": ("panel", "value"),
+    "regional_per_capita": ("panel",),
+    "revision_cutoff": ("provinces", "variables"),
+    "series_breaks": ("panel",),
+    "validate_panel": ("df",),
+    "verify_checksum": ("relative",),
+    "yearbook_region_ratio": ("numerator", "denominator"),
+    # the small shipped tables take nothing
+    **{
+        f"load_{table}": ()
+        for table in (
+            "census_counties",
+            "census_crosswalk",
+            "census_industry",
+            "cities",
+            "claims",
+            "claims_context",
+            "competing_policies",
+            "flags",
+            "known_breaks",
+            "pairings",
+            "parks",
+            "policy_timeline",
+            "province_cpi",
+            "yearbook_supplement",
+        )
+    },
+}
+
+#: Options whose old default differed from the project's: a call that leaves them out keeps
+#: the old meaning with a FutureWarning (old default, new default or None for required).
+TRANSITIONAL = {
+    ("region_ratio", "basis"): ("official", None),
+    ("regional_per_capita", "basis"): ("official", None),
+    ("ratio_break_decomposition", "basis"): ("official", None),
+    ("yearbook_region_ratio", "basis"): ("resident", None),
+    ("per_capita_panel", "prices"): ("nominal", "real"),
+}
+
+
+def _public_functions():
+    import inspect
+
+    return {
+        name: getattr(data, name)
+        for name in data.__all__
+        if inspect.isfunction(getattr(data, name)) and not name.startswith("_")
+    }
+
+
+def test_every_public_function_takes_options_by_keyword_only():
+    import inspect
+
+    functions = _public_functions()
+    assert set(functions) == set(SUBJECTS), "classify new public functions in SUBJECTS"
+    for name, fn in functions.items():
+        params = inspect.signature(fn).parameters.values()
+        positional = tuple(p.name for p in params if p.kind is not p.KEYWORD_ONLY)
+        assert positional == SUBJECTS[name], name
+        assert all(p.kind is not p.VAR_POSITIONAL for p in params), name
+
+
+def test_one_default_for_basis_prices_and_base_year():
+    import inspect
+
+    assert (data.DEFAULT_BASIS, data.DEFAULT_PRICES, data.DEFAULT_BASE_YEAR) == (
+        "registered",
+        "real",
+        2000,
+    )
+    defaults = {"basis": data.DEFAULT_BASIS, "prices": data.DEFAULT_PRICES}
+    defaults["base_year"] = data.DEFAULT_BASE_YEAR
+    seen = set()
+    for name, fn in _public_functions().items():
+        for option, default in defaults.items():
+            param = inspect.signature(fn).parameters.get(option)
+            if param is None:
+                continue
+            seen.add((name, option))
+            if (name, option) in TRANSITIONAL:
+                assert param.default is param.empty, (name, option)
+                change = fn.transition.changed[option]
+                assert (change.old, change.new) == TRANSITIONAL[(name, option)]
+            else:
+                assert param.default == default, (name, option, param.default)
+    assert set(TRANSITIONAL) <= seen
+    assert {("outcome_panel", "prices"), ("analysis_panel", "basis")} <= seen
+
+
+def test_defaults_are_the_registered_basis_and_real_prices(jiangsu):
+    explicit = data.outcome_panel(jiangsu, "log_gdp_pc", basis="registered", prices="real")
+    pd.testing.assert_frame_equal(data.outcome_panel(jiangsu, "log_gdp_pc"), explicit)
+    pd.testing.assert_series_equal(
+        data.per_capita(jiangsu), data.per_capita(jiangsu, basis="registered")
+    )
+    # Real and nominal differ outside the base year, so the check above can fail.
+    nominal = data.outcome_panel(jiangsu, "log_gdp_pc", prices="nominal")
+    assert not np.allclose(nominal["y"], explicit["y"])
+    assert data.series_breaks(jiangsu, start=1996, end=2021).empty
+    sample, _ = data.analysis_panel(jiangsu, "log_gdp_pc", start=2001, end=2018)
+    assert (sample.attrs["basis"], sample.attrs["prices"]) == ("registered", "real")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda p: data.regional_per_capita(p, "registered"),
+        lambda p: data.regional_aggregate(p, "gdp", "pop_registered"),
+        lambda p: data.coverage(p, ["gdp"]),
+        lambda p: data.cpi_index(2000),
+        lambda p: data.deflate(p["gdp"], p["year"], 2000),
+        lambda p: data.load_city_panel("jiangsu", None),
+        lambda p: data.validate_panel(p, "my file"),
+        lambda p: data.yearbook_region_ratio("Sunan", "Subei", "registered"),
+        lambda p: data.analysis_panel(p, "log_gdp_pc", 2001, 2018),
+        lambda p: data.Dropped({"gaps": [1]}),
+        # more positional arguments than even the old signatures took
+        lambda p: data.per_capita(p, "registered", "extra"),
+        lambda p: data.region_ratio(p, "Sunan", "Subei", "registered", False, "extra"),
+    ],
+)
+def test_positional_option_is_a_type_error(call):
+    toy = _toy_panel()
+    with pytest.raises(TypeError):
+        call(toy)
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        (
+            lambda p: data.per_capita_panel(p, "registered", "nominal"),
+            lambda p: data.per_capita_panel(p, basis="registered", prices="nominal"),
+        ),
+        (
+            lambda p: data.region_ratio(p, "Sunan", "Subei", "registered"),
+            lambda p: data.region_ratio(p, "Sunan", "Subei", basis="registered"),
+        ),
+        (
+            lambda p: data.outcome_panel(p, "log_gdp_pc", "official", "nominal"),
+            lambda p: data.outcome_panel(p, "log_gdp_pc", basis="official", prices="nominal"),
+        ),
+        (
+            lambda p: data.series_breaks(p, "registered", 1996, 2021),
+            lambda p: data.series_breaks(p, basis="registered", start=1996, end=2021),
+        ),
+        (
+            lambda p: data.ratio_break_decomposition(p, 2001, 2021, (2009,), basis="official"),
+            lambda p: data.ratio_break_decomposition(
+                p, start=2001, end=2021, break_years=(2009,), basis="official"
+            ),
+        ),
+        (
+            lambda p: data.declared_breaks("Jiangsu", "gdp_pc_official", 2001, 2021),
+            lambda p: data.declared_breaks("Jiangsu", "gdp_pc_official", start=2001, end=2021),
+        ),
+        (
+            lambda p: data.revision_cutoff(["Shandong"], ("gdp",), 2001, 2021)[0],
+            lambda p: data.revision_cutoff(["Shandong"], ("gdp",), start=2001, end=2021)[0],
+        ),
+    ],
+)
+def test_old_positional_calls_keep_their_meaning_and_warn(jiangsu, old, new):
+    with pytest.warns(FutureWarning, match="options passed by position; write ") as record:
+        got = old(jiangsu)
+    assert record[0].filename == __file__  # the warning points at the caller's line
+    expected = new(jiangsu)
+    if isinstance(expected, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, expected)
+    elif isinstance(expected, pd.Series):
+        pd.testing.assert_series_equal(got, expected)
+    else:
+        assert got == expected
+
+
+def test_old_positional_call_names_the_keywords_to_write(jiangsu):
+    with pytest.warns(FutureWarning, match=r"write basis='official', prices='nominal' \(by"):
+        data.per_capita_panel(jiangsu, "official", "nominal")
+    with pytest.raises(TypeError, match="multiple values for 'basis'"):
+        data.per_capita_panel(jiangsu, "official", basis="registered", prices="real")
+
+
+@pytest.mark.parametrize(
+    "function,call,explicit",
+    [
+        (
+            "region_ratio",
+            lambda p: data.region_ratio(p, "Sunan", "Subei"),
+            lambda p: data.region_ratio(p, "Sunan", "Subei", basis="official"),
+        ),
+        (
+            "regional_per_capita",
+            lambda p: data.regional_per_capita(p),
+            lambda p: data.regional_per_capita(p, basis="official"),
+        ),
+        (
+            "ratio_break_decomposition",
+            lambda p: data.ratio_break_decomposition(p, start=2001, end=2021),
+            lambda p: data.ratio_break_decomposition(p, start=2001, end=2021, basis="official"),
+        ),
+        (
+            "yearbook_region_ratio",
+            lambda p: data.yearbook_region_ratio(),
+            lambda p: data.yearbook_region_ratio(basis="resident"),
+        ),
+        (
+            "per_capita_panel",
+            lambda p: data.per_capita_panel(p, basis="registered"),
+            lambda p: data.per_capita_panel(p, basis="registered", prices="nominal"),
+        ),
+    ],
+)
+def test_a_left_out_option_whose_default_changed_keeps_its_old_meaning(
+    jiangsu, function, call, explicit
+):
+    option, (old, new) = next((o, v) for (f, o), v in TRANSITIONAL.items() if f == function)
+    later = "will raise TypeError" if new is None else f"will mean {option}={new!r}"
+    with pytest.warns(FutureWarning) as record:
+        got = call(jiangsu)
+    message = str(record[0].message)
+    assert message.startswith(f"{function}: {option} not given. It used to default to {old!r}")
+    assert f"write {option}={old!r} to keep this result" in message and later in message
+    assert record[0].filename == __file__
+    expected = explicit(jiangsu)
+    if isinstance(expected, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, expected)
+    else:
+        pd.testing.assert_series_equal(got, expected)
+
+
+def test_the_old_official_default_is_not_the_registered_ratio(jiangsu):
+    """The transition matters: the two bases give different 2021 ratios (1.96 against 3.29)."""
+    with pytest.warns(FutureWarning):
+        omitted = data.region_ratio(jiangsu, "Sunan", "Subei")
+    registered = data.region_ratio(jiangsu, "Sunan", "Subei", basis="registered")
+    assert omitted[2021] == pytest.approx(1.96, abs=0.015)
+    assert registered[2021] == pytest.approx(3.29, abs=0.01)
+
+
+def test_explicit_calls_do_not_warn(jiangsu):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data.region_ratio(jiangsu, "Sunan", "Subei", basis="official")
+        data.per_capita_panel(jiangsu, prices="real")
+        data.yearbook_region_ratio(basis="registered")
+        data.ratio_break_decomposition(jiangsu, start=2001, end=2021, basis="official")
+
+
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (
+            lambda p: data.region_ratio(p, basis="hukou"),
+            "region_ratio: basis must be one of ['registered', 'resident', 'official'], "
+            "got 'hukou'",
+        ),
+        (
+            lambda p: data.region_ratio(p, "Sunan", "North", basis="registered"),
+            "region_ratio: denominator must be one of ['Sunan', 'Suzhong', 'Subei'], got 'North'",
+        ),
+        (
+            lambda p: data.regional_per_capita(p, basis="census"),
+            "regional_per_capita: basis must be one of",
+        ),
+        (
+            lambda p: data.per_capita_panel(p, prices="ppp"),
+            "per_capita_panel: prices must be one of ['real', 'nominal'], got 'ppp'",
+        ),
+        (
+            lambda p: data.outcome_panel(p, "log_gdp_pc", prices="constant"),
+            "outcome_panel: prices must be one of ['real', 'nominal'], got 'constant'",
+        ),
+        (
+            lambda p: data.outcome_panel(p, "log_wage", basis="hukou"),
+            "outcome_panel: basis must be one of",
+        ),
+        (lambda p: data.series_breaks(p, basis="hukou"), "series_breaks: basis must be one of"),
+        (
+            lambda p: data.yearbook_region_ratio(basis="official"),
+            "yearbook_region_ratio: basis must be one of ['resident', 'registered'], "
+            "got 'official'",
+        ),
+        (
+            lambda p: data.deflate(p["gdp"], p["year"], missing="zero"),
+            "deflate: missing must be one of ['raise', 'nan'], got 'zero'",
+        ),
+        (
+            lambda p: data.analysis_panel(p, "log_gdp_pc", start=2001, end=2005, prices="x"),
+            "analysis_panel: prices must be one of",
+        ),
+    ],
+)
+def test_bad_option_values_name_the_function_parameter_and_choices(jiangsu, call, message):
+    import re
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call(jiangsu)
+
+
+def test_a_required_option_names_its_values():
+    """The state after the transition: leaving out a required option is a TypeError that,
+    unlike Python's own, names the allowed values."""
+    from nanbei.data._options import keyword_options
+
+    @keyword_options(required={"basis": data.BASES})
+    def ratio(panel, *, basis):
+        return basis
+
+    assert ratio(None, basis="official") == "official"
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "ratio: basis is required; pass basis= one of ['registered', 'resident', 'official']"
+        ),
+    ):
+        ratio(None)
+    with pytest.raises(TypeError, match="is not a keyword-only parameter"):
+        keyword_options(legacy=("basis",))(lambda panel, basis: basis)
+
+
+# ------------------------------------------------------- one record of what was dropped
+def test_dropped_is_the_one_record(jiangsu):
+    from nanbei.data import dropped, samples
+
+    assert samples.Dropped is data.Dropped is dropped.Dropped
+    toy = _toy_panel()
+    results = {
+        "per_capita_panel": data.per_capita_panel(jiangsu, prices="real"),
+        "outcome_panel": data.outcome_panel(jiangsu, "log_fdi"),
+        "regional_per_capita": data.regional_per_capita(toy, basis="registered"),
+        "regional_aggregate": data.regional_aggregate(toy, "gdp"),
+        "region_ratio": data.region_ratio(toy, basis="registered"),
+        "ratio_break_decomposition": data.ratio_break_decomposition(
+            jiangsu, start=2001, end=2021, basis="official"
+        ),
+        "yearbook_region_ratio": data.yearbook_region_ratio(basis="registered"),
+        "cpi_index": data.cpi_index(),
+        "analysis_panel": data.analysis_panel(jiangsu, "log_gdp_pc", start=2001, end=2018)[0],
+    }
+    for name, result in results.items():
+        assert isinstance(result.attrs["dropped"], data.Dropped), name
+        # no second, ad-hoc report beside it (the old attrs["dropped_no_cpi"] count)
+        others = [k for k in result.attrs if "dropped" in k and k != "dropped"]
+        assert not others, (name, others)
+
+
+def test_dropped_city_years_account_for_every_row(jiangsu):
+    """Independent bookkeeping: each city-year of the panel is either in the result or in its
+    record, never both, for every outcome."""
+    every = set(zip(jiangsu["city_code"], jiangsu["year"], strict=True))
+    for outcome in data.OUTCOMES:
+        y = data.outcome_panel(jiangsu, outcome, prices="real")
+        kept = set(zip(y["city_code"], y["year"], strict=True))
+        left_out = set(y.attrs["dropped"].all_units())
+        assert kept | left_out == every and not kept & left_out, outcome
+    pc = data.per_capita_panel(jiangsu, basis="resident", prices="nominal")
+    assert set(pc["year"]) == {2010, 2020}  # census years only
+    assert pc.attrs["dropped"].total == len(jiangsu) - len(pc)
+
+
+def test_dropped_reasons_by_hand():
+    toy = _toy_panel()
+    # City C (code 3) has no GDP in 2001.
+    ratio = data.region_ratio(toy, basis="registered")
+    assert ratio.attrs["dropped"].reasons == {
+        "no GDP or registered population (its region-year is NaN)": [(3, 2001)]
+    }
+    loose = data.regional_per_capita(toy, basis="registered", allow_incomplete=True)
+    assert loose.attrs["dropped"].reasons == {
+        "no GDP or registered population (left out of its region's total)": [(3, 2001)]
+    }
+    pc = data.per_capita_panel(toy.assign(city_zh="", province_code=320000), prices="nominal")
+    assert str(pc.attrs["dropped"]) == (
+        "1 city-year left out: 1 for no GDP or registered population"
+    )
+    # A province-year without CPI: Anhui before the gap in its published series.
+    anhui = toy.assign(city_zh="", province_code=340000, year=[1982] * 3 + [2001] * 3)
+    real = data.per_capita_panel(anhui, prices="real")
+    assert real.attrs["dropped"].reasons == {
+        "no GDP or registered population": [(3, 2001)],
+        "no provincial CPI": [(1, 1982), (2, 1982), (3, 1982)],
+    }
+    frame = real.attrs["dropped"].to_frame()
+    assert list(frame.columns) == ["city_code", "year", "reason"] and len(frame) == 4
+
+
+def test_cpi_index_and_yearbook_ratio_record_the_years_they_leave_out():
+    cpi = data.load_province_cpi().query("province_code == 340000")
+    gap_end = max(sorted(set(range(cpi["year"].min(), cpi["year"].max() + 1)) - set(cpi["year"])))
+    idx = data.cpi_index(province_code=340000)
+    assert idx.attrs["dropped"].all_units() == sorted(cpi.loc[cpi["year"] < gap_end, "year"])
+    yb = data.load_yearbook_supplement()
+    ratio = data.yearbook_region_ratio(basis="resident")
+    assert set(ratio.index) | set(ratio.attrs["dropped"].all_units()) == set(yb["year"])
+    assert not set(ratio.index) & set(ratio.attrs["dropped"].all_units())
+
+
+def test_dropped_record_sentence_copy_and_table():
+    import copy
+
+    d = data.Dropped(noun="city-years", unit=("city_code", "year"), window=(2001, 2002))
+    assert str(d) == "no city-years left out" and len(d) == 0
+    d.add_rows("no GDP", pd.DataFrame({"city_code": [1, 1, 2], "year": [2001, 2002, 2001]}))
+    d.add("no CPI", [(1, 2001), (3, 2002)])  # (1, 2001) is already recorded
+    assert str(d) == "4 city-years left out in 2001–2002: 3 for no GDP, 1 for no CPI"
+    assert d.to_frame().to_dict("list") == {
+        "city_code": [1, 1, 2, 3],
+        "year": [2001, 2002, 2001, 2002],
+        "reason": ["no GDP"] * 3 + ["no CPI"],
+    }
+    c = copy.deepcopy(d)
+    c.add("gaps", [(9, 2001)])
+    assert c == copy.deepcopy(c) and c != d and d.total == 4  # a copy is independent
+    with pytest.raises(ValueError, match=r"rows lack the id column\(s\) \['year'\]"):
+        d.add_rows("x", pd.DataFrame({"city_code": [1]}))
+    one = data.Dropped()
+    one.add("gaps", [320100])
+    assert str(one) == "1 city left out: 1 for gaps"
+
+
+@pytest.mark.parametrize("module", ["nanbei.data.dropped", "nanbei.data.derived"])
+def test_data_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failures, tried = doctest.testmod(importlib.import_module(module), verbose=False)
+    assert tried > 0 and failures == 0

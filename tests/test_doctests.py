@@ -11,6 +11,7 @@ MODULES = [
     "nanbei.data.derived",
     "nanbei.data.regions",
     "nanbei.data.samples",
+    "nanbei.data.dropped",
     "nanbei.screen",
     "nanbei.tables",
     "nanbei.fixed_effects",

@@ -60,7 +60,7 @@ def test_expected_answers_agree_with_the_library():
 
 def test_theil_and_beta_are_recomputed_independently():
     jiangsu = data.load_city_panel("jiangsu")
-    pc = data.per_capita_panel(jiangsu, "resident")
+    pc = data.per_capita_panel(jiangsu, basis="resident", prices="nominal")
     row = convergence.sigma(
         pc, unit="city_code", time="year", value="gdp_pc", weight="population", group="region"
     ).table.loc[2010]
@@ -73,7 +73,7 @@ def test_theil_and_beta_are_recomputed_independently():
     pop = y.groupby("region")["population"].sum()
     s, p = gdp / gdp.sum(), pop / pop.sum()
     assert np.isclose((s * np.log(s / p)).sum(), exp["between"])
-    real = data.per_capita_panel(jiangsu, "registered", "real")
+    real = data.per_capita_panel(jiangsu, basis="registered", prices="real")
     b = convergence.beta(real, unit="city_code", time="year", value="gdp_pc", start=2001, end=2021)
     exp = workshop.expected("beta")
     assert np.isclose(exp["slope"], b.slope) and exp["n"] == 13
@@ -174,11 +174,13 @@ def test_the_right_answer_passes(exercise, lang):
 
 
 def test_a_result_object_is_accepted_for_beta():
-    pc = data.per_capita_panel(data.load_city_panel("jiangsu"), "registered", "real")
+    pc = data.per_capita_panel(data.load_city_panel("jiangsu"), basis="registered", prices="real")
     b = convergence.beta(pc, unit="city_code", time="year", value="gdp_pc", start=2001, end=2021)
     assert workshop.check("beta", b).ok
     # nominal prices give the same slope within Jiangsu: also right
-    nominal = data.per_capita_panel(data.load_city_panel("jiangsu"), "registered", "nominal")
+    nominal = data.per_capita_panel(
+        data.load_city_panel("jiangsu"), basis="registered", prices="nominal"
+    )
     b = convergence.beta(
         nominal, unit="city_code", time="year", value="gdp_pc", start=2001, end=2021
     )

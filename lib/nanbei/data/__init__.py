@@ -23,6 +23,31 @@ mixes the two shows a false jump (for Suzhou the published figure falls from
 106,863 yuan in 2008 to 83,696 in 2009).  :func:`per_capita` makes the basis
 explicit; :func:`region_ratio` computes regional ratios on a declared basis.
 
+Calls, defaults and what was left out
+-------------------------------------
+* The subject of a call is positional (the panel; an outcome, a value, the two regions of a
+  ratio; the provinces and variables of a break); every option is keyword-only:
+  ``per_capita_panel(panel, basis="registered", prices="real")``.
+* One default for each option, wherever a function has it (``DEFAULT_BASIS``,
+  ``DEFAULT_PRICES``, ``DEFAULT_BASE_YEAR``): population basis ``"registered"``, the only
+  basis with a continuous series across 2009; prices ``"real"`` (``base_year`` 2000 prices,
+  deflated by the provincial CPI), since every analysis compares years and only real values
+  make years comparable; ``"nominal"`` is always available when asked for.
+* The regional functions (:func:`region_ratio`, :func:`regional_per_capita`,
+  :func:`ratio_break_decomposition`, :func:`yearbook_region_ratio`) used to default to
+  another basis ("official", "resident"), and :func:`per_capita_panel` to nominal prices.
+  For now a call that leaves those out keeps its old meaning and gets a FutureWarning that
+  says what to write; a regional basis will then be required (a regional ratio means
+  nothing without it), and per_capita_panel's prices will default to "real".  Options
+  passed by position, as the old signatures allowed, also still work with a FutureWarning.
+  Bad values raise ValueError naming the function, the parameter and the allowed values.
+* Whatever a function leaves out (cities, city-years, years) is reported one way: a
+  :class:`Dropped` record, returned by :func:`analysis_panel` and put in
+  ``attrs["dropped"]`` of the tables and series of :func:`per_capita_panel`,
+  :func:`outcome_panel`, :func:`regional_per_capita`, :func:`regional_aggregate`,
+  :func:`region_ratio`, :func:`ratio_break_decomposition`, :func:`yearbook_region_ratio`
+  and :func:`cpi_index`.  ``str(record)`` is the sentence to print.
+
 Modules (the public names are all importable from ``nanbei.data``)
 --------------------------------------------------------------------
 schema     columns, kinds, regions, population bases
@@ -32,7 +57,8 @@ loaders    ``load_city_panel`` with validation, screen and quarantine
 derived    per-capita GDP, prices, policy outcomes, coverage
 regions    regional aggregates and ratios, the break decomposition
 breaks     declared and detected breaks of the statistics
-samples    ``analysis_panel``: the screened, balanced sample of an analysis, and ``Dropped``
+samples    ``analysis_panel``: the screened, balanced sample of an analysis
+dropped    ``Dropped``: the record of what a function left out
 """
 
 from nanbei.data.breaks import declared_breaks, revision_cutoff, series_breaks
@@ -47,6 +73,7 @@ from nanbei.data.derived import (
     per_capita,
     per_capita_panel,
 )
+from nanbei.data.dropped import Dropped
 from nanbei.data.files import (
     REBUILD_ADVICE,
     _shipped_table,
@@ -76,14 +103,18 @@ from nanbei.data.regions import (
     regional_per_capita,
     yearbook_region_ratio,
 )
-from nanbei.data.samples import Dropped, analysis_panel
+from nanbei.data.samples import analysis_panel
 from nanbei.data.schema import (
     BASES,
+    DEFAULT_BASE_YEAR,
+    DEFAULT_BASIS,
+    DEFAULT_PRICES,
     FIRST_POSSIBLE_YEAR,
     JIANGSU_PROVINCE_CODE,
     NUMERIC_COLUMNS,
     PANEL_COLUMNS,
     PANEL_SCHEMA,
+    PRICES,
     REGIONS,
 )
 from nanbei.data.validate import validate_panel
@@ -92,6 +123,9 @@ __all__ = [
     "Dropped",
     "analysis_panel",
     "BASES",
+    "DEFAULT_BASE_YEAR",
+    "DEFAULT_BASIS",
+    "DEFAULT_PRICES",
     "FIRST_POSSIBLE_YEAR",
     "JIANGSU_PROVINCE_CODE",
     "NUMERIC_COLUMNS",
@@ -99,6 +133,7 @@ __all__ = [
     "OUTCOME_VARIABLES",
     "PANEL_COLUMNS",
     "PANEL_SCHEMA",
+    "PRICES",
     "REBUILD_ADVICE",
     "REGIONS",
     "clear_cache",

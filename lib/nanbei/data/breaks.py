@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from nanbei.data._options import check_choice, keyword_options
 from nanbei.data.files import load_known_breaks
+from nanbei.data.schema import BASES, DEFAULT_BASIS
 
 
+@keyword_options(legacy=("start", "end", "kinds"))
 def declared_breaks(
-    provinces=None, variables=None, start: int | None = None, end: int | None = None, kinds=None
+    provinces=None,
+    variables=None,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    kinds=None,
 ) -> pd.DataFrame:
     """Declared breaks that touch the given provinces (English names; None = any), panel
     variables (None = any) and years ``(start, end]`` (a growth rate from ``start`` to
@@ -30,9 +38,11 @@ def declared_breaks(
     return kb[keep].reset_index(drop=True)
 
 
+@keyword_options(legacy=("basis", "start", "end", "gdp_threshold", "population_threshold"))
 def series_breaks(
     panel: pd.DataFrame,
-    basis: str = "registered",
+    *,
+    basis: str = DEFAULT_BASIS,
     start: int | None = None,
     end: int | None = None,
     gdp_threshold: float = 0.5,
@@ -57,6 +67,7 @@ def series_breaks(
     """
     from nanbei.panel import log_jumps
 
+    check_choice("series_breaks", "basis", basis, BASES)
     checks = [("gdp", gdp_threshold)]
     if basis != "official":
         checks.append(
@@ -74,7 +85,7 @@ def series_breaks(
     if end is not None:
         out = out[out["year"] <= end]
     provinces = sorted(set(panel["province_en"].dropna())) if "province_en" in panel else None
-    declared = declared_breaks(provinces, [c for c, _ in checks], start, end)
+    declared = declared_breaks(provinces, [c for c, _ in checks], start=start, end=end)
     province_of = (
         panel.drop_duplicates("city_code").set_index("city_code")["province_en"]
         if "province_en" in panel
@@ -101,7 +112,8 @@ def series_breaks(
     return out
 
 
-def revision_cutoff(provinces, variables, start: int, end: int) -> tuple[int, pd.DataFrame]:
+@keyword_options(legacy=("start", "end"))
+def revision_cutoff(provinces, variables, *, start: int, end: int) -> tuple[int, pd.DataFrame]:
     """Last year before the first province-specific revision inside ``(start, end]``.
 
     A national revision that moves every province alike is absorbed by year fixed
@@ -111,7 +123,7 @@ def revision_cutoff(provinces, variables, start: int, end: int) -> tuple[int, pd
     estimate.  Returns (the last usable year, the declared province-level revisions that
     set it); ``end`` and an empty table when none lies in the window.
     """
-    found = declared_breaks(provinces, variables, start, end, kinds="revision")
+    found = declared_breaks(provinces, variables, start=start, end=end, kinds="revision")
     found = found[found["scope_level"] == "province"]
     if found.empty:
         return end, found

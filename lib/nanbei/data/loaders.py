@@ -30,11 +30,12 @@ def _shipped_panel(quarantine: bool) -> tuple[pd.DataFrame, int]:
     if quarantine:
         panel, applied = screen.apply_flags(panel, _shipped_flags())
         n_masked = len(applied)
-    return validate_panel(panel, str(data_dir() / relative), screen_errors=quarantine), n_masked
+    checked = validate_panel(panel, source=str(data_dir() / relative), screen_errors=quarantine)
+    return checked, n_masked
 
 
 def load_city_panel(
-    scope: str = "jiangsu", path: str | os.PathLike | None = None, quarantine: bool = True
+    scope: str = "jiangsu", *, path: str | os.PathLike | None = None, quarantine: bool = True
 ) -> pd.DataFrame:
     """Load the city panel: one row per city and year, columns as in data/README.md.
 
@@ -65,7 +66,7 @@ def load_city_panel(
         if not path.exists():
             raise DataError(f"{path}: file not found")
         _check_csv_shape(path)
-        panel = validate_panel(_read_csv(path), str(path))
+        panel = validate_panel(_read_csv(path), source=str(path))
         n_masked = 0
         findings = screen.screen_panel(panel, table=str(path))
         to_mask = findings[findings["rule"].map(lambda r: screen.RULES[r][1]) == "mask"]

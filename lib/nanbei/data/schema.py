@@ -8,6 +8,16 @@ JIANGSU_PROVINCE_CODE = 320000
 
 BASES = ("registered", "resident", "official")
 
+#: Prices of money values: "real" (base_year prices, provincial CPI) or "nominal" (current).
+PRICES = ("real", "nominal")
+
+# The defaults of every data function that has the option (module docstring of nanbei.data):
+# registered population is the only basis continuous across the 2009 switch, and every analysis
+# compares years, which only real prices allow.
+DEFAULT_BASIS = "registered"
+DEFAULT_PRICES = "real"
+DEFAULT_BASE_YEAR = 2000
+
 #: Column -> kind. "id" columns are integer identifiers; "positive" values must be > 0,
 #: "nonnegative" >= 0, "share" within [0, 100]; "text" free text.
 PANEL_SCHEMA: dict[str, str] = {

@@ -21,7 +21,7 @@ def _lines(mask) -> list[int]:
 
 
 def validate_panel(
-    df: pd.DataFrame, source: str = "panel", screen_errors: bool = True
+    df: pd.DataFrame, *, source: str = "panel", screen_errors: bool = True
 ) -> pd.DataFrame:
     """Check a city panel against the data contract; return it with proper dtypes.
 
