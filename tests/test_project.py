@@ -154,6 +154,25 @@ def test_code_and_notebooks_are_formatted():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_library_is_type_clean():
+    """`mypy` finds no error in lib/nanbei with the settings of pyproject.toml's [tool.mypy]
+    (`.venv/bin/mypy` shows the same report)."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed: pip install -e '.[test]'")
+    # No arguments: the files to check come from [tool.mypy], so a lost section fails here too.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout, result.stdout + result.stderr
+
+
 def test_wheel_ships_the_tidy_data_and_works_outside_a_checkout(tmp_path):
     """Build the wheel, unpack it away from the checkout and load the panel from it."""
     import subprocess

@@ -319,10 +319,20 @@ def evaluate(
     if len(ratio_years):
         first, last = int(ratio_years.min()), int(ratio_years.max())
         definitional = data.declared_breaks(
-            "Jiangsu", "gdp_pc_official", first, last, kinds=("definition", "rebenchmark")
+            "Jiangsu",
+            "gdp_pc_official",
+            start=first,
+            end=last,
+            kinds=("definition", "rebenchmark"),
         )
+        # The claims quote the official per-capita figures, so the breaks are split on that basis.
         decomposition = data.ratio_break_decomposition(
-            jiangsu, first, last, tuple(definitional["first_year_affected"]), allow_incomplete=True
+            jiangsu,
+            start=first,
+            end=last,
+            break_years=tuple(definitional["first_year_affected"]),
+            basis="official",
+            allow_incomplete=True,
         )
     rows = []
     for _, claim in claims.iterrows():

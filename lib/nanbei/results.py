@@ -249,7 +249,9 @@ class Result:
             self._plot(ax, labels, lang, **kwargs)
         return ax
 
-    def _plot(self, ax, labels, lang, **kwargs):  # pragma: no cover - subclasses override
+    # Only the common arguments: a subclass adds its own keyword options (plot() passes them on),
+    # which a ``**kwargs`` here would forbid under the override rule.
+    def _plot(self, ax, labels, lang):  # pragma: no cover - subclasses override
         raise NotImplementedError
 
     def _repr_html_(self) -> str:

@@ -43,6 +43,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -67,10 +68,22 @@ SOLUTION_TAG = "solution"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 STUB = "# Your code here / 在此作答"
 
+
+class _PlaceboDesign(TypedDict):
+    """The placebo exercise's design (see :data:`PLACEBO`)."""
+
+    treated: int
+    treatment_year: int
+    start: int
+    end: int
+    donor_provinces: tuple[str, ...]
+    alpha: float
+
+
 #: Settings of the exercises (the tasks say the same).
 THEIL_YEAR = 2010
 BETA_WINDOW = (2001, 2021)
-PLACEBO = {
+PLACEBO: _PlaceboDesign = {
     "treated": 321300,
     "treatment_year": 2006,
     "start": 2001,
@@ -500,7 +513,7 @@ def basis_switch_year(panel: pd.DataFrame | None = None, threshold: float = 0.03
 def _sigma_2010(basis: str):
     from nanbei import convergence, data
 
-    pc = data.per_capita_panel(_jiangsu(), basis)
+    pc = data.per_capita_panel(_jiangsu(), basis=basis, prices="nominal")
     pc = pc[pc["year"] == THEIL_YEAR]
     return convergence.sigma(
         pc, unit="city_code", time="year", value="gdp_pc", weight="population", group="region"
@@ -510,7 +523,7 @@ def _sigma_2010(basis: str):
 def _beta(basis: str, start: int, end: int = BETA_WINDOW[1]):
     from nanbei import convergence, data
 
-    pc = data.per_capita_panel(_jiangsu(), basis, "real")
+    pc = data.per_capita_panel(_jiangsu(), basis=basis, prices="real")
     pc = pc[pc["year"].isin([start, end])]
     return convergence.beta(pc, unit="city_code", time="year", value="gdp_pc", start=start, end=end)
 
@@ -566,7 +579,7 @@ def expected(exercise: str) -> dict:
 
         year = basis_switch_year()
         declared = data.declared_breaks(
-            "Jiangsu", "gdp_pc_official", year - 1, year, kinds="definition"
+            "Jiangsu", "gdp_pc_official", start=year - 1, end=year, kinds="definition"
         )
         return {
             "year": year,
@@ -927,7 +940,7 @@ def plot_bases(panel: pd.DataFrame | None = None, city=320500, ax=None, lang: st
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 3.6))
         for basis, style in (("official", "-o"), ("registered", "-s"), ("resident", "D")):
-            values = data.per_capita(rows, basis)
+            values = data.per_capita(rows, basis=basis)
             ok = values.notna()
             ax.plot(
                 rows.loc[ok, "year"],
@@ -1069,6 +1082,8 @@ def execute(
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import ensure_event_loop
 
+    from nanbei.runner.execute import IOPUB_TIMEOUT
+
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     runtime = Path(tempfile.mkdtemp(prefix="nanbei-ws-"))
@@ -1089,6 +1104,9 @@ def execute(
             km=km,
             progress_bar=False,
             execution_timeout=timeout,
+            # papermill fails a cell whose output arrives more than 4 s after its reply (its
+            # default); on a loaded machine that is a false failure.
+            iopub_timeout=IOPUB_TIMEOUT,
         )
     finally:
         if loop.run_until_complete(km.is_alive()):
@@ -1139,28 +1157,29 @@ def build(
         f"student copy: {student} ({len(notebooks)} notebooks, {archive.name}); "
         f"instructor copy: {instructor}"
     )
+    checks: list[dict] = []
     summary = {
         "notebooks": [p.name for p in notebooks],
         "student": str(student),
         "instructor": str(instructor),
         "archive": str(archive),
-        "checks": [],
+        "checks": checks,
     }
     if run_checks:
         executed_dir = output / "instructor-executed"
         for path in sorted(instructor.glob("*.ipynb")):
             log(f"running {path.name} (lang={lang}) ...")
             executed = execute(path, executed_dir / path.name, {"lang": lang}, kernel)
-            summary["checks"] += [dict(r, notebook=path.name) for r in check_results(executed)]
-        done = {r["exercise"]: r for r in summary["checks"]}
+            checks += [dict(r, notebook=path.name) for r in check_results(executed)]
+        done = {r["exercise"]: r for r in checks}
         missing = [e for e in EXERCISES if e not in done]
-        failed = [r for r in summary["checks"] if not r["ok"]]
+        failed = [r for r in checks if not r["ok"]]
         if missing or failed:
             raise RuntimeError(
                 f"workshop solutions do not pass: missing checks {missing}, "
                 f"failed {[(r['notebook'], r['exercise'], r['status']) for r in failed]}"
             )
-        log(f"every solution passes its check ({len(summary['checks'])} checks)")
+        log(f"every solution passes its check ({len(checks)} checks)")
     return summary
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -265,7 +266,7 @@ class BetaResult(Result):
     end: float
     controls: list[str]
     dropped: list
-    model: object
+    model: Any  # a fitted statsmodels / linearmodels result (those libraries are untyped)
     data: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     alpha: float = 0.05
@@ -571,8 +572,10 @@ def beta(
     speed, half, note = speed_half_life(slope, horizon, tol)
     notes = [note] if note else []
     p_value, p_hc1 = float(fit.pvalues["log_start"]), float(np.asarray(robust.pvalues)[j])
-    ci = tuple(float(v) for v in np.asarray(fit.conf_int(alpha=alpha))[j])
-    ci_hc1 = tuple(float(v) for v in np.asarray(robust.conf_int(alpha=alpha))[j])
+    low, high = np.asarray(fit.conf_int(alpha=alpha))[j]
+    ci = (float(low), float(high))
+    low, high = np.asarray(robust.conf_int(alpha=alpha))[j]
+    ci_hc1 = (float(low), float(high))
     r2 = float(fit.rsquared)
     if flat:
         p_value = p_hc1 = r2 = float("nan")
@@ -661,7 +664,7 @@ class BetaPanelResult(Result):
     horizon: float
     n_boot: int
     enumerated: bool
-    model: object
+    model: Any  # a fitted statsmodels / linearmodels result (those libraries are untyped)
     data: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     alpha: float = 0.05
@@ -1041,7 +1044,8 @@ def beta_panel(
     )
     fit = model.fit(cov_type="clustered", cluster_entity=True, group_debias=True)
     slope = float(fit.params["log_start"])
-    ci_cluster = tuple(float(v) for v in fit.conf_int(level=1 - alpha).loc["log_start"])
+    low, high = fit.conf_int(level=1 - alpha).loc["log_start"]
+    ci_cluster = (float(low), float(high))
     horizon = float(spans.mean())
 
     # numerical precision (balanced panel: the fixed effects are partialled out exactly)

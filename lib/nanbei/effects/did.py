@@ -41,6 +41,7 @@ estimators. Journal of Econometrics 219(1), 101-122.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -726,12 +727,12 @@ class _CSAggregate:
                     method=self.method,
                     base_period=self.base,
                 )
-                num = den = 0.0
+                total = weight = 0.0
                 for c in cells:
                     if c["time"] >= c["cohort"] and c["n_control"] > 0:
-                        num += self.share[c["cohort"]] * c["att"]
-                        den += self.share[c["cohort"]]
-                out[k] = num / den if den > 0 else np.nan
+                        total += self.share[c["cohort"]] * c["att"]
+                        weight += self.share[c["cohort"]]
+                out[k] = total / weight if weight > 0 else np.nan
             return out
         times = self.times
         num = np.zeros(len(rows))
@@ -981,7 +982,17 @@ def staggered_did(
 # --------------------------------------------------------------------------
 
 
-def _estimate_cells(Y, G, X, times, cohorts, *, control, method, base_period):
+def _estimate_cells(
+    Y: np.ndarray,
+    G: np.ndarray,
+    X: np.ndarray | None,
+    times: np.ndarray,
+    cohorts: Iterable,
+    *,
+    control: str,
+    method: str,
+    base_period: str,
+) -> tuple[list[dict], np.ndarray, list[tuple]]:
     """All ATT(g, t) cells: rows for the table, (n x cells) influence matrix, skipped cells.
 
     Cells that share the same comparison units and covariate design (for
@@ -1030,7 +1041,7 @@ def _estimate_cells(Y, G, X, times, cohorts, *, control, method, base_period):
         D = (G[sub] == g).astype(float)
         Ys = Y[sub]
         DY = Ys[:, tcs] - Ys[:, bs]
-        Z = None
+        Z: np.ndarray | None = None
         if X is not None:
             Z = np.column_stack([np.ones(sub.sum()), X[sub, bs[0], :]])
         try:

@@ -60,7 +60,14 @@ def _fw_step(A, x, b, eta):
     return x + min(1.0, max(0.0, step)) * dx
 
 
-def _sc_weight_fw(Y, zeta, intercept=True, lam=None, min_decrease=1e-3, max_iter=1000):
+def _sc_weight_fw(
+    Y: np.ndarray,
+    zeta: float,
+    intercept: bool = True,
+    lam: np.ndarray | None = None,
+    min_decrease: float = 1e-3,
+    max_iter: int = 1000,
+) -> np.ndarray:
     """R synthdid's ``sc.weight.fw``: weights on the first columns of Y fitting the last."""
     N0, T0 = Y.shape[0], Y.shape[1] - 1
     lam = np.full(T0, 1.0 / T0) if lam is None else np.asarray(lam, float).copy()
@@ -68,7 +75,7 @@ def _sc_weight_fw(Y, zeta, intercept=True, lam=None, min_decrease=1e-3, max_iter
         Y = Y - Y.mean(axis=0)
     A, b = Y[:, :T0], Y[:, T0]
     eta = N0 * zeta**2
-    vals = []
+    vals: list[float] = []
     t = 0
     while t < max_iter and (t < 2 or vals[t - 2] - vals[t - 1] > min_decrease**2):
         t += 1

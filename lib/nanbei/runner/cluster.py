@@ -29,17 +29,19 @@ def dask_task(spec: JobSpec, stop_event: str, topic: str) -> dict:
     except ValueError:  # pragma: no cover - called outside a worker
         worker = None
     event = Event(stop_event)
-    polled = [0.0, None]
+    last_poll = 0.0
+    reason: str | None = None
 
     def stop() -> str | None:
+        nonlocal last_poll, reason
         now = time.monotonic()
-        if now - polled[0] >= 1.0:
-            polled[0] = now
+        if now - last_poll >= 1.0:
+            last_poll = now
             try:
-                polled[1] = "cancelled by the runner" if event.is_set() else None
+                reason = "cancelled by the runner" if event.is_set() else None
             except Exception:  # noqa: BLE001 - scheduler gone: stop, the run is over
-                polled[1] = "lost the Dask scheduler"
-        return polled[1]
+                reason = "lost the Dask scheduler"
+        return reason
 
     def progress(kind: str, data: dict) -> None:
         if worker is not None:

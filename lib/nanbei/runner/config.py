@@ -27,6 +27,7 @@ import itertools
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,7 +178,8 @@ def set_key(overrides: dict[str, Any], width: int = 48) -> str:
     if not overrides:
         return "default"
     digest = hashlib.sha256(canonical(overrides).encode()).hexdigest()[:8]
-    parts, length = [], 0
+    parts: list[str] = []
+    length = 0
     for name, value in sorted(overrides.items()):
         part = f"{name}-{_slug(value)}"[:width]
         if parts and length + len(part) + 1 > width:
@@ -233,7 +235,7 @@ def plan(
     *,
     config: RunnerConfig | None = None,
     params: dict[str, str] | None = None,
-    param_files: list[str | Path] = (),
+    param_files: Sequence[str | Path] = (),
     values: dict[str, Any] | None = None,
 ) -> list[Job]:
     """The jobs for ``targets`` (notebook names or paths, configuration names, or .toml files),

@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,7 +142,7 @@ def run(
     scheduler: Any = None,
     timeout: float | None = None,
     params: dict[str, str] | None = None,
-    param_files: list[str | Path] = (),
+    param_files: Sequence[str | Path] = (),
     values: dict[str, Any] | None = None,
     config: str | Path | RunnerConfig | None = None,
     live: bool | None = None,

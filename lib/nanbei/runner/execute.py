@@ -30,16 +30,19 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, TextIO
 
 from nanbei.runner import files, provenance
 from nanbei.runner.params import parameters_cell, python_literal
 from nanbei.store import RECORD_ENV, RESULTS_SUFFIX
 
 KERNEL_NAME = "nanbei"
+#: Seconds a cell's output may arrive after its execute reply (papermill's default is 4).
+IOPUB_TIMEOUT = 60
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
@@ -266,6 +269,10 @@ def _execute_in_thread(
             progress_bar=False,
             log_output=False,
             start_timeout=spec.start_timeout,
+            # papermill fails a cell whose output arrives more than 4 s after its reply (its
+            # default); on a loaded machine (CI's 2 cores, notebooks in parallel) that is a
+            # false failure, while a hung cell is caught by the notebook timeout.
+            iopub_timeout=IOPUB_TIMEOUT,
             on_cell_start=on_cell_start,
             on_cell_executed=on_cell_executed,
         )
@@ -341,13 +348,13 @@ def _when(iso: str | None) -> str:
 
 
 @contextlib.contextmanager
-def signals_deferred():
+def signals_deferred() -> Iterator[None]:
     """Hold SIGINT/SIGTERM (main thread only) while files are moved into place."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     pending: list[int] = []
-    old = {}
+    old: dict[signal.Signals, Callable[[int, FrameType | None], Any] | int | None] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             old[sig] = signal.signal(sig, lambda s, f: pending.append(s))
@@ -358,8 +365,8 @@ def signals_deferred():
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
-        for sig in pending:
-            signal.raise_signal(sig)
+        for signum in pending:
+            signal.raise_signal(signum)
 
 
 @contextlib.contextmanager
@@ -385,19 +392,19 @@ class _Lock:
 
     def __init__(self, path: Path):
         self.path = path
-        self.fh = None
+        self.fh: TextIO | None = None
 
     def __enter__(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = open(self.path, "a+")  # noqa: SIM115 - held for the job's duration
+        fh = self.fh = open(self.path, "a+")  # noqa: SIM115 - held for the job's duration
         try:
             import fcntl
 
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except ImportError:  # pragma: no cover - Windows: no lock
             return True
         except OSError:
-            self.fh.close()
+            fh.close()
             self.fh = None
             return False
         return True
@@ -572,8 +579,9 @@ def _run(spec: JobSpec, layout: Layout, staging: Path, stop, emit):
         daemon=True,
     )
     reason: str | None = None
-    to_raise: BaseException | None = None
-    interrupted_at = killed_at = None
+    to_raise: Interrupted | None = None
+    interrupted_at: float | None = None
+    killed_at: float | None = None
     deadline = state.started + spec.timeout if spec.timeout else None
 
     def begin(why: str):
@@ -597,7 +605,12 @@ def _run(spec: JobSpec, layout: Layout, staging: Path, stop, emit):
                         begin(TIMEOUT)
                     elif spec.parent_pid and os.getppid() != spec.parent_pid:
                         begin("the runner that started this job exited")
-                elif killed_at is None and now - interrupted_at > spec.grace:
+                # interrupted_at is set whenever reason is (begin); the None test is for mypy.
+                elif (
+                    killed_at is None
+                    and interrupted_at is not None
+                    and now - interrupted_at > spec.grace
+                ):
                     killed_at = now
                     _kill_kernel(state, signal.SIGKILL)
                 elif killed_at is not None and now - killed_at > spec.grace + 10:
@@ -706,11 +719,12 @@ def _promote(spec: JobSpec, layout: Layout, staging: Path, produced: dict, recor
         files.move_into_place(produced[f"html:{variant}"], layout.html[variant])
         html[variant] = _rel(layout.html[variant], layout.folder)
     thumb = None
-    if "thumbnail" in produced:
-        files.move_into_place(produced["thumbnail"], layout.thumbnail)
-        thumb = layout.thumbnail.name
-    elif layout.thumbnail is not None:
-        layout.thumbnail.unlink(missing_ok=True)
+    if layout.thumbnail is not None:  # a thumbnail is produced only when the layout has one
+        if "thumbnail" in produced:
+            files.move_into_place(produced["thumbnail"], layout.thumbnail)
+            thumb = layout.thumbnail.name
+        else:
+            layout.thumbnail.unlink(missing_ok=True)
     layout.failed.unlink(missing_ok=True)  # a success clears the failure it replaces
     with contextlib.suppress(OSError):
         layout.failed.parent.rmdir()

@@ -34,13 +34,14 @@ def atomic_write(target: Path, content: str | bytes) -> None:
     """Write ``content`` to ``target`` through a temporary file in the same folder."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    binary = isinstance(content, bytes)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(
-            fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8"})
-        ) as fh:
-            fh.write(content)
+        if isinstance(content, bytes):
+            with os.fdopen(fd, "wb") as fb:
+                fb.write(content)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as ft:
+                ft.write(content)
         os.chmod(tmp, file_mode())
         os.replace(tmp, target)
     except BaseException:

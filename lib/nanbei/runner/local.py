@@ -20,11 +20,17 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, TypedDict
 
 from nanbei.runner.execute import Interrupted, JobSpec, salvage
 from nanbei.runner.worker import decode, encode
 
 Event = Callable[..., None]
+
+
+class _StopState(TypedDict):
+    interrupted: Interrupted | None
+    deadline: float | None
 
 
 class _Worker:
@@ -41,6 +47,11 @@ class _Worker:
             env=env,
             start_new_session=os.name == "posix",
         )
+        # Popen leaves a stream None only when it is not a PIPE; both are pipes here.
+        if self.proc.stdin is None or self.proc.stdout is None:
+            raise RuntimeError("the worker process has no stdin/stdout pipes")
+        self.stdin: IO[bytes] = self.proc.stdin
+        self.stdout: IO[bytes] = self.proc.stdout
         self.job: JobSpec | None = None
         self.kernel_pid: int | None = None
         self.ready = False
@@ -49,7 +60,7 @@ class _Worker:
         self.reader.start()
 
     def _read(self, events: queue.Queue) -> None:
-        for line in self.proc.stdout:
+        for line in self.stdout:
             try:
                 events.put((self, decode(line)))
             except Exception:  # noqa: BLE001 - a garbled line: ignore it
@@ -58,8 +69,8 @@ class _Worker:
 
     def send(self, message) -> bool:
         try:
-            self.proc.stdin.write(encode(message))
-            self.proc.stdin.flush()
+            self.stdin.write(encode(message))
+            self.stdin.flush()
             return True
         except (BrokenPipeError, OSError, ValueError):
             return False
@@ -68,7 +79,7 @@ class _Worker:
         if not self.closed:
             self.closed = True
             with contextlib.suppress(OSError, ValueError):
-                self.proc.stdin.close()
+                self.stdin.close()
 
     def signal(self, sig: int) -> None:
         with contextlib.suppress(ProcessLookupError, OSError):
@@ -130,7 +141,7 @@ def run_local(
     ]
     alive = set(pool)
     signals: list[int] = []
-    state = {"interrupted": None, "deadline": None}
+    state: _StopState = {"interrupted": None, "deadline": None}
 
     def assign(worker: _Worker) -> None:
         if state["interrupted"] is None and pending:

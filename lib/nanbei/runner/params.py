@@ -63,7 +63,7 @@ def type_name(value: Any) -> str:
 
 def _comments(source: str) -> dict[int, str]:
     """Line number -> text of the comment on that line."""
-    out = {}
+    out: dict[int, str] = {}
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.COMMENT:
@@ -107,9 +107,11 @@ def parse_declarations(source: str, where: str = "parameters cell") -> dict[str,
             kind = type_name(default)
         except (ValueError, SyntaxError, TypeError):
             default, kind = None, "any"
-        help_ = comments.get(node.end_lineno, "")
+        # ast.parse always sets end_lineno; the fallback only satisfies its Optional type.
+        help_ = comments.get(node.end_lineno or node.lineno, "")
         if not help_:  # a comment block directly above (not the cell's own heading comment)
-            above, line = [], node.lineno - 1
+            above: list[str] = []
+            line = node.lineno - 1
             while line >= 1 and line in comments and lines[line - 1].lstrip().startswith("#"):
                 above.insert(0, comments[line])
                 line -= 1
@@ -285,6 +287,7 @@ def load_param_file(path: str | Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"-f {path}: {exc.strerror or exc}") from None
+    data: object  # YAML gives anything (None for an empty file), so it is checked below
     if path.suffix.lower() == ".toml":
         import tomllib
 

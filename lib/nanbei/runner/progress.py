@@ -9,9 +9,12 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from nanbei.runner.execute import OK, STALE, JobSpec, error_line
+
+if TYPE_CHECKING:  # rich is imported only when a live display starts
+    from rich.progress import Progress, TaskID
 
 
 def _short(path: Path) -> str:
@@ -51,9 +54,9 @@ class Display:
         isatty = getattr(self.stdout, "isatty", lambda: False)()
         self.live = (isatty if live is None else live) and not quiet
         self.lock = threading.RLock()
-        self.progress = None
-        self.tasks: dict[str, int] = {}
-        self.overall = None
+        self.progress: Progress | None = None
+        self.tasks: dict[str, TaskID] = {}
+        self.overall: TaskID | None = None
 
     def __enter__(self):
         if self.live:
@@ -115,10 +118,11 @@ class Display:
                     self.progress.update(task, what="rendering")
             elif kind == "done":
                 if self.progress is not None:
-                    task = self.tasks.pop(spec.job_id, None)
-                    if task is not None:
-                        self.progress.remove_task(task)
-                    self.progress.advance(self.overall)
+                    running = self.tasks.pop(spec.job_id, None)
+                    if running is not None:
+                        self.progress.remove_task(running)
+                    if self.overall is not None:  # set together with progress in __enter__
+                        self.progress.advance(self.overall)
                 self.finished(spec, data)
 
     def finished(self, spec: JobSpec, record: dict) -> None:

@@ -236,8 +236,8 @@ def thumbnail(nb: Any, target: Path, width: int = 480, height: int = 300) -> boo
     from PIL import Image
 
     raw = base64.b64decode("".join(data) if isinstance(data, list) else data)
-    with Image.open(io.BytesIO(raw)) as img:
-        img = img.convert("RGBA")
+    with Image.open(io.BytesIO(raw)) as opened:
+        img = opened.convert("RGBA")
         img.thumbnail((width, height))
         background = Image.new("RGB", img.size, "white")
         background.paste(img, mask=img.getchannel("A"))

@@ -67,12 +67,15 @@ def main() -> int:
         if message[0] != "job":
             break
         spec = message[1]
+
+        def stop() -> str | None:
+            return reason[0] if reason else None
+
+        def progress(kind: str, data: dict, _id: str = spec.job_id) -> None:
+            send(("progress", _id, kind, data))
+
         try:
-            record = execute_job(
-                spec,
-                stop=lambda: reason[0] if reason else None,
-                progress=lambda kind, data, _id=spec.job_id: send(("progress", _id, kind, data)),
-            )
+            record = execute_job(spec, stop=stop, progress=progress)
         except Exception:  # noqa: BLE001 - a bug in the runner: report it, keep serving
             send(("error", spec.job_id, traceback.format_exc()))
             continue
