@@ -600,3 +600,98 @@ def test_within_segment_change_by_hand():
     ]
     with pytest.raises(ValueError, match="employment missing for city 2 in 2008"):
         em.within_segment_change(panel.drop(index=7), region="R", since=2006, end=2010)
+
+
+# ----------------------------------------------------------------------------- parks designs
+def _labour_panel():
+    """Two provinces of three cities, 2000-2010; province B's employment doubles in 2005 (a
+    change of definition) and city 3's wage alone jumps in 2008."""
+    rows = []
+    for code, province, region in [
+        (1, "A", "Subei"),
+        (2, "A", "Subei"),
+        (3, "A", "Sunan"),
+        (4, "B", None),
+        (5, "B", None),
+        (6, "B", None),
+    ]:
+        for year in range(2000, 2011):
+            emp = 100.0 + year - 2000
+            if province == "B" and year >= 2005:
+                emp *= 2
+            wage = 1000.0 * 1.05 ** (year - 2000) * (2 if code == 3 and year >= 2008 else 1)
+            rows.append(
+                dict(
+                    city_code=code,
+                    city_zh=str(code),
+                    city_en=str(code),
+                    province_code=1 if province == "A" else 2,
+                    province_en=province,
+                    region=region,
+                    year=year,
+                    gdp=1000.0,
+                    pop_registered=100.0,
+                    pop_resident=100.0,
+                    employment=emp,
+                    wage_avg=wage,
+                    emp_share_secondary=40.0,
+                )
+            )
+    return pd.DataFrame(rows)
+
+
+def test_labour_breaks_detects_province_breaks():
+    br = em.labour_breaks(
+        _labour_panel(), "log_employment", provinces=["A", "B"], start=2000, end=2010
+    )
+    assert br[["year", "province_en"]].values.tolist() == [[2005, "B"]]
+    assert br["source"].iloc[0].startswith("detected (100%")
+    # one city of three jumping is a break at min_share 0.3, not at 0.5
+    wage = dict(provinces=["A", "B"], start=2000, end=2010)
+    assert em.labour_breaks(_labour_panel(), "log_wage", **wage)["year"].tolist() == [2008]
+    assert em.labour_breaks(_labour_panel(), "log_wage", **wage, min_share=0.5).empty
+    with pytest.raises(ValueError, match="outcome must be one of"):
+        em.labour_breaks(_labour_panel(), "gdp", provinces=["A"], start=2000, end=2010)
+    with pytest.raises(ValueError, match=r"provinces not in the panel: \['C'\]"):
+        em.labour_breaks(_labour_panel(), "log_wage", provinces=["C"], start=2000, end=2010)
+
+
+def test_labour_sample_screens_own_jumps_and_logs_levels():
+    panel = _labour_panel()
+    s, dropped = em.labour_sample(panel, "log_employment", start=2000, end=2004, prices="nominal")
+    assert s["city_code"].nunique() == 6 and dropped.total == 0
+    row = s[(s["city_code"] == 1) & (s["year"] == 2003)]
+    assert float(row["y"].iloc[0]) == pytest.approx(np.log(103.0))
+    s, dropped = em.labour_sample(panel, "log_employment", start=2000, end=2010)
+    assert dropped.reasons == {"own jumps in employment": [4, 5, 6]}
+    s, dropped = em.labour_sample(
+        panel, "log_employment", start=2000, end=2010, city_threshold=None
+    )
+    assert dropped.total == 0
+    panel.loc[(panel["city_code"] == 2) & (panel["year"] == 2002), "employment"] = np.nan
+    s, dropped = em.labour_sample(panel, "log_employment", start=2000, end=2004)
+    assert dropped.reasons == {"gaps": [2]}
+
+
+def test_design_window_sentence_names_breaks_and_segment():
+    br = pd.DataFrame(
+        {"year": [1999, 2013], "province_en": ["Shandong", "Jiangsu"], "source": ["", ""]}
+    )
+    en = em.design_window_sentence("log_employment", (1999, 2012), br, 2006)
+    assert "1999 (Shandong); 2013 (Jiangsu)" in en and "within 1999–2012" in en
+    zh = em.design_window_sentence("log_employment", (1999, 2012), br, 2006, lang="zh")
+    assert "1999年（Shandong）" in zh and "1999—2012年" in zh
+    none = em.design_window_sentence("log_wage", (1998, 2020), br.iloc[:0], 2006)
+    assert "no change of definition" in none
+
+
+def test_label_looks_in_labels_then_employment():
+    assert em.label("log_wage", "zh") == "平均工资（对数）"
+    assert em.label("no_data", "zh") == "无数据"  # from nanbei.labels
+    assert em.label("sector_title", "en", sector="Primary").startswith("Primary sector")
+    with pytest.raises(KeyError, match="no_such"):
+        em.label("no_such", "en")
+    with pytest.raises(ValueError, match="lang"):
+        em.label("log_wage", "fr")
+    for key, entry in em.TEXT.items():
+        assert entry["en"] and entry["zh"], key

@@ -1501,3 +1501,354 @@ def plot_unit_map(
         ax.set_axis_off()
         ax.set_aspect(1.15)
     return ax
+
+
+# ----------------------------------------------------------------------------- parks designs
+#: Labour outcomes the parks designs can take: the panel column each is computed from and a
+#: label.  ``log_employment`` is not (yet) one of ``nanbei.data.OUTCOMES``.
+LABOUR_OUTCOMES: dict[str, tuple[str, str]] = {
+    "log_employment": ("employment", "log persons employed in units (10k persons)"),
+    "log_wage": ("wage_avg", "log average wage of employees (yuan/year; declared prices)"),
+    "emp_secondary_share": (
+        "emp_share_secondary",
+        "secondary industry share of unit employment (%)",
+    ),
+}
+
+
+def _check_labour_outcome(outcome: str, what: str) -> str:
+    if outcome not in LABOUR_OUTCOMES:
+        raise ValueError(f"{what}: outcome must be one of {list(LABOUR_OUTCOMES)}, got {outcome!r}")
+    return LABOUR_OUTCOMES[outcome][0]
+
+
+def labour_breaks(
+    panel: pd.DataFrame,
+    outcome: str,
+    *,
+    provinces: Sequence[str],
+    start: int,
+    end: int,
+    threshold: float = 0.3,
+    min_share: float = 0.3,
+) -> pd.DataFrame:
+    """Years in ``(start, end]`` where a labour outcome's series changes definition in any of
+    ``provinces`` (English names): detected (at least ``min_share`` of a province's cities jump by
+    more than ``threshold`` in log at once, :func:`nanbei.panel.break_years`) or declared (a
+    "definition" break of the column in ``known_breaks.csv``).
+
+    A break in one province only shifts its cities and not the others, so a comparison across
+    provinces must not straddle it whichever side it touches.  Returns one row per year and
+    province: ``year, province_en, source`` ("detected (share of cities)" or the declared id),
+    sorted by year.
+    """
+    from nanbei import data
+    from nanbei.panel import break_years
+
+    column = _check_labour_outcome(outcome, "labour_breaks")
+    unknown = sorted(set(provinces) - set(panel["province_en"]))
+    if unknown:
+        raise ValueError(f"labour_breaks: provinces not in the panel: {unknown}")
+    rows = []
+    # the log screen needs a positive level; a share in % jumps in log just as a count does
+    for province in provinces:
+        cities = panel[panel["province_en"] == province]
+        found = break_years(
+            cities,
+            unit="city_code",
+            time="year",
+            value=column,
+            max_log_change=threshold,
+            min_share=min_share,
+        )
+        rows += [
+            {"year": int(y), "province_en": province, "source": f"detected ({s:.0%} of cities)"}
+            for y, s in found.items()
+            if start < y <= end
+        ]
+    declared = data.declared_breaks(
+        list(provinces), column, start=start, end=end, kinds="definition"
+    )
+    for b in declared.itertuples():
+        scope = list(provinces) if b.scope == "all" else b.scope.split(";")
+        rows += [
+            {"year": int(b.first_year_affected), "province_en": p, "source": b.break_id}
+            for p in scope
+            if p in provinces
+        ]
+    out = pd.DataFrame(rows, columns=["year", "province_en", "source"])
+    return out.sort_values(["year", "province_en"]).reset_index(drop=True)
+
+
+def labour_sample(
+    panel: pd.DataFrame,
+    outcome: str,
+    *,
+    start: int,
+    end: int,
+    prices: str = "real",
+    base_year: int = 2000,
+    units=None,
+    city_threshold: float | None = 0.3,
+):
+    """The balanced sample of a labour outcome for the parks designs, and what it left out.
+
+    The screens of :func:`nanbei.data.analysis_panel` (series breaks of GDP or population,
+    gaps in the window), then one more: a city whose own series of the outcome's column jumps
+    by more than ``city_threshold`` in log in one year inside ``(start, end]`` is left out
+    (a change of coverage of that city alone, e.g. a revision; None: no such screen).
+    Returns ``(sample, dropped)``: identifier columns, ``year`` and ``y``; a
+    :class:`nanbei.data.Dropped` with the reasons "series breaks", "gaps" and
+    "own jumps in <column>".
+    """
+    from nanbei import data
+    from nanbei.panel import complete_units, log_jumps
+
+    column = _check_labour_outcome(outcome, "labour_sample")
+    if outcome in data.OUTCOMES:
+        sample, dropped = data.analysis_panel(
+            panel,
+            outcome,
+            start=start,
+            end=end,
+            prices=prices,
+            base_year=base_year,
+            units=units,
+        )
+    else:
+        # log_employment is not (yet) a data.OUTCOMES entry, so analysis_panel cannot build it:
+        # the same screens by hand, recorded in the same Dropped
+        source = panel if units is None else panel[panel["city_code"].isin(set(units))]
+        dropped = data.Dropped(window=(start, end))
+        breaks = data.series_breaks(source, basis="registered", start=start, end=end)
+        dropped.add("series breaks", breaks["city_code"])
+        kept = source[~source["city_code"].isin(set(breaks["city_code"]))]
+        ids = ["city_code", "city_zh", "city_en", "province_code", "province_en", "region", "year"]
+        y = kept[ids].assign(y=np.log(kept[column].where(kept[column] > 0))).dropna(subset=["y"])
+        sample, gaps = complete_units(
+            y, unit="city_code", time="year", value="y", start=start, end=end
+        )
+        dropped.add("gaps", set(kept["city_code"]) - set(sample["city_code"]))
+        sample.attrs.update(outcome=outcome, label=LABOUR_OUTCOMES[outcome][1], prices=prices)
+    if city_threshold is not None:
+        jumps = log_jumps(
+            panel[panel["city_code"].isin(set(sample["city_code"]))],
+            unit="city_code",
+            time="year",
+            value=column,
+            max_log_change=city_threshold,
+        )
+        jumps = jumps[(jumps["year"] > start) & (jumps["year"] <= end)]
+        dropped.add(f"own jumps in {column}", jumps["city_code"])
+        attrs = dict(sample.attrs)
+        sample = sample[~sample["city_code"].isin(set(jumps["city_code"]))].reset_index(drop=True)
+        sample.attrs.update(attrs)
+    return sample, dropped
+
+
+#: Figure titles and short phrases of notebook 03 that ``nanbei.labels.TEXT`` does not (yet) hold,
+#: in both languages; :func:`label` looks in ``labels.TEXT`` first.
+TEXT: dict[str, dict[str, str]] = {
+    "emp_title": {
+        "en": "Employment in units (dashed: change of definition)",
+        "zh": "单位从业人员（虚线：统计口径变化）",
+    },
+    "emp_unit": {"en": "10k persons employed in units", "zh": "万人"},
+    "sector_title": {"en": "{sector} sector (% of unit employment)", "zh": "{sector}（%）"},
+    "shift_share_all": {"en": "all three sectors", "zh": "三次产业"},
+    "shift_share_nonfarm": {"en": "secondary and tertiary only", "zh": "非农产业"},
+    "elasticity_title": {
+        "en": "Employment elasticity of output (95% CI, t(G-1))",
+        "zh": "就业产出弹性（95%置信区间，t(G-1)）",
+    },
+    "wage_ratio_title": {
+        "en": "{num}/{den}: ratio of average wages",
+        "zh": "{num}/{den}平均工资之比",
+    },
+    "wage_dispersion_title": {"en": "Wage dispersion, 13 cities", "zh": "13市工资离散度"},
+    "between_share": {"en": "between-region share of Theil", "zh": "泰尔指数中区域间比重"},
+    "design_es_title": {
+        "en": "{group} against comparison cities: {outcome} (years since {year})",
+        "zh": "{group}与对照城市：{outcome}（{year}年后年数）",
+    },
+    "design_synth_title": {
+        "en": "{city} and its synthetic control: {outcome}",
+        "zh": "{city}与合成对照：{outcome}",
+    },
+    "secondary_change_title": {
+        "en": "Change of the secondary share of employed persons 2010→2020 (outlined: park hosts)",
+        "zh": "第二产业就业占比变化 2010→2020（描边：共建园区所在地）",
+    },
+    "urban_change_title": {
+        "en": "Change of the urban share of residents 2010→2020",
+        "zh": "城镇化率变化 2010→2020",
+    },
+    "pp": {"en": "percentage points", "zh": "百分点"},
+    "host_title": {
+        "en": "{region}: change of the secondary share 2010→2020 (pp)",
+        "zh": "{region}：第二产业就业占比变化 2010→2020（百分点）",
+    },
+    "log_employment": {"en": "log unit employment", "zh": "单位从业人员（对数）"},
+    "log_wage": {"en": "log average wage", "zh": "平均工资（对数）"},
+    "emp_secondary_share": {
+        "en": "secondary share of unit employment (%)",
+        "zh": "单位从业人员中第二产业比重（%）",
+    },
+    "primary": {"en": "Primary", "zh": "第一产业"},
+    "secondary": {"en": "Secondary", "zh": "第二产业"},
+    "tertiary": {"en": "Tertiary", "zh": "第三产业"},
+}
+
+
+def label(key: str, lang: str, **fields) -> str:
+    """A phrase in ``lang`` ("en" or "zh"): from ``nanbei.labels.TEXT`` when it has ``key``, else
+    from :data:`TEXT`; ``{fields}`` filled in.  An unknown key is a KeyError naming it."""
+    from nanbei import labels as L
+
+    L.check_lang(lang)
+    if key in L.TEXT:
+        return L.text(key, lang, **fields)
+    if key not in TEXT:
+        raise KeyError(f"no label for {key!r} in nanbei.labels.TEXT or nanbei.employment.TEXT")
+    template = TEXT[key][lang]
+    return template.format(**fields) if fields else template
+
+
+def design_window_sentence(
+    outcome: str,
+    window: tuple[int, int],
+    breaks: pd.DataFrame,
+    treatment_year: int,
+    lang: str = "en",
+) -> str:
+    """Why the designs of ``outcome`` run in ``window``: the breaks of its series (``breaks``
+    as returned by :func:`labour_breaks`) and the segment between them that contains the
+    treatment year."""
+    first, last = window
+    what = label(outcome, lang)
+    years = breaks.groupby("year")["province_en"].agg(lambda s: sorted(set(s)))
+    if lang == "zh":
+        if years.empty:
+            return f"{what}序列在所选年份内没有口径变化：各设计使用{first}—{last}年。"
+        listed = "；".join(f"{y}年（{'、'.join(p)}）" for y, p in years.items())
+        return (
+            f"{what}序列的统计口径在{listed}发生变化：各设计只在包含{treatment_year}年的"
+            f"稳定区间{first}—{last}年内进行，不跨越任何口径变化。"
+        )
+    if years.empty:
+        return (
+            f"The series of {what} has no change of definition in the years asked for: the "
+            f"designs use {first}–{last}."
+        )
+    listed = "; ".join(f"{y} ({', '.join(p)})" for y, p in years.items())
+    return (
+        f"The series of {what} changes definition in {listed}: the designs run only within "
+        f"{first}–{last}, the stable segment that contains {treatment_year}, so no window "
+        "straddles a break."
+    )
+
+
+@dataclass
+class LabourDesigns:
+    """:func:`parks_designs` for one outcome: the battery (``nanbei.effects.designs``), the
+    window and the breaks that set it, the units left out and the donors excluded for a
+    competing policy."""
+
+    outcome: str
+    window: tuple[int, int]
+    breaks: pd.DataFrame
+    dropped: object
+    excluded: pd.DataFrame
+    battery: object
+
+
+def parks_designs(
+    panel: pd.DataFrame,
+    outcome: str,
+    *,
+    provinces: Sequence[str],
+    start: int,
+    end: int,
+    treatment_year: int = 2006,
+    treated_region: str = "Subei",
+    treated_city=None,
+    exclude_donors: str = "similar",
+    break_threshold: float = 0.3,
+    pools: bool = True,
+    n_boot: int = 999,
+    seed: int = 2006,
+    synth_kwargs: Mapping | None = None,
+    pool_synth: bool = True,
+) -> LabourDesigns:
+    """Notebook 02's designs for a labour outcome of the city panel (``panel``: all of China).
+
+    The treated units are the cities of ``treated_region`` (from ``treatment_year``); the
+    comparison cities those of ``provinces`` (English names, Jiangsu excluded).  The window is
+    the stretch of ``start..end`` between the breaks of the outcome's series in Jiangsu and those
+    provinces (:func:`labour_breaks` at ``break_threshold``) that contains the treatment year
+    (:func:`nanbei.effects.designs.segment_window`), ended before any province-specific revision
+    (:func:`nanbei.data.revision_cutoff`); cities are kept by :func:`labour_sample`
+    (own jumps above ``break_threshold`` left out); the donors exclude cities touched by a
+    competing policy under rule ``exclude_donors`` (:func:`nanbei.effects.donor_pool`), and with
+    ``pools`` the DiD (and, with ``pool_synth``, the synthetic control) is re-run under every
+    exclusion rule and without each province.
+    """
+    from nanbei import data
+    from nanbei.effects import EXCLUSION_RULES, donor_pool
+    from nanbei.effects.designs import run_designs, segment_window
+
+    column = _check_labour_outcome(outcome, "parks_designs")
+    provinces = [p for p in provinces if p != "Jiangsu"]
+    treated = set(panel.loc[panel["region"] == treated_region, "city_code"])
+    if not treated:
+        raise ValueError(f"parks_designs: no city of region {treated_region!r} in the panel")
+    breaks = labour_breaks(
+        panel[panel["province_en"].isin(["Jiangsu", *provinces])],
+        outcome,
+        provinces=["Jiangsu", *provinces],
+        start=start,
+        end=end,
+        threshold=break_threshold,
+    )
+    # a province-specific revision of the series shifts some provinces' cities and not others:
+    # the window ends before it
+    end, _ = data.revision_cutoff(["Jiangsu", *provinces], (column,), start=start, end=end)
+    window = segment_window(start, end, breaks["year"], treatment_year)
+    pool_cities = set(panel.loc[panel["province_en"].isin(provinces), "city_code"])
+    sample, dropped = labour_sample(
+        panel,
+        outcome,
+        start=window[0],
+        end=window[1],
+        units=pool_cities | treated,
+        city_threshold=break_threshold,
+    )
+    candidates = sorted(set(sample["city_code"]) - treated)
+    donors, excluded = donor_pool(candidates, exclude_donors, *window)
+    province_of = panel.drop_duplicates("city_code").set_index("city_code")["province_en"]
+    alternatives: dict[str, list] = {}
+    if pools:
+        for rule in EXCLUSION_RULES:
+            alternatives[f"rule '{rule}'"] = donor_pool(candidates, rule, *window)[0]
+        for province in provinces:
+            kept = [c for c in candidates if province_of[c] != province]
+            if len(kept) < len(candidates):
+                alternatives[f"without {province}"] = kept
+    kept_sample = sample[sample["city_code"].isin(set(donors) | treated)]
+    synth_unit = treated_city if treated_city in set(kept_sample["city_code"]) else None
+    battery = run_designs(
+        kept_sample,
+        unit="city_code",
+        time="year",
+        outcome="y",
+        treated=sorted(treated),
+        treatment_time=treatment_year,
+        synth_unit=synth_unit,
+        pools=alternatives,
+        n_boot=n_boot,
+        seed=seed,
+        synth_kwargs=synth_kwargs,
+        pool_synth=pool_synth,
+    )
+    battery.outcome = outcome
+    return LabourDesigns(outcome, window, breaks, dropped, excluded, battery)
