@@ -87,7 +87,7 @@ def test_city_ratio_is_the_ratio_of_per_capita_gdp(jiangsu):
         explorer.Choices(level="cities", numerator="Suzhou", denominator="Suqian")
     )
     ratio = explorer.gap_ratio(jiangsu, c)
-    pc = jiangsu.assign(pc=data.per_capita(jiangsu, "registered")).pivot(
+    pc = jiangsu.assign(pc=data.per_capita(jiangsu, basis="registered")).pivot(
         index="year", columns="city_code", values="pc"
     )
     assert np.allclose(ratio, (pc[320500] / pc[321300]).loc[2001:2021])
@@ -226,17 +226,32 @@ def test_axes_limits_follow_the_data(fresh):
     assert low <= e.view.ratio.min() and high >= e.view.ratio.max()
 
 
-def test_layout_is_kept_until_texts_change(fresh):
+def test_layout_is_kept_until_texts_change(fresh, jiangsu, monkeypatch):
     e = fresh
     e.png()
-    assert e.fig.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+    # no engine between layouts: savefig then draws once (any engine adds a layout draw)
+    assert e.fig.get_layout_engine() is None
+    positions = [ax.get_position().bounds for ax in e.fig.axes]
     key = e._layout_key
     e.update(basis="official")
     e.png()
     assert e._layout_key == key
+    assert [ax.get_position().bounds for ax in e.fig.axes] == positions  # layout kept
     e.update(lang="zh")
     e.png()
     assert e._layout_key != key
+    zh_positions = [ax.get_position().bounds for ax in e.fig.axes]
+    assert zh_positions != positions  # Chinese texts: a new layout
+    # back to English: the English layout is restored, not recomputed, and the image is the
+    # one a new explorer draws
+    e.update(lang="en", basis="registered")
+    reference = explorer.Explorer(jiangsu).png()
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda *_: pytest.fail("relayout"))
+    png = e.png()
+    assert np.allclose([ax.get_position().bounds for ax in e.fig.axes], positions)
+    assert png == reference
 
 
 def test_a_bad_combination_keeps_the_view_and_returns_the_message(fresh):
@@ -336,3 +351,36 @@ def test_widgets_drive_the_callbacks(fresh):
         items["basis"].description == "人口口径"
         and e.ax_ratio.get_title() == "苏州/宿迁人均GDP之比"
     )
+
+
+def test_the_interactive_map_follows_the_view_and_is_rebuilt_only_when_it_changes(
+    fresh, monkeypatch
+):
+    import IPython.display
+    from matplotlib.colors import to_hex
+
+    class Handle:
+        def __init__(self, obj):
+            self.objects = [obj]
+
+        def update(self, obj):
+            self.objects.append(obj)
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj, display_id=None, **_: Handle(obj))
+    e = fresh
+    e.show(with_map=True)
+    shown = e._handles["map"].objects
+    assert type(shown[0]).__name__ == "Map"
+    features = shown[0].nanbei_layers["values"].data["features"]
+    assert len(features) == 13
+    # the same colours as the figure's map panel
+    fills = {f["properties"]["key"]: f["properties"]["fill"] for f in features}
+    assert all(fills[code] == to_hex(e.map.facecolor(code)) for code in labels.CITIES)
+    e.on_change("measure", "gini")  # the map does not depend on it: not rebuilt
+    assert len(shown) == 1
+    e.on_change("basis", "official")  # new map values: rebuilt
+    assert len(shown) == 2
+    e.on_change("lang", "zh")  # new language: rebuilt, tooltips in Chinese
+    assert len(shown) == 3
+    names = {f["properties"]["name"] for f in shown[-1].nanbei_layers["values"].data["features"]}
+    assert names == set(labels.cities("zh").values())

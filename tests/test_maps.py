@@ -3,6 +3,7 @@ map is labelled in one language with every glyph present."""
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import matplotlib
@@ -40,7 +41,7 @@ def _texts(ax) -> list[str]:
 def test_gdp_per_capita_on_any_basis_is_the_data_layer_number(jiangsu):
     for basis, year in (("registered", 2015), ("official", 2021), ("resident", 2010)):
         values = maps.city_values(jiangsu, "gdp_pc", year, basis=basis, prices="real")
-        pc = data.per_capita_panel(jiangsu, basis, "real")
+        pc = data.per_capita_panel(jiangsu, basis=basis, prices="real")
         expected = pc[pc["year"] == year].set_index("city_code")["gdp_pc"]
         pd.testing.assert_series_equal(
             values.sort_index(), expected.sort_index(), check_names=False
@@ -55,7 +56,7 @@ def test_resident_basis_exists_in_census_years_only(jiangsu):
 
 def test_gap_to_mean_averages_to_zero_with_population_weights(jiangsu):
     gap = maps.city_values(jiangsu, "gap_to_mean", 2021, basis="registered")
-    pc = data.per_capita_panel(jiangsu, "registered")
+    pc = data.per_capita_panel(jiangsu, basis="registered", prices="nominal")
     pop = pc[pc["year"] == 2021].set_index("city_code")["population"]
     # provincial GDP per capita is the population-weighted mean of the cities'
     assert np.isclose((pop * (1 + gap / 100)).sum() / pop.sum(), 1.0)
@@ -63,7 +64,7 @@ def test_gap_to_mean_averages_to_zero_with_population_weights(jiangsu):
 
 
 def test_growth_and_gap_change_by_hand(jiangsu):
-    pc = data.per_capita_panel(jiangsu, "registered", "real").pivot(
+    pc = data.per_capita_panel(jiangsu, basis="registered", prices="real").pivot(
         index="year", columns="city_code", values="gdp_pc"
     )
     growth = maps.city_values(
@@ -71,7 +72,7 @@ def test_growth_and_gap_change_by_hand(jiangsu):
     )
     assert np.allclose(growth, 100 * np.log(pc.loc[2021] / pc.loc[2001]) / 20)
     change = maps.city_values(jiangsu, "gap_change", 2021, basis="registered", start=2001)
-    raw = data.per_capita_panel(jiangsu, "registered")
+    raw = data.per_capita_panel(jiangsu, basis="registered", prices="nominal")
     mean = {
         y: (g["gdp_pc"] * g["population"]).sum() / g["population"].sum()
         for y, g in raw.groupby("year")
@@ -249,3 +250,138 @@ def test_the_default_title_names_basis_and_prices(jiangsu):
         "GDP per capita, 2021\nregistered population, 2000 prices (provincial CPI)"
     )
     assert maps.default_title(values, "zh").startswith("2021年人均GDP\n户籍人口")
+
+
+# ---------------------------------------------------------------------------- interactive map
+def _features(m) -> list[dict]:
+    return m.nanbei_layers["values"].data["features"]
+
+
+def _fills(m) -> dict[int, str]:
+    layer = m.nanbei_layers["values"]
+    return {f["properties"]["key"]: layer.style_function(f)["fillColor"] for f in _features(m)}
+
+
+def test_interactive_city_map_has_13_polygons_coloured_as_the_static_map(jiangsu):
+    from matplotlib.colors import to_hex
+
+    for measure in ("gdp_pc", "gap_to_mean"):
+        values = maps.city_values(jiangsu, measure, 2021, basis="registered")
+        m = maps.interactive_map(values, lang="en")
+        fills = _fills(m)
+        assert len(_features(m)) == 13 and set(fills) == set(labels.CITIES)
+        static = maps.choropleth(values).nanbei_map
+        for code in labels.CITIES:
+            assert fills[code] == to_hex(static.facecolor(code)), (measure, code)
+        html = m.get_root().render()
+        assert all(colour in html for colour in fills.values())
+    # and against the colour scale computed by hand (sequential, min to max)
+    values = maps.city_values(jiangsu, "gdp_pc", 2021)
+    cmap = matplotlib.colormaps[maps.SEQUENTIAL_CMAP]
+    norm = Normalize(values.min(), values.max())
+    fills = _fills(maps.interactive_map(values))
+    for code, value in values.items():
+        assert fills[code] == to_hex(cmap(norm(value))), code
+
+
+def test_interactive_county_map_draws_95_counties_with_their_units_colour_and_park_hosts():
+    from matplotlib.colors import to_hex
+
+    values = maps.county_values("pop_growth", 2020)
+    m = maps.interactive_map(values, "county", lang="zh", parks=True)
+    features = _features(m)
+    assert len(features) == 95
+    static = maps.choropleth(values).nanbei_map
+    walk = data.load_census_crosswalk()
+    unit_of = walk[walk["source"] == "boundaries"].set_index("code")["unit_id"]
+    fills = _fills(m)
+    for f in features:
+        county = f["properties"]["key"]
+        assert f["properties"]["unit"] == unit_of[county]
+        assert fills[county] == to_hex(static.facecolor(unit_of[county])), county
+        assert np.isclose(f["properties"]["value"], values[unit_of[county]])
+    # counties merged into one comparable unit share its colour
+    merged = unit_of[unit_of.duplicated(keep=False)]
+    assert len(merged) and all(
+        len({fills[c] for c in group.index}) == 1 for _, group in merged.groupby(merged)
+    )
+    hosts = set(maps._park_host_codes())
+    assert len(m.nanbei_layers["parks"].data["features"]) == len(hosts) > 0
+    flagged = {
+        f["properties"]["key"] for f in features if "南北共建园区" in f["properties"]["place"]
+    }
+    assert flagged == hosts
+
+
+def test_interactive_tooltips_are_in_one_language():
+    import folium
+
+    values = maps.county_values("urban_share", 2020)
+    jiangsu_panel = data.load_city_panel("jiangsu")
+    city = maps.city_values(jiangsu_panel, "gap_to_mean", 2021)
+    english_names = set(labels.cities("en").values()) | {"Sunan", "Suzhong", "Subei"}
+    for v, level in ((city, "city"), (values, "county")):
+        en = maps.interactive_map(v, level, lang="en")
+        zh = maps.interactive_map(v, level, lang="zh")
+        (tooltip,) = [
+            c
+            for c in en.nanbei_layers["values"]._children.values()
+            if isinstance(c, folium.GeoJsonTooltip)
+        ]
+        assert tooltip.fields == ["name", "place", "shown"]
+        en_rows = [[f["properties"][k] for k in ("name", "place", "shown")] for f in _features(en)]
+        zh_rows = [[f["properties"][k] for k in ("name", "place", "shown")] for f in _features(zh)]
+        assert not [r for r in en_rows if any(labels.has_cjk(t) for t in r)], level
+        assert all(labels.has_cjk(t) for r in zh_rows for t in r[:2]), level
+        assert not {w for r in zh_rows for t in r for w in english_names if w in t}, level
+        en_text = " ".join(" ".join(r) for r in en_rows)
+        assert all(name in en_text for name in labels.cities("en").values())
+        if level == "city":
+            assert {r[0] for r in zh_rows} == set(labels.cities("zh").values())
+            assert {r[0] for r in en_rows} == set(labels.cities("en").values())
+        # title, legend, colour-bar caption in the map's language
+        zh_html = zh.get_root().render()
+        assert "苏南" in zh_html and maps.default_title(v, "zh").split("\n")[0] in zh_html
+        caption = labels.variable(v.attrs["measure"], "zh", unit=True)
+        assert json.dumps(caption) in zh_html  # the colour bar's caption, in its script
+    row = next(
+        f["properties"]
+        for f in _features(maps.interactive_map(city, lang="en"))
+        if f["properties"]["key"] == 320500
+    )
+    assert row["shown"] == f"gap to the provincial mean (%): {city[320500]:.1f}"
+
+
+def test_interactive_map_marks_missing_values_and_needs_no_tiles(jiangsu):
+    from matplotlib.colors import to_hex
+
+    values = maps.city_values(jiangsu, "gdp_pc", 2021).drop([320300])
+    m = maps.interactive_map(values, lang="zh")
+    row = next(f["properties"] for f in _features(m) if f["properties"]["key"] == 320300)
+    assert row["value"] is None and row["shown"].endswith("无数据")
+    assert _fills(m)[320300] == to_hex(maps.MISSING_COLOR)
+    html = m.get_root().render()
+    assert "openstreetmap" not in html.lower()  # no background tiles: builds and shows offline
+    assert "nanbei-legend" in html and "无数据" in html
+    with_tiles = maps.interactive_map(values, tiles="OpenStreetMap").get_root().render()
+    assert "openstreetmap" in with_tiles.lower()
+
+
+def test_interactive_map_refuses_bad_input(jiangsu):
+    values = maps.city_values(jiangsu, "gdp_pc", 2021)
+    with pytest.raises(ValueError, match="lang"):
+        maps.interactive_map(values, lang="fr")
+    with pytest.raises(ValueError, match="level must be"):
+        maps.interactive_map(values, "province")
+    unknown = values.copy()
+    unknown.loc[999999] = 1.0
+    with pytest.raises(ValueError, match="no city polygon"):
+        maps.interactive_map(unknown)
+
+
+def test_tooltip_numbers_are_formatted_by_size():
+    assert maps.format_value(123456.7, "en") == "123,457"
+    assert maps.format_value(53.21, "en") == "53.2"
+    assert maps.format_value(-1.234, "zh") == "-1.23"
+    assert maps.format_value(float("nan"), "zh") == "无数据"
+    assert maps.format_value(float("nan"), "en") == "no data"

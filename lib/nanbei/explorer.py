@@ -16,7 +16,8 @@ and one class, so it runs and is tested without a browser or ipywidgets:
     redraws the same artists in place (lines get new data, polygons new colours);
     :meth:`Explorer.on_change` is the widget callback (one control changed; a bad combination
     returns a message and keeps the previous view); :meth:`Explorer.show` displays the figure
-    and the summary in a notebook and :meth:`Explorer.refresh` updates those outputs in place.
+    and the summary in a notebook (and an interactive map, :meth:`Explorer.interactive_map`)
+    and :meth:`Explorer.refresh` updates those outputs in place.
 :func:`control_specs`, :func:`controls`
     the controls as plain data (names, kinds, options labelled in the chosen language, values),
     and as ipywidgets wired to :meth:`Explorer.on_change`.  ``controls`` returns None when
@@ -28,7 +29,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -61,8 +64,8 @@ class Choices:
     """One set of explorer choices (see :func:`validate` for the rules)."""
 
     level: str = "regions"  # "regions" or "cities": what the gap ratio compares
-    numerator: object = "Sunan"  # a region, or a city (code or name) when level="cities"
-    denominator: object = "Subei"
+    numerator: str | int = "Sunan"  # a region, or a city (code or name) when level="cities"
+    denominator: str | int = "Subei"
     cities: tuple = ()  # cities of the inequality panel; () = all 13
     start_year: int = 2001
     end_year: int = 2021
@@ -91,9 +94,11 @@ def validate(choices: Choices) -> Choices:
     ):
         if value not in valid:
             raise ValueError(f"{name} must be one of {list(valid)}, got {value!r}")
+    num: str | int
+    den: str | int
     try:
         if c.level == "regions":
-            num, den = labels.region_key(c.numerator), labels.region_key(c.denominator)
+            num, den = labels.region_key(str(c.numerator)), labels.region_key(str(c.denominator))
         else:
             num, den = labels.city_code(c.numerator), labels.city_code(c.denominator)
     except KeyError as exc:
@@ -159,8 +164,9 @@ class View:
     def pair_names(self, lang: str | None = None) -> tuple[str, str]:
         lang = lang or self.choices.lang
         c = self.choices
-        name = labels.region if c.level == "regions" else labels.city
-        return name(c.numerator, lang), name(c.denominator, lang)
+        if c.level == "regions":
+            return labels.region(str(c.numerator), lang), labels.region(str(c.denominator), lang)
+        return labels.city(c.numerator, lang), labels.city(c.denominator, lang)
 
     def measure_label(self, lang: str | None = None) -> str:
         lang = lang or self.choices.lang
@@ -256,11 +262,12 @@ def _year_ranges(years) -> str:
     return ", ".join(runs)
 
 
-class _Cache(dict):
-    def get_or(self, key, make):
-        if key not in self:
-            self[key] = make()
-        return self[key]
+def _cached(cache: dict, key, make):
+    """``cache[key]``, made by ``make()`` on first use: results that do not depend on the
+    choices that change most (years, measure, language) are computed once per explorer."""
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
 def gap_ratio(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) -> pd.Series:
@@ -271,20 +278,22 @@ def gap_ratio(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) 
     from nanbei import data
 
     c = choices
-    cache = _Cache() if cache is None else cache
+    cache = {} if cache is None else cache
     if c.level == "regions":
-        ratio = cache.get_or(
+        ratio = _cached(
+            cache,
             ("region_ratio", c.numerator, c.denominator, c.basis),
-            lambda: data.region_ratio(panel, c.numerator, c.denominator, basis=c.basis),
+            lambda: data.region_ratio(panel, str(c.numerator), str(c.denominator), basis=c.basis),
         )
     else:
-        pc = cache.get_or(
+        pc = _cached(
+            cache,
             ("per_capita", c.basis),
             lambda: pd.DataFrame(
                 {
                     "city_code": panel["city_code"],
                     "year": panel["year"],
-                    "gdp_pc": data.per_capita(panel, c.basis),
+                    "gdp_pc": data.per_capita(panel, basis=c.basis),
                 }
             ),
         )
@@ -307,10 +316,11 @@ def dispersion(
     from nanbei import convergence, data
 
     c = choices
-    cache = _Cache() if cache is None else cache
-    pc = cache.get_or(
+    cache = {} if cache is None else cache
+    pc = _cached(
+        cache,
         ("pc_panel", c.basis, c.prices, c.base_year),
-        lambda: data.per_capita_panel(panel, c.basis, c.prices, c.base_year),
+        lambda: data.per_capita_panel(panel, basis=c.basis, prices=c.prices, base_year=c.base_year),
     )
     pc = pc[pc["city_code"].isin(c.cities) & pc["year"].between(c.start_year, c.end_year)]
     counts = pc.groupby("year")["city_code"].nunique()
@@ -356,7 +366,7 @@ def compute(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) ->
     from nanbei import data
 
     c = validate(choices)
-    cache = _Cache() if cache is None else cache
+    cache = {} if cache is None else cache
     notes: list[tuple[str, dict]] = []
     ratio = gap_ratio(panel, c, cache)
     disp, disp_notes = dispersion(panel, c, cache)
@@ -365,14 +375,14 @@ def compute(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) ->
         found = data.declared_breaks(
             "Jiangsu",
             "gdp_pc_official",
-            c.start_year,
-            c.end_year,
+            start=c.start_year,
+            end=c.end_year,
             kinds=("definition", "rebenchmark"),
         )
         breaks = sorted(int(y) for y in found["first_year_affected"])
         if breaks:
             notes.append(("note_official_break", {"years": "/".join(map(str, breaks))}))
-    years = cache.get_or(("years", c.basis), lambda: maps.available_years(panel, c.basis))
+    years = _cached(cache, ("years", c.basis), lambda: maps.available_years(panel, c.basis))
     in_window = [y for y in years if c.start_year <= y <= c.end_year]
     if c.basis == "resident":
         notes.append(("note_resident_years", {"years": "/".join(map(str, years))}))
@@ -382,7 +392,7 @@ def compute(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) ->
             f"cities on the {c.basis} basis (years with data: "
             f"{_year_ranges(years) or 'none'})"
         )
-    map_year = c.map_year
+    map_year = c.end_year if c.map_year is None else c.map_year
     if map_year not in in_window:
         shown = min(in_window, key=lambda y: (abs(y - map_year), -y))
         notes.append(("note_map_year", {"asked": map_year, "shown": shown}))
@@ -395,7 +405,8 @@ def compute(panel: pd.DataFrame, choices: Choices, cache: dict | None = None) ->
                 f"map {c.map_measure!r} compares two years, but on the {c.basis} "
                 f"basis {c.start_year}-{c.end_year} has data in {map_year} only"
             )
-    map_values = cache.get_or(
+    map_values = _cached(
+        cache,
         ("map", c.map_measure, map_year, c.basis, c.prices, c.base_year, start),
         lambda: maps.city_values(
             panel,
@@ -452,12 +463,15 @@ class Explorer:
 
             panel = load_city_panel("jiangsu")
         self.panel = panel
-        self.cache: dict = _Cache()
+        self.cache: dict = {}
         self.view = compute(panel, choices or Choices(), self.cache)
         self.message: str | None = None
         self._handles: dict = {}
         self._controls = None
-        self._layout_key = None
+        self._map_options: dict = {}
+        self._map_shown: tuple | None = None  # (map values, lang) of the displayed map
+        self._layout_key: tuple[str, str] | None = None
+        self._layouts: dict[tuple[str, str], list] = {}  # axes positions by layout key
         with plotting.style():
             # A bare Figure (not pyplot's): shown only when show() displays it.
             self.fig = Figure(figsize=figsize, layout="constrained")
@@ -507,8 +521,10 @@ class Explorer:
                     labels.text("basis_break", lang, year="/".join(map(str, v.breaks)))
                 )
                 self.ax_ratio.legend(frameon=False, fontsize=8, loc="upper right")
-            elif self.ax_ratio.get_legend() is not None:
-                self.ax_ratio.get_legend().remove()
+            else:
+                legend = self.ax_ratio.get_legend()
+                if legend is not None:
+                    legend.remove()
             d = v.dispersion
             x = d.index.to_numpy()
             self.total_line.set_data(x, d["value"].to_numpy())
@@ -569,19 +585,34 @@ class Explorer:
         """The figure as PNG, rendered inside the Nanbei style (CJK font).
 
         The layout (constrained) is computed when the texts may have changed size (first
-        render, a new language or comparison level) and kept otherwise: it takes about half
-        of a render."""
+        render in a language and comparison level) and kept otherwise, and the positions it
+        gives are remembered for that language and level: a layout takes about half of a
+        render.  Between those renders the figure has no layout engine at all: with any
+        engine, even matplotlib's placeholder, ``savefig`` lays the figure out in an extra
+        draw first, which doubles the time of a render."""
+        import matplotlib
+
         from nanbei import plotting
 
         c = self.view.choices
         key = (c.lang, c.level)
         buf = io.BytesIO()
         with plotting.style():
-            if key != self._layout_key:
+            relayout = key != self._layout_key and key not in self._layouts
+            if key != self._layout_key and not relayout:
+                for ax, position in self._layouts[key]:
+                    ax._set_position(position)  # as the layout set it (keeps it in layout)
+                self._layout_key = key
+            if relayout:
                 self.fig.set_layout_engine("constrained")
             self.fig.savefig(buf, format="png", dpi=dpi)
-            if key != self._layout_key:
-                self.fig.set_layout_engine("none")  # keep the positions just computed
+            if relayout:
+                # None keeps the positions just computed unless rcParams ask for a layout
+                with matplotlib.rc_context(
+                    {"figure.autolayout": False, "figure.constrained_layout.use": False}
+                ):
+                    self.fig.set_layout_engine(None)
+                self._layouts[key] = [(ax, ax.get_position()) for ax in self.fig.axes]
                 self._layout_key = key
         return buf.getvalue()
 
@@ -591,9 +622,18 @@ class Explorer:
             text = f"**{self.message}**\n\n" + text
         return text
 
-    def show(self, with_controls: bool = False):
-        """Display (in a notebook) the controls if asked and available, the figure and the
-        summary; later :meth:`refresh` calls replace the figure and summary in place."""
+    def interactive_map(self, **options):
+        """The map panel as an interactive folium map of the current view (the same values
+        and colours, zoomable, with tooltips in the chosen language); ``options`` go to
+        :func:`nanbei.maps.interactive_map` (e.g. ``tiles``, ``parks``)."""
+        v = self.view
+        options = {"parks": True, **self._map_options, **options}
+        return maps.interactive_map(v.map_values, "city", lang=v.choices.lang, **options)
+
+    def show(self, with_controls: bool = False, with_map: bool = False, **map_options):
+        """Display (in a notebook) the controls if asked and available, the figure, the
+        summary and, with ``with_map``, the interactive map (``map_options`` as in
+        :meth:`interactive_map`); later :meth:`refresh` calls replace them in place."""
         from IPython.display import Image, Markdown, display
 
         if with_controls:
@@ -604,16 +644,27 @@ class Explorer:
                 display(Markdown(labels.text("no_widgets", self.view.choices.lang)))
         self._handles["figure"] = display(Image(data=self.png()), display_id=True)
         self._handles["summary"] = display(Markdown(self.summary_markdown()), display_id=True)
+        if with_map:
+            self._map_options = dict(map_options)
+            self._handles["map"] = display(self.interactive_map(), display_id=True)
+            self._map_shown = (self.view.map_values, self.view.choices.lang)
         return self._controls
 
     def refresh(self) -> None:
         """Replace the displayed figure and summary (no-op before :meth:`show`) and bring the
-        controls in line with the current choices."""
+        controls in line with the current choices.  The interactive map, if shown, is rebuilt
+        only when its values or language changed: it costs about as much as the figure."""
         if self._handles:
             from IPython.display import Image, Markdown
 
             self._handles["figure"].update(Image(data=self.png()))
             self._handles["summary"].update(Markdown(self.summary_markdown()))
+        if "map" in self._handles and self._map_shown is not None:
+            values, lang = self._map_shown
+            # map values come from the explorer's cache: the same object means the same map
+            if values is not self.view.map_values or lang != self.view.choices.lang:
+                self._handles["map"].update(self.interactive_map())
+                self._map_shown = (self.view.map_values, self.view.choices.lang)
         if self._controls is not None:
             _sync(self._controls, control_specs(self.view.choices, self.panel))
 
@@ -641,8 +692,8 @@ class ControlSpec:
     name: str
     kind: str
     description: str
-    value: object
-    options: list[tuple[str, object]] = field(default_factory=list)
+    value: Any
+    options: Sequence[tuple[str, object]] = field(default_factory=list)
     bounds: tuple[int, int] | None = None
 
 
@@ -655,6 +706,7 @@ def control_specs(choices: Choices, panel: pd.DataFrame | None = None) -> list[C
     first, last = (
         (1990, 2021) if panel is None else (int(panel["year"].min()), int(panel["year"].max()))
     )
+    pair: list[tuple[str, object]]
     if c.level == "regions":
         pair = [(labels.region(r, lang), r) for r in REGIONS]
     else:
@@ -735,16 +787,11 @@ def _widget(spec: ControlSpec):
         return w.Dropdown(options=spec.options, value=spec.value, **common)
     if spec.kind == "multiselect":
         return w.SelectMultiple(options=spec.options, value=tuple(spec.value), rows=7, **common)
-    if spec.kind == "range":
-        return w.IntRangeSlider(
-            value=spec.value,
-            min=spec.bounds[0],
-            max=spec.bounds[1],
-            continuous_update=False,
-            **common,
-        )
-    if spec.kind == "slider":
-        return w.IntSlider(
+    if spec.kind in ("range", "slider"):
+        if spec.bounds is None:
+            raise ValueError(f"control {spec.name!r}: a {spec.kind} needs bounds=(min, max)")
+        slider = w.IntRangeSlider if spec.kind == "range" else w.IntSlider
+        return slider(
             value=spec.value,
             min=spec.bounds[0],
             max=spec.bounds[1],

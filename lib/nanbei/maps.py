@@ -31,6 +31,7 @@ polygon always follows its value, and an update only changes the collection's ar
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,11 @@ __all__ = [
     "city_values",
     "county_map",
     "county_values",
+    "colour_scale",
+    "colours",
+    "format_value",
     "geometries",
+    "interactive_map",
     "pin_fonts",
 ]
 
@@ -84,7 +89,11 @@ def _official_break_years(start: int, end: int) -> list[int]:
     from nanbei.data import declared_breaks
 
     found = declared_breaks(
-        "Jiangsu", "gdp_pc_official", start, end, kinds=("definition", "rebenchmark")
+        "Jiangsu",
+        "gdp_pc_official",
+        start=start,
+        end=end,
+        kinds=("definition", "rebenchmark"),
     )
     return sorted(int(y) for y in found["first_year_affected"])
 
@@ -97,7 +106,7 @@ def available_years(panel: pd.DataFrame, basis: str) -> list[int]:
     """Years in which every one of the panel's cities has per-capita GDP on ``basis``."""
     from nanbei.data import per_capita_panel
 
-    pc = per_capita_panel(panel, basis, "nominal")
+    pc = per_capita_panel(panel, basis=basis, prices="nominal")
     n = panel["city_code"].nunique()
     counts = pc.groupby("year")["city_code"].nunique()
     return sorted(int(y) for y in counts.index[counts == n])
@@ -142,11 +151,13 @@ def city_values(
     needs_start = measure in ("growth", "gap_change")
     if needs_start and start is None:
         raise ValueError(f"city_values: measure {measure!r} compares two years; give start=")
-    if needs_start and not start < year:
+    # the first year of a comparison (unused by the one-year measures)
+    first = year if start is None else int(start)
+    if needs_start and not first < year:
         raise ValueError(f"city_values: start ({start}) must be before year ({year})")
-    pc = per_capita_panel(panel, basis, prices, base_year)
+    pc = per_capita_panel(panel, basis=basis, prices=prices, base_year=base_year)
     have = _years_with_data(pc)
-    for y in [start, year] if needs_start else [year]:
+    for y in [first, year] if needs_start else [year]:
         if y not in have:
             where = (
                 f"only in {labels.join(have, 'en')}"
@@ -165,14 +176,14 @@ def city_values(
         values = 100 * (wide[year] / _province_mean(pc)[year] - 1)
     else:
         if measure == "growth":
-            values = 100 * (np.log(wide[year]) - np.log(wide[start])) / (year - start)
+            values = 100 * (np.log(wide[year]) - np.log(wide[first])) / (year - first)
         else:
             mean = _province_mean(pc)
             values = 100 * (
-                np.abs(np.log(wide[year] / mean[year])) - np.abs(np.log(wide[start] / mean[start]))
+                np.abs(np.log(wide[year] / mean[year])) - np.abs(np.log(wide[first] / mean[first]))
             )
-        if basis == "official" and _official_break_years(start, year):
-            notes.append(("note_growth_break", {"start": start, "end": year}))
+        if basis == "official" and _official_break_years(first, year):
+            notes.append(("note_growth_break", {"start": first, "end": year}))
     values = values.rename(measure)
     values.index = values.index.astype("int64")
     values.attrs.update(
@@ -339,6 +350,82 @@ def _park_host_codes() -> tuple[int, ...]:
     hosts = parks.host_counties(load_parks(), load_boundaries("county"))
     named = hosts[hosts["matched"] & (hosts["membership"] == "named co-built park")]
     return tuple(sorted(int(a) for a in named["adcode"].unique()))
+
+
+# ------------------------------------------------------------------------------------ colours
+def _aligned(values: pd.Series, keys: pd.Series, level: str) -> np.ma.MaskedArray:
+    """``values`` in the order of ``keys``, masked where missing; keys without a polygon raise."""
+    keys = keys.astype("int64")
+    index = pd.Index(values.index).astype("int64")
+    unknown = sorted(set(index) - set(keys))
+    if unknown:
+        raise ValueError(
+            f"choropleth: {len(unknown)} key(s) have no {level} polygon, e.g. {unknown[:5]}"
+        )
+    v = pd.Series(values.to_numpy(dtype=float), index=index).reindex(keys).to_numpy()
+    return np.ma.masked_invalid(v)
+
+
+def colour_scale(
+    data,
+    measure=None,
+    *,
+    cmap=None,
+    center: float | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+):
+    """The norm and colour map that turn ``data`` (values of ``measure``; NaN or masked where
+    missing) into colours, as every Nanbei map uses them: diverging and centred where the
+    measure has a natural centre (:data:`CENTERS`, or ``center``), symmetric in logs for
+    ratios, sequential otherwise; missing values get :data:`MISSING_COLOR`.  ``cmap`` (a name
+    or a Colormap) replaces the default colour map.  Returns ``(norm, colormap)``."""
+    import matplotlib as mpl
+    from matplotlib.colors import Colormap, Normalize, TwoSlopeNorm
+
+    data = np.ma.masked_invalid(np.ma.asarray(data, dtype=float))
+    lo = vmin if vmin is not None else (data.min() if data.count() else 0.0)
+    hi = vmax if vmax is not None else (data.max() if data.count() else 1.0)
+    lo, hi = float(lo), float(hi)
+    center = center if center is not None else CENTERS.get(str(measure))
+    norm: Normalize
+    if center is not None and measure in RATIO_MEASURES and lo > 0 and center > 0:
+        # a ratio: symmetric in logs around the centre (0.5 is as far from 1 as 2)
+        r = max(hi / center, center / lo, 1.01)
+        norm = TwoSlopeNorm(vcenter=center, vmin=center / r, vmax=center * r)
+    elif center is not None:
+        half = max(abs(hi - center), abs(center - lo)) or 1.0
+        norm = TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half)
+    else:
+        if hi == lo:
+            lo, hi = lo - 0.5, hi + 0.5
+        norm = Normalize(vmin=lo, vmax=hi)
+    if cmap is None:
+        cmap = DIVERGING_CMAP if center is not None else SEQUENTIAL_CMAP
+    colormap = cmap if isinstance(cmap, Colormap) else mpl.colormaps[cmap]
+    return norm, colormap.with_extremes(bad=MISSING_COLOR)
+
+
+def colours(values: pd.Series, level: str | None = None, **scale) -> pd.Series:
+    """Hex colour of each polygon of a map of ``values`` (index: the polygons' keys, city codes
+    or unit ids, every polygon of ``level`` included): the colours of :func:`choropleth` and of
+    :func:`interactive_map` for the same values.  ``scale``: cmap, center, vmin, vmax as in
+    :func:`colour_scale`."""
+    from matplotlib.colors import to_hex
+
+    level = _level(values, level)
+    keys = _geometries(level)["key"].astype("int64")
+    data = _aligned(values, keys, level)
+    norm, cmap = colour_scale(data, values.attrs.get("measure") or values.name, **scale)
+    rgba = cmap(norm(data))
+    return pd.Series([to_hex(c) for c in rgba], index=pd.Index(keys, name="key"), name="colour")
+
+
+def _level(values: pd.Series, level: str | None) -> str:
+    level = level or values.attrs.get("level") or "city"
+    if level not in ("city", "county"):
+        raise ValueError(f"choropleth: level must be 'city' or 'county', got {level!r}")
+    return level
 
 
 # ------------------------------------------------------------------------------------ drawing
@@ -554,40 +641,10 @@ class ChoroplethMap:
 
     # -- values -> colours ----------------------------------------------------------------
     def _aligned(self, values: pd.Series) -> np.ma.MaskedArray:
-        keys = self.geo["key"].astype("int64")
-        index = pd.Index(values.index).astype("int64")
-        unknown = sorted(set(index) - set(keys))
-        if unknown:
-            raise ValueError(
-                f"choropleth: {len(unknown)} key(s) have no {self.level} polygon, "
-                f"e.g. {unknown[:5]}"
-            )
-        v = pd.Series(values.to_numpy(dtype=float), index=index).reindex(keys).to_numpy()
-        return np.ma.masked_invalid(v)
-
-    def _norm(self, data: np.ma.MaskedArray, measure):
-        from matplotlib.colors import Normalize, TwoSlopeNorm
-
-        opts = self._options
-        lo = opts["vmin"] if opts["vmin"] is not None else (data.min() if data.count() else 0.0)
-        hi = opts["vmax"] if opts["vmax"] is not None else (data.max() if data.count() else 1.0)
-        lo, hi = float(lo), float(hi)
-        center = opts["center"] if opts["center"] is not None else CENTERS.get(measure)
-        if center is not None and measure in RATIO_MEASURES and lo > 0 and center > 0:
-            # a ratio: symmetric in logs around the centre (0.5 is as far from 1 as 2)
-            r = max(hi / center, center / lo, 1.01)
-            return TwoSlopeNorm(vcenter=center, vmin=center / r, vmax=center * r), True
-        if center is not None:
-            half = max(abs(hi - center), abs(center - lo)) or 1.0
-            return TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half), True
-        if hi == lo:
-            lo, hi = lo - 0.5, hi + 0.5
-        return Normalize(vmin=lo, vmax=hi), False
+        return _aligned(values, self.geo["key"], self.level)
 
     def update(self, values: pd.Series, lang: str | None = None, title: str | None = None):
         """Recolour the polygons with new ``values`` (and relabel in ``lang``); returns self."""
-        import matplotlib as mpl
-
         from nanbei import plotting
 
         if lang is not None:
@@ -596,11 +653,15 @@ class ChoroplethMap:
         self.values = values
         data = self._aligned(values)
         measure = values.attrs.get("measure") or values.name
-        norm, diverging = self._norm(data, measure)
-        cmap = mpl.colormaps[
-            self._options["cmap"] or (DIVERGING_CMAP if diverging else SEQUENTIAL_CMAP)
-        ]
-        cmap = cmap.with_extremes(bad=MISSING_COLOR)
+        opts = self._options
+        norm, cmap = colour_scale(
+            data,
+            measure,
+            cmap=opts["cmap"],
+            center=opts["center"],
+            vmin=opts["vmin"],
+            vmax=opts["vmax"],
+        )
         with plotting.style():
             self.collection.set_cmap(cmap)
             self.collection.set_norm(norm)
@@ -628,13 +689,14 @@ class ChoroplethMap:
         return self
 
     def _draw_legend(self, has_missing: bool) -> None:
+        from matplotlib.artist import Artist
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
         from nanbei import plotting
 
         lang = self.lang
-        handles = []
+        handles: list[Artist] = []
         if self._region_lines:
             handles += [
                 Line2D([], [], color=c, linewidth=2, label=labels.region(r, lang))
@@ -668,7 +730,8 @@ class ChoroplethMap:
         """RGBA colour the map gives the polygon of ``key`` (city code or unit id)."""
         self.collection.update_scalarmappable()
         keys = list(self.geo["key"].astype("int64"))
-        return tuple(self.collection.get_facecolors()[keys.index(int(key))])
+        rgba = np.asarray(self.collection.get_facecolor(), dtype=float)
+        return tuple(rgba[keys.index(int(key))])
 
 
 def choropleth(
@@ -719,3 +782,234 @@ def county_map(
     county-level units; returns the Axes."""
     values = county_values(measure, year, start=start)
     return choropleth(values, "county", ax=ax, lang=lang, **options)
+
+
+# ------------------------------------------------------------------------------ interactive map
+@cache
+def _county_units() -> pd.Series:
+    """Comparable unit id of each of the 95 county polygons (index: county adcode)."""
+    from nanbei.data import load_census_crosswalk
+
+    walk = load_census_crosswalk()
+    walk = walk[walk["source"] == "boundaries"]
+    return pd.Series(walk["unit_id"].to_numpy("int64"), index=walk["code"].astype("int64"))
+
+
+def format_value(value: float, lang: str) -> str:
+    """A map value as a tooltip shows it: thousands grouped from 1,000, one decimal from 10,
+    two below; "no data" in ``lang`` when missing."""
+    if value is None or not np.isfinite(value):
+        return labels.text("no_data", lang)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def _features(values: pd.Series, level: str, lang: str, scale: dict) -> dict:
+    """The GeoJSON features of an interactive map: one per city (13) or per county polygon (95,
+    each with its comparable unit's value), with the value, its colour and the tooltip rows."""
+    fill = colours(values, level, **scale)
+    data = values.copy()
+    data.index = pd.Index(data.index).astype("int64")
+    measure = values.attrs.get("measure") or values.name
+    try:
+        what = labels.variable(str(measure), lang, unit=True)
+    except KeyError:
+        what = str(measure)
+    hosts = set(_park_host_codes())
+    if level == "city":
+        gdf = _geometries("city")[["key", "region", "city_code", "geometry"]].copy()
+        gdf["unit"] = gdf["key"]
+        gdf["name"] = [labels.city(k, lang) for k in gdf["key"]]
+        gdf["host"] = False
+    else:
+        gdf = _geometries("county_polygons")[["key", "name", "region", "geometry"]].copy()
+        gdf["unit"] = gdf["key"].astype("int64").map(_county_units())
+        gdf["city_code"] = gdf["key"] // 100 * 100
+        # the boundary files name counties in Chinese only: English shows the code
+        county = gdf["name"] if lang == "zh" else gdf["key"].astype(str)
+        gdf["name"] = [
+            f"{c}{labels.paren(labels.city(code, lang), lang)}"
+            for c, code in zip(county, gdf["city_code"], strict=True)
+        ]
+        gdf["host"] = gdf["key"].isin(hosts)
+    value = gdf["unit"].map(data).astype(float)
+    gdf["value"] = [None if np.isnan(v) else float(v) for v in value]
+    gdf["fill"] = gdf["unit"].map(fill)
+    gdf["place"] = [
+        labels.join([labels.region(r, lang), labels.text("park_host", lang)], lang)
+        if host
+        else labels.region(r, lang)
+        for r, host in zip(gdf["region"], gdf["host"], strict=True)
+    ]
+    gdf["shown"] = [f"{what}: {format_value(v, lang)}" for v in value]
+    gdf["id"] = gdf["key"].astype(str)
+    gdf = gdf.set_index("id")
+    columns = ["key", "unit", "name", "place", "shown", "value", "fill", "host", "geometry"]
+    return gdf[columns].__geo_interface__
+
+
+def _legend_html(lang: str, regions: bool, parks: bool, missing: bool) -> str:
+    from html import escape
+
+    from nanbei import plotting
+
+    rows = []
+    if regions:
+        rows += [
+            f'<div><span style="display:inline-block;width:18px;border-top:3px solid {c};'
+            f'margin-right:6px;vertical-align:middle"></span>{escape(labels.region(r, lang))}</div>'
+            for r, c in plotting.REGION_COLORS.items()
+        ]
+    if parks:
+        rows.append(
+            '<div><span style="display:inline-block;width:18px;border-top:2px dashed #222;'
+            'margin-right:6px;vertical-align:middle"></span>'
+            f"{escape(labels.text('park_host', lang))}</div>"
+        )
+    if missing:
+        rows.append(
+            f'<div><span style="display:inline-block;width:14px;height:10px;'
+            f'background:{MISSING_COLOR};margin-right:6px"></span>'
+            f"{escape(labels.text('no_data', lang))}</div>"
+        )
+    return (
+        '<div class="nanbei-legend" style="position:absolute;bottom:36px;right:10px;z-index:1000;'
+        "background:rgba(255,255,255,0.9);padding:6px 8px;font:12px sans-serif;"
+        'border-radius:4px">' + "".join(rows) + "</div>"
+    )
+
+
+def interactive_map(
+    values: pd.Series,
+    level: str | None = None,
+    *,
+    lang: str = "en",
+    tiles=None,
+    cmap=None,
+    center: float | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    title: str | None = None,
+    label: str | None = None,
+    regions: bool = True,
+    parks: bool = True,
+    opacity: float = 0.85,
+    width="100%",
+    height: int = 520,
+):
+    """An interactive (folium / Leaflet) choropleth of ``values``: zoom, pan, and a tooltip on
+    every polygon with its name, region and value in ``lang``.
+
+    values, level : as in :class:`ChoroplethMap`: one value per city code (``level="city"``,
+        13 polygons) or per comparable unit id (``"county"``, e.g. :func:`county_values`;
+        drawn on the 95 county polygons, each with the value of its unit).  Polygons are
+        coloured exactly as the static map colours them (:func:`colours`), missing values grey.
+    tiles : a folium tile layer name or URL for a background map, or None (default): no
+        background, so the map builds and displays without a network connection.
+    regions : outline Sunan, Suzhong and Subei in the colours of every other figure.
+    parks : outline the host counties of named co-built parks (dashed) and say so in tooltips.
+    cmap, center, vmin, vmax : the colour scale, as in :func:`colour_scale`.
+    title, label : title and colour-bar caption (default from the values' ``attrs``).
+
+    Returns a ``folium.Map`` (shown inline by Jupyter; ``.save("map.html")`` writes a page).
+    Its layers are in ``m.nanbei_layers`` ("values", and "regions" / "parks" when drawn).
+    """
+    from html import escape
+
+    import branca.colormap
+    import folium
+    from matplotlib.colors import to_hex
+
+    from nanbei import plotting
+
+    labels.check_lang(lang)
+    level = _level(values, level)
+    scale = dict(cmap=cmap, center=center, vmin=vmin, vmax=vmax)
+    measure = values.attrs.get("measure") or values.name
+    collection = _features(values, level, lang, scale)
+    minx, miny, maxx, maxy = _geometries("city").total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=7,
+        tiles=tiles,
+        width=width,
+        height=height,
+        control_scale=True,
+    )
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    if label is None:
+        try:
+            label = labels.variable(str(measure), lang, unit=True)
+        except KeyError:
+            label = str(measure)
+    layers = {}
+    layers["values"] = folium.GeoJson(
+        collection,
+        name=label,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": opacity,
+            "color": "white",
+            "weight": 0.6 if level == "county" else 1.0,
+        },
+        highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "place", "shown"], labels=False),
+    ).add_to(m)
+    if regions:
+        outline = _geometries("regions").copy()
+        outline["name"] = [labels.region(r, lang) for r in outline["region"]]
+        outline["colour"] = [plotting.REGION_COLORS[r] for r in outline["region"]]
+        layers["regions"] = folium.GeoJson(
+            outline.set_index("region")[["name", "colour", "geometry"]].__geo_interface__,
+            name=labels.text("region_outline", lang),
+            style_function=lambda f: {
+                "color": f["properties"]["colour"],
+                "weight": 3,
+                "fill": False,
+            },
+            interactive=False,
+        ).add_to(m)
+    if parks:
+        county = _geometries("county_polygons")
+        hosts = county[county["key"].isin(set(_park_host_codes()))][["key", "geometry"]]
+        layers["parks"] = folium.GeoJson(
+            hosts.assign(id=hosts["key"].astype(str)).set_index("id").__geo_interface__,
+            name=labels.text("park_host", lang),
+            style_function=lambda f: {
+                "color": "#222222",
+                "weight": 1.5,
+                "dashArray": "4 3",
+                "fill": False,
+            },
+            interactive=False,
+        ).add_to(m)
+    data = _aligned(values, _geometries(level)["key"], level)
+    norm, colormap = colour_scale(data, measure, **scale)
+    ticks = np.linspace(0.0, 1.0, 11)
+    bar = branca.colormap.LinearColormap(
+        [to_hex(colormap(t)) for t in ticks],
+        index=[float(norm.inverse(t)) for t in ticks],
+        vmin=float(norm.inverse(0.0)),
+        vmax=float(norm.inverse(1.0)),
+        caption=label,
+    )
+    bar.add_to(m)
+    heading = title or default_title(values, lang)
+    if level == "county":
+        n = len(_geometries("county"))
+        heading += "\n" + labels.text("unit_level", lang, n=n)
+    root: Any = m.get_root()  # a branca Figure, typed as its base class
+    root.html.add_child(
+        folium.Element(
+            '<div class="nanbei-title" style="position:absolute;top:10px;left:54px;z-index:1000;'
+            "background:rgba(255,255,255,0.9);padding:4px 8px;font:13px sans-serif;"
+            'border-radius:4px">' + escape(heading).replace("\n", "<br>") + "</div>"
+        )
+    )
+    root.html.add_child(
+        folium.Element(_legend_html(lang, regions, parks, bool(np.ma.count_masked(data))))
+    )
+    folium.LayerControl(collapsed=True).add_to(m)
+    m.nanbei_layers = layers  # type: ignore[attr-defined]  # for inspection, as ax.nanbei_map
+    return m
