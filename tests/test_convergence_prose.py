@@ -513,3 +513,215 @@ def test_docstring_examples_run(name):
 
     failures, tried = doctest.testmod(importlib.import_module(name), verbose=False)
     assert tried > 0 and failures == 0
+
+
+# --------------------------------------------------------------------------- in Chinese
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "expected"),
+    [
+        (3, 5, "5个苏北城市中的3个"),
+        (0, 5, "5个苏北城市中没有一个"),
+        (5, 5, "全部5个苏北城市"),
+        (1, 1, "唯一的苏北城市"),
+        (0, 1, "唯一的苏北城市不在其中"),
+        (0, 0, "没有苏北城市"),
+    ],
+)
+def test_count_phrase_in_chinese(k, n, expected):
+    assert prose.count_phrase(k, n, "苏北城市", lang="zh") == expected
+
+
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        ([], "不属于任何俱乐部"),
+        ([2, 2], "俱乐部2"),
+        ([2, 1], "俱乐部1和2"),
+        ([4, 1, 3], "俱乐部1、3和4"),
+    ],
+)
+def test_club_list_in_chinese(numbers, expected):
+    assert prose.club_list(numbers, lang="zh") == expected
+
+
+def test_rank_phrase_in_chinese():
+    assert prose.rank_phrase(3, 14, "省份", lang="zh") == "在14个省份中排第3位"
+    assert prose.rank_phrase(None, 14, "省份", lang="zh") == "不在参与排名的14个省份之中"
+    assert prose.rank_phrase(1, 1, "省份", lang="zh") == "是参与排名的唯一省份"
+    with pytest.raises(ValueError, match="outside"):
+        prose.rank_phrase(15, 14, "省份", lang="zh")
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [
+        (0.007, "在5%水平上拒绝斜率为零（HC1 p = 0.007）"),
+        (0.05, "在5%水平上拒绝斜率为零（HC1 p = 0.050）"),
+        (0.2, "在5%水平上不能拒绝斜率为零（HC1 p = 0.200）"),
+        (NAN, "无法检验斜率为零（没有p值）"),
+    ],
+)
+def test_rejection_phrase_in_chinese(p, expected):
+    assert prose.rejection_phrase(p, hypothesis="斜率为零", label="HC1", lang="zh") == expected
+
+
+@pytest.mark.parametrize(
+    ("t", "converges", "expected"),
+    [
+        (INF, True, "发现各单位在最后一期完全相同（已经收敛；t无定义）"),
+        (NAN, False, "对这些数据无定义（t不是数值）"),
+        (-0.5, True, "不能拒绝整体收敛（t = -0.50，不低于-1.65）"),
+        (-3.0, False, "拒绝整体收敛（t = -3.00 < -1.65）"),
+    ],
+)
+def test_log_t_phrase_in_chinese(t, converges, expected):
+    log_t = SimpleNamespace(t=t, critical=-1.65, converges=converges)
+    assert prose.log_t_phrase(log_t, lang="zh") == expected
+
+
+@pytest.mark.parametrize(
+    ("slope", "expected"),
+    [(-0.01, "收敛"), (0.01, "发散"), (0.0, "既不收敛也不发散"), (NAN, "无定义")],
+)
+def test_direction_word_in_chinese(slope, expected):
+    assert prose.direction_word(slope, tol=0.0, lang="zh") == expected
+
+
+def test_changes_in_chinese():
+    assert prose.change_phrase(3.63, 3.11, lang="zh") == "下降0.52（3.63 → 3.11）"
+    assert prose.change_phrase(2.1, 2.4, lang="zh") == "上升0.30（2.10 → 2.40）"
+    assert prose.change_phrase(3.631, 3.629, lang="zh") == "保持在3.63不变"
+    assert [prose.change_noun(x, lang="zh") for x in (-1, 1, 0, NAN)] == [
+        "下降",
+        "上升",
+        "变化",
+        "变化",
+    ]
+
+
+def test_sigma_trend_phrase_in_chinese():
+    falls = pd.Series([0.645, 0.52], index=[2001, 2021])
+    assert (
+        prose.sigma_trend_phrase(falls, lang="zh") == "从0.645（2001年）降至0.520（2021年）：σ收敛"
+    )
+    assert prose.sigma_trend_phrase(falls[::-1].set_axis([2001, 2021]), lang="zh") == (
+        "从0.520（2001年）升至0.645（2021年）：σ发散"
+    )
+    flat = pd.Series([0.5, 0.5001], index=[2001, 2021])
+    assert prose.sigma_trend_phrase(flat, lang="zh") == (
+        "从2001年到2021年保持在0.500不变：既无σ收敛也无σ发散"
+    )
+
+
+def test_dominance_phrase_in_chinese():
+    assert prose.dominance_phrase([0.6, 0.7], lang="zh") == "主要是南北之间的问题"
+    assert prose.dominance_phrase([0.3, 0.4], lang="zh") == "不到一半是南北之间的问题"
+    assert prose.dominance_phrase([0.3, 0.6], lang="zh").startswith("部分是南北之间的问题")
+    # the English default is unchanged
+    assert prose.dominance_phrase([0.6, 0.7]) == "mostly a south–north matter"
+
+
+@pytest.mark.parametrize(
+    ("official", "registered", "expected"),
+    [
+        ((2.0, 2.1), (2.0, 1.9), "这些年官方口径比值没有下降"),
+        ((3.0, 2.0), (3.0, 3.0), "按户籍人口计算，差距没有缩小。"),
+        ((3.0, 2.0), (3.0, 3.2), "差距扩大了0.20。"),
+        ((3.0, 2.0), (3.0, 2.75), "约**75%**来自人口口径的变化，25%是"),
+        ((3.0, 2.0), (3.0, 1.8), "不能解释官方口径的任何下降"),
+    ],
+)
+def test_basis_attribution_in_chinese(official, registered, expected):
+    assert expected in prose.basis_attribution(official, registered, lang="zh")
+
+
+def test_consistent_bases_phrase_in_chinese():
+    assert (
+        prose.consistent_bases_phrase((3, 2), (3, 2.5), lang="zh") == "按两种一致口径，差距都缩小"
+    )
+    assert prose.consistent_bases_phrase((2, 3), (2, 3), lang="zh") == "按两种一致口径，差距都扩大"
+    assert prose.consistent_bases_phrase((3, 2), (3, 3.5), lang="zh") == (
+        "两种一致口径结论不同：按常住人口差距缩小，按户籍人口差距扩大"
+    )
+
+
+def test_speed_and_half_life_in_chinese():
+    assert prose.speed_phrase(0.0086, lang="zh") == "每年0.86%的收敛速度"
+    assert prose.speed_phrase(-0.01, lang="zh") == "负的收敛速度（每年-1.00%：发散）"
+    assert prose.speed_phrase(NAN, lang="zh") == "无定义的收敛速度（拟合斜率过大）"
+    assert prose.half_life_phrase(78.2, (45, 300), lang="zh") == "78年的半衰期（95%区间：45—300年）"
+    assert (
+        prose.half_life_phrase(78.2, (45, INF), lang="zh") == "78年的半衰期（95%区间：45年至永不）"
+    )
+    assert prose.half_life_phrase(0.5, lang="zh") == "不到一年的半衰期"
+    assert prose.half_life_phrase(INF, lang="zh") == "没有有限的半衰期（不收敛）"
+    assert prose.half_life_phrase(NAN, lang="zh") == "无定义的半衰期（拟合斜率过大）"
+
+
+def test_an_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="lang"):
+        prose.change_phrase(1, 2, lang="fr")
+
+
+def test_plural_in_chinese():
+    assert prose.plural(2, "俱乐部", lang="zh") == "2个俱乐部"
+    assert prose.plural(1, "俱乐部", lang="zh") == "1个俱乐部"
+
+
+def test_dropped_phrase_in_both_languages():
+    from nanbei.data import Dropped
+
+    d = Dropped(window=(2001, 2021))
+    assert prose.dropped_phrase(d, lang="zh") == "没有城市未计入"
+    assert prose.dropped_phrase(d) == str(d)
+    d.add("series breaks", [1, 2])
+    d.add("gaps", [3])
+    assert (
+        prose.dropped_phrase(d)
+        == str(d)
+        == ("3 cities left out in 2001–2021: 2 for series breaks, 1 for gaps")
+    )
+    assert (
+        prose.dropped_phrase(d, lang="zh")
+        == "2001—2021年有3个城市未计入：2个因序列断点，1个因数据缺口"
+    )
+    d.add("a reason nobody translated", [4])
+    with pytest.raises(ValueError, match="no Chinese"):
+        prose.dropped_phrase(d, lang="zh")
+
+
+def _zh_theil(rows, **kw):
+    return prose.theil_weighting_explanation(
+        _ranges(rows), study="刘柄麟、张超", group_noun="区域", lang="zh", **kw
+    )
+
+
+def test_theil_explanation_in_chinese_every_case():
+    none = _zh_theil(
+        {"人口加权": (0.88, 0.93, "between"), "GDP加权": (0.82, 0.92, "between")},
+        published="within",
+    )
+    assert none.startswith(
+        "没有一种加权方式能重现刘柄麟、张超关于区域内差距占主导的结论。2005—2014年，泰尔指数T中"
+        "区域间差距的比重为人口加权0.88–0.93和GDP加权0.82–0.92：在每种加权方式下区域间部分都超过一半。"
+    )
+    # the same closest weighting and distance as in English (means 0.905 vs 0.87 -> 4 points)
+    assert "GDP加权指数最接近" in none and "变动4个百分点" in none
+    closest = _zh_theil({"人口加权": (0.60, 0.70, "between"), "不加权": (0.80, 0.90, "between")})
+    assert "本文报告的人口加权指数已最接近刘柄麟、张超" in closest
+    every = _zh_theil({"人口加权": (0.2, 0.3, "within"), "不加权": (0.3, 0.4, "within")})
+    assert every.startswith("所有加权方式都与刘柄麟、张超一致，即区域内差距占主导")
+    some = _zh_theil({"人口加权": (0.2, 0.3, "within"), "不加权": (0.6, 0.7, "between")})
+    assert some.startswith("加权方式决定了差异。") and "但在不加权下并非如此" in some
+    mixed = _zh_theil({"人口加权": (0.70, 0.80, "between"), "GDP加权": (0.45, 0.60, "mixed")})
+    assert "仅在人口加权下区域间差距每年都占主导；在GDP加权下主导部分在这些年间发生变化" in mixed
+    undefined = _zh_theil({"人口加权": (0.7, 0.8, "between"), "不加权": (NAN, NAN, "undefined")})
+    assert "在不加权下某些年份的分解无定义" in undefined
+    empty = prose.theil_weighting_explanation(
+        _ranges({}).iloc[0:0], study="刘柄麟、张超", window=(2005, 2014), lang="zh"
+    )
+    assert empty == "刘柄麟、张超的研究年份（2005—2014年）不在本样本中，无法比较。"
+    for text in (none, closest, every, some, mixed, undefined):
+        assert "weight" not in text and "region" not in text

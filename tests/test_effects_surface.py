@@ -309,3 +309,54 @@ def test_no_warning_from_plots(results):
             ax = results[name].plot(lang="zh")
             ax.figure.canvas.draw()
             plt.close("all")
+
+
+def _figure_texts(ax) -> list[str]:
+    """Title, axis labels, legend entries and tick labels of an Axes (non-numeric only)."""
+    ax.figure.canvas.draw()
+    texts = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+    if ax.get_legend() is not None:
+        texts += [t.get_text() for t in ax.get_legend().get_texts()]
+    texts += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    return [t for t in texts if t.strip() and not t.replace(".", "").lstrip("−-").isdigit()]
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        ("synthetic_control", {"kind": "paths"}),
+        ("synthetic_control", {"kind": "gap"}),
+        ("synthetic_control", {"kind": "weights"}),
+        ("placebo", {}),
+        ("placebo", {"mspe_threshold": 5}),
+        ("leave_one_out", {}),
+    ],
+)
+def test_synthetic_control_plots_follow_the_language(results, name, kwargs, recwarn):
+    """Every text of the synthetic-control figures is in the language asked for: Chinese text in
+    each label of a "zh" figure, none in an "en" one; drawn after the call (outside the style
+    block) without a missing glyph."""
+    from nanbei.labels import has_cjk
+
+    outcome = results[name].outcome  # a column name ("y"), not a label: shown as it is
+    zh = [t for t in _figure_texts(results[name].plot(lang="zh", **kwargs)) if t != outcome]
+    en = [t for t in _figure_texts(results[name].plot(lang="en", **kwargs)) if t != outcome]
+    assert zh and en
+    assert all(has_cjk(t) for t in zh), [t for t in zh if not has_cjk(t)]
+    assert not any(has_cjk(t) for t in en), [t for t in en if has_cjk(t)]
+    assert not [w for w in recwarn if "missing from" in str(w.message)]
+    plt.close("all")
+
+
+def test_placebo_plot_in_chinese_names_the_band_and_the_test(results):
+    pl = results["placebo"]
+    ax = pl.plot(lang="zh")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    n = len(pl.gaps.columns) - 1
+    assert f"安慰剂（{n}个）" in legend and "宿迁市" in legend
+    assert (
+        ax.get_title().startswith("空间安慰剂检验：宿迁市")
+        and f"{pl.p_value:.3f}" in ax.get_title()
+    )
+    assert "placebo" not in " ".join(legend + [ax.get_title(), ax.get_xlabel()]).lower()
+    plt.close("all")

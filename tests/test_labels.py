@@ -103,7 +103,9 @@ def test_a_result_plots_in_chinese_with_the_dictionary():
 
     from nanbei import convergence
 
-    pc = data.per_capita_panel(data.load_city_panel("jiangsu"), "registered")
+    pc = data.per_capita_panel(
+        data.load_city_panel("jiangsu"), basis="registered", prices="nominal"
+    )
     pc = pc[pc["year"].between(2001, 2005)]
     res = convergence.sigma(pc, unit="city_code", time="year", value="gdp_pc", weight="population")
     ax = res.plot(labels=labels.plot_labels("zh"), lang="zh", measures=["cv", "theil_w"])
@@ -128,3 +130,42 @@ def test_every_chinese_label_renders_without_missing_glyphs(tmp_path):
             ax.set_ylim(-1, len(texts))
             fig.savefig(tmp_path / "labels.png", dpi=50)
     plt.close(fig)
+
+
+def test_claim_statuses_are_those_of_the_claims_ledger():
+    from nanbei import claims
+
+    assert set(labels.STATUSES) == set(claims.STATUSES)
+    assert labels.status("not testable", "zh") == "无法检验"
+    with pytest.raises(KeyError, match="claim status"):
+        labels.status("refuted", "en")
+
+
+def test_every_column_of_the_panel_has_a_variable_label_in_both_languages():
+    """Notebook 00 labels its coverage table and figure by variable: none may be missing."""
+    columns = list(data.coverage(data.load_city_panel("jiangsu")).columns)
+    zh, en = labels.variable_names(columns, "zh"), labels.variable_names(columns, "en")
+    assert list(zh) == list(en) == columns
+    assert all(labels.has_cjk(v) for v in zh.values())
+    assert not any(labels.has_cjk(v) for v in en.values())
+    assert labels.variable_names(["fdi"], "zh", unit=True) == {
+        "fdi": "实际利用外商直接投资（万美元）"
+    }
+
+
+def test_column_headers():
+    assert labels.column("status", "zh") == "结论" and labels.column("status", "en") == "status"
+    with pytest.raises(KeyError, match="column"):
+        labels.column("no_such_column", "en")
+
+
+def test_provinces_agree_with_the_registry():
+    from nanbei.plotting import short_place_name
+
+    registry = data.load_cities().drop_duplicates("province_code").set_index("province_code")
+    assert set(labels.PROVINCES) == set(registry.index)
+    for code, names in labels.PROVINCES.items():
+        assert names["en"] == short_place_name(registry.loc[code, "province_en"])
+    assert labels.province(320000, "zh") == "江苏" and labels.province("370000", "en") == "Shandong"
+    with pytest.raises(KeyError, match="province"):
+        labels.province(990000, "zh")

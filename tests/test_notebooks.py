@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from nanbei import reports
+from nanbei import labels, reports
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -43,27 +45,176 @@ def test_notebook_is_committed_clean_and_parameterized(path):
             assert block.count("\n") < 15, f"{path.name}: long function defined in a notebook"
 
 
+# Notebooks whose figures, tables and computed sentences follow the `lang` parameter: each runs
+# once in its default language and once in the other, and both runs are checked for labels that
+# fell back to the wrong language.
+BILINGUAL = ("00_data", "01_convergence", "02_cobuilt_parks", "03_employment", "04_claims")
+# Those whose computed sentences (Markdown outputs) are checked as well as figures and tables.
+SENTENCES_CHECKED = ("00_data", "01_convergence", "04_claims")
+
+
+def _declared_lang(path: Path) -> str | None:
+    declared = reports.declared_parameters(path).get("lang")
+    return declared.default if declared is not None else None
+
+
+RUNS = [(path, None) for path in NOTEBOOKS] + [
+    (path, "zh")
+    for path in NOTEBOOKS
+    if path.stem in BILINGUAL and _declared_lang(path) not in (None, "zh")
+]
+
+
+#: Marks the plain-text form of a figure in a test run: its texts follow, one a line.
+FIGURE_TEXT = "<nanbei figure text>"
+
+# Run in each test kernel at start-up: a figure's plain-text form becomes the list of its texts
+# after a draw (title, axis and tick labels, legend, annotations), so the test can read what the
+# PNG shows without changing the notebooks or their image outputs.
+_FIGURE_TEXT_STARTUP = f"""
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+# The inline backend drops the Figure printers it finds when it loads: load it first.
+plt.close(plt.figure())
+
+
+def _nanbei_figure_text(fig, printer, cycle):
+    fig.canvas.draw()
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    printer.text("\\n".join([{FIGURE_TEXT!r}, *texts]))
+
+
+get_ipython().display_formatter.formatters["text/plain"].for_type(Figure, _nanbei_figure_text)
+"""
+
+
+@pytest.fixture(scope="session")
+def ipython_dir(tmp_path_factory):
+    """An IPython profile for the test kernels whose start-up script exposes every figure's
+    texts (:data:`FIGURE_TEXT`)."""
+    root = tmp_path_factory.mktemp("ipython")
+    startup = root / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-figure-text.py").write_text(_FIGURE_TEXT_STARTUP, encoding="utf-8")
+    return root
+
+
+_EN_NAMES = sorted(
+    {n["en"] for n in labels.CITIES.values()} | {"Huaian"} | set(labels.REGIONS), key=len
+)
+_ENGLISH_NAME = re.compile(r"\b(" + "|".join(map(re.escape, _EN_NAMES[::-1])) + r")\b")
+_ZH_NAMES = {n["zh"].removesuffix("市") for n in labels.CITIES.values()} | {
+    n["zh"] for n in labels.REGIONS.values()
+}
+# A Chinese city name, but not the start of a district or county named after it (淮安区 is a
+# county-level unit, not the city 淮安).
+_CHINESE_NAME = re.compile("(" + "|".join(sorted(_ZH_NAMES, key=len, reverse=True)) + ")(?![区县])")
+
+
+def _strip(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def rendered_text(executed) -> dict[str, list[str]]:
+    """What a reader sees of an executed notebook, by kind: the text of every figure (its
+    plain-text form in a test kernel, :data:`FIGURE_TEXT`), every table label (header cells, and body cells that are a single name), the
+    computed sentences (Markdown outputs) and what the kernel wrote to stderr."""
+    out: dict[str, list[str]] = {"figure": [], "table": [], "sentence": [], "stderr": []}
+    for cell in executed.cells:
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                if o.get("name") == "stderr":
+                    out["stderr"].append(o["text"])
+                continue
+            data = o.get("data", {})
+            plain = data.get("text/plain", "")
+            if plain.startswith(FIGURE_TEXT):
+                out["figure"] += plain.splitlines()[1:]
+            page = data.get("text/html", "")
+            out["table"] += [_strip(t) for t in re.findall(r"<th\b.*?</th>", page, re.S)]
+            out["table"] += [
+                t
+                for t in (_strip(c) for c in re.findall(r"<td\b.*?</td>", page, re.S))
+                if t in _ZH_NAMES or _ENGLISH_NAME.fullmatch(t)
+            ]
+            if "text/markdown" in data:
+                out["sentence"].append(data["text/markdown"])
+    return out
+
+
+def wrong_language(texts: list[str], lang: str) -> list[str]:
+    """Texts that name a Jiangsu city or region in the other language than ``lang``."""
+    if lang == "zh":
+        return [t for t in texts if _ENGLISH_NAME.search(t)]
+    return [t for t in texts if _CHINESE_NAME.search(t)]
+
+
+def test_the_language_check_finds_a_fallen_back_label():
+    """The checks of the notebook runs can fail: an English name in a Chinese figure, a Chinese
+    name in an English table, a missing glyph."""
+    nb = nbformat.v4.new_notebook()
+    figure = "\n".join([FIGURE_TEXT, "苏南与苏北", "Huai'an", "Suzhou–Suqian", "淮安区"])
+    table = "<table><tr><th>苏州</th><th>Sunan</th></tr><tr><td>Wuxi</td><td>Wuxi city hall</td></tr></table>"
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", {"image/png": "", "text/plain": figure}),
+        nbformat.v4.new_output("display_data", {"text/html": table, "text/plain": ""}),
+        nbformat.v4.new_output("display_data", {"text/markdown": "Subei grew", "text/plain": ""}),
+        nbformat.v4.new_output("stream", name="stderr", text="Glyph 33487 missing from font(s)"),
+    ]
+    nb.cells = [cell]
+    seen = rendered_text(nb)
+    assert wrong_language(seen["figure"], "zh") == ["Huai'an", "Suzhou–Suqian"]
+    assert wrong_language(seen["figure"], "en") == ["苏南与苏北"]
+    assert seen["table"] == ["苏州", "Sunan", "Wuxi"]
+    assert wrong_language(seen["table"], "zh") == ["Sunan", "Wuxi"]
+    assert wrong_language(seen["sentence"], "zh") == ["Subei grew"]
+    assert _missing_glyphs(seen["stderr"])
+
+
+def _missing_glyphs(stderr: list[str]) -> list[str]:
+    return [w for w in stderr if re.search(r"Glyph .* missing from (current )?font", w)]
+
+
 @pytest.mark.notebooks
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes_and_renders(path, tmp_path):
-    params = FAST_PARAMETERS.get(path.stem, {})
+@pytest.mark.parametrize(
+    ("path", "lang"), RUNS, ids=lambda v: v.stem if isinstance(v, Path) else (v or "default")
+)
+def test_notebook_executes_and_renders(path, lang, tmp_path, ipython_dir, monkeypatch):
+    """Every notebook runs; the bilingual ones also in their other language, and then every
+    figure text and table label (and, where all are translated, every computed sentence) is in
+    the run's language, with no glyph missing."""
+    monkeypatch.setenv("IPYTHONDIR", str(ipython_dir))
+    params = dict(FAST_PARAMETERS.get(path.stem, {}))
+    if lang is not None:
+        params["lang"] = lang
     report = reports.run_notebook(path, tmp_path, params)
     executed = nbformat.read(tmp_path / "executed" / path.name, as_version=4)
     errors = [
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
     assert not errors
-    warnings = [
-        o["text"]
-        for c in executed.cells
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "stream" and o.get("name") == "stderr"
-    ]
-    assert not any("Glyph" in w and "missing" in w for w in warnings), (
-        "CJK glyphs missing in a figure"
+    seen = rendered_text(executed)
+    assert not _missing_glyphs(seen["stderr"]), "glyphs missing in a figure"
+    html_report = report.read_text(encoding="utf-8")
+    assert report.stat().st_size > 10_000 and "<html" in html_report.lower()
+    run_lang = lang or _declared_lang(path)
+    if path.stem not in BILINGUAL or run_lang is None:
+        return
+    shows_figures = any("plt.show()" in c.source for c in executed.cells if c.cell_type == "code")
+    assert seen["figure"] if shows_figures else seen["table"], (
+        "no figure text or table label read: the language check would be vacuous"
     )
-    html = report.read_text(encoding="utf-8")
-    assert report.stat().st_size > 10_000 and "<html" in html.lower()
+    kinds = (
+        ("figure", "table", "sentence") if path.stem in SENTENCES_CHECKED else ("figure", "table")
+    )
+    for kind in kinds:
+        wrong = wrong_language(seen[kind], run_lang)
+        assert not wrong, (
+            f"{path.stem} ({run_lang}): {kind} text in the other language: {wrong[:5]}"
+        )
 
 
 # Other settings a user is likely to try: each must run end to end too.

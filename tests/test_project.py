@@ -116,16 +116,19 @@ def test_chinese_labels_render_without_missing_glyphs(tmp_path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from nanbei.plotting import CJK_FONT_FAMILY, region_map
+    from nanbei.plotting import CJK_FONT_FAMILY, region_map, style
 
+    before = list(plt.rcParams["font.sans-serif"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph is a UserWarning
-        fig, ax = plt.subplots()
-        region_map(ax=ax)
-        ax.set_title("苏南 苏中 苏北 −1")
-        fig.savefig(tmp_path / "map.png")
+        with style():
+            assert plt.rcParams["font.sans-serif"][0] == CJK_FONT_FAMILY
+            fig, ax = plt.subplots()
+            region_map(ax=ax, lang="zh")
+            ax.set_title("苏南 苏中 苏北 −1")
+        fig.savefig(tmp_path / "map.png")  # drawn after the block: the figure keeps its fonts
     plt.close(fig)
-    assert plt.rcParams["font.sans-serif"][0] == CJK_FONT_FAMILY
+    assert list(plt.rcParams["font.sans-serif"]) == before  # the style did not leak
     assert (tmp_path / "map.png").stat().st_size > 20_000
 
 

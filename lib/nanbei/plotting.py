@@ -9,7 +9,8 @@ matplotlib's global settings.  The style is applied where you ask for it:
   code cell, like ``plt.style.use``).
 
 Library plots (``result.plot()``, :func:`region_map`) draw inside :func:`style`, so their titles,
-legends and labels render in any session.
+legends and labels render in any session: the figures a ``style()`` block creates or draws on
+keep the CJK font by name (:func:`pin_fonts`) when matplotlib renders them after the block.
 
 Figure helpers for print: :func:`source_note` writes a figure's source under it (every figure of
 the notebooks carries one), :func:`label_line_ends` names lines at their ends without letting the
@@ -53,11 +54,54 @@ def style_params() -> dict:
     return {"font.family": "sans-serif", "font.sans-serif": sans, "axes.unicode_minus": False}
 
 
+def _open_figures() -> list:
+    from matplotlib._pylab_helpers import Gcf
+
+    return [m.canvas.figure for m in Gcf.get_all_fig_managers()]
+
+
+def _axes_state(ax) -> tuple:
+    return (
+        frozenset(map(id, ax.get_children())),
+        *(ax.get_title(loc=loc) for loc in ("left", "center", "right")),
+        ax.get_xlabel(),
+        ax.get_ylabel(),
+    )
+
+
+def pin_fonts(fig) -> None:
+    """Give every text of ``fig`` that uses the generic sans-serif family the Nanbei font list
+    by name, tick labels drawn later included, so the figure renders its Chinese text
+    wherever it is drawn (matplotlib resolves a generic family only when drawing, by which
+    time a :func:`style` block has ended)."""
+    from matplotlib.text import Text
+
+    # Only installed families: naming a missing one makes matplotlib log a warning per draw.
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    family = [f for f in style_params()["font.sans-serif"] if f in installed]
+    for text in fig.findobj(Text):
+        if text.get_fontfamily() in (["sans-serif"], ("sans-serif",), "sans-serif"):
+            text.set_fontfamily(family)
+    for ax in fig.axes:
+        ax.tick_params(labelfontfamily=family)
+
+
 @contextmanager
 def style():
-    """Apply the Nanbei style inside a ``with`` block only."""
+    """Apply the Nanbei style inside a ``with`` block only.
+
+    Figures created or drawn on inside the block keep the style's font afterwards
+    (:func:`pin_fonts`); other open figures and the global settings are left alone."""
+    before = {id(fig) for fig in _open_figures()}
+    axes = {id(ax): _axes_state(ax) for fig in _open_figures() for ax in fig.axes}
     with mpl.rc_context(style_params()):
         yield
+    for fig in _open_figures():
+        touched = id(fig) not in before or any(
+            axes.get(id(ax)) != _axes_state(ax) for ax in fig.axes
+        )
+        if touched:
+            pin_fonts(fig)
 
 
 def use_style() -> str:
@@ -71,14 +115,23 @@ def use_style() -> str:
 use_cjk_font = use_style
 
 
-def region_map(ax=None, level: str = "city", label: str | None = "zh", legend: bool = True):
+def region_map(
+    ax=None,
+    level: str = "city",
+    label: str | None = "zh",
+    legend: bool = True,
+    lang: str | None = None,
+):
     """Jiangsu's cities (or counties) coloured by region, optionally labelled.
 
-    label: "zh" (Chinese names), "en" (English names of the 13 cities from the city registry;
+    label: "zh" (Chinese names), "en" (English names of the 13 cities from the label dictionary;
     counties have no shipped English names, so "en" is refused at county level), or None.
+    lang: language of the legend ("en" or "zh"); by default that of ``label`` (English when
+    ``label`` is None), so a Chinese map carries no English region name and vice versa.
     Returns the matplotlib Axes.
     """
-    from nanbei.data import load_boundaries, load_cities
+    from nanbei import labels as L
+    from nanbei.data import load_boundaries
 
     if label not in ("zh", "en", None):
         raise ValueError(f"region_map: label must be 'zh', 'en' or None, got {label!r}")
@@ -87,12 +140,11 @@ def region_map(ax=None, level: str = "city", label: str | None = "zh", legend: b
             "region_map: English labels exist for the 13 cities only (level='city'); "
             "use label='zh' or None for counties"
         )
+    legend_lang = L.check_lang(lang if lang is not None else (label or "en"))
     gdf = load_boundaries(level)
     names = gdf["name"]
     if label == "en":
-        english = load_cities().set_index("city_code")["city_en"]
-        names = gdf["adcode"].map(english).fillna(gdf["name"])
-    region_en = {"Sunan": "Sunan", "Suzhong": "Suzhong", "Subei": "Subei"}
+        names = gdf["adcode"].map(lambda code: L.city(code, "en"))
     with style():
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 6))
@@ -106,19 +158,13 @@ def region_map(ax=None, level: str = "city", label: str | None = "zh", legend: b
         if legend:
             from matplotlib.patches import Patch
 
-            text = REGION_ZH if label == "zh" else region_en
             handles = [
-                Patch(color=c, label=(f"{REGION_ZH[r]} {r}" if label == "zh" else text[r]))
-                for r, c in REGION_COLORS.items()
+                Patch(color=c, label=L.region(r, legend_lang)) for r, c in REGION_COLORS.items()
             ]
             ax.legend(handles=handles, loc="lower left", frameon=False)
         ax.set_axis_off()
         ax.set_aspect(1.15)  # ~1/cos(32°N): keeps Jiangsu's shape in plain lon/lat
     return ax
-
-
-# Until every notebook calls use_style() in its first cell, keep the former behaviour.
-use_style()
 
 
 def year_axis(*axes) -> None:
@@ -186,7 +232,7 @@ def source_note(target, text: str, *, fontsize: float = 7.0, color: str = "0.35"
             if t.get_gid() == SOURCE_NOTE_GID:
                 t.remove()
     legends = list(getattr(fig, "legends", []))
-    busy = []  # a legend at loc="best" measures the axes' texts, this note included
+    busy: list[bool] = []  # a legend at loc="best" measures the axes' texts, this note included
 
     def anchor(renderer):
         from matplotlib.transforms import Bbox

@@ -185,7 +185,7 @@ def _tie_break(P: _Problem, v: np.ndarray, w: np.ndarray):
     return w, True
 
 
-def _regression_v(X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+def _regression_v(X: np.ndarray, Z: np.ndarray) -> np.ndarray | None:
     """Synth's regression-based starting V: regress each pre-period outcome on
     the standardised predictors (with intercept) across units; v_i is
     proportional to the sum over periods of the squared coefficients."""
@@ -537,6 +537,13 @@ def _time_axis(ax, index) -> None:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _outcome_label(outcome: str, lang: str) -> str:
+    """The outcome's name in ``lang`` when the label dictionary knows it, else the column name."""
+    from nanbei import labels as L
+
+    return L.variable(outcome, lang) if outcome in L.VARIABLES else str(outcome)
+
+
 def _fill_band(ax, band: pd.DataFrame, label: str) -> None:
     """Shade the finite part of a placebo band over the post-treatment periods."""
     b = band[band["time"].notna()]
@@ -810,7 +817,10 @@ class SyntheticControlResult(Result):
         return super().plot(ax=ax, labels=labels, lang=lang, kind=kind, **kwargs)
 
     def _plot(self, ax, labels, lang, kind="paths", **kwargs):
+        from nanbei.labels import text
+
         name = unit_label(self.treated, labels, lang)
+        outcome = _outcome_label(self.outcome, lang)
         if kind == "weights":
             top = self.weights[self.weights > 0.01].sort_values(ascending=False)
             ax.bar(
@@ -819,8 +829,8 @@ class SyntheticControlResult(Result):
                 color=_PLACEBO_COLOR,
             )
             ax.tick_params(axis="x", rotation=60)
-            ax.set_ylabel("weight")
-            ax.set_title(f"Donor weights of synthetic {name} (> 0.01)")
+            ax.set_ylabel(text("synth_weight", lang))
+            ax.set_title(text("synth_weights_title", lang, name=name))
             return
         if kind == "paths":
             ax.plot(self.actual.index, self.actual.to_numpy(), color=_TREATED_COLOR, label=name)
@@ -829,19 +839,20 @@ class SyntheticControlResult(Result):
                 self.synthetic.to_numpy(),
                 color=_SYNTH_COLOR,
                 ls="--",
-                label=f"synthetic {name}",
+                label=text("synth_synthetic", lang, name=name),
             )
-            ax.set_ylabel(self.outcome)
-            ax.set_title(f"{name} and its synthetic control ({self.outcome})")
+            ax.set_ylabel(outcome)
+            ax.set_title(text("synth_paths_title", lang, name=name, outcome=outcome))
         else:
             ax.plot(self.gap.index, self.gap.to_numpy(), color=_TREATED_COLOR, label=name)
             if self._placebo is not None:
-                _fill_band(ax, self._placebo.band(), f"{1 - self._placebo.alpha:.0%} placebo band")
+                level = f"{1 - self._placebo.alpha:.0%}"
+                _fill_band(ax, self._placebo.band(), text("placebo_band", lang, level=level))
             ax.axhline(0, color="grey", lw=0.8)
-            ax.set_ylabel(f"gap in {self.outcome}, treated − synthetic")
-            ax.set_title(f"{name}: gap to its synthetic control")
+            ax.set_ylabel(text("synth_gap_ylabel", lang, outcome=outcome))
+            ax.set_title(text("synth_gap_title", lang, name=name))
         ax.axvline(self.treatment_time, color="grey", ls=":", lw=1)
-        ax.set_xlabel("period")
+        ax.set_xlabel(text("period", lang))
         _time_axis(ax, self.gap.index)
         ax.legend(frameon=False)
 
@@ -1109,6 +1120,8 @@ class PlaceboSpaceResult(Result):
         )
 
     def _plot(self, ax, labels, lang, mspe_threshold=None, band=True, **kwargs):
+        from nanbei.labels import text
+
         keep = self.gaps.columns.drop(self.treated)
         if mspe_threshold is not None:
             lim = mspe_threshold * self.pre_rmspe[self.treated] ** 2
@@ -1120,11 +1133,12 @@ class PlaceboSpaceResult(Result):
                 color=_PLACEBO_COLOR,
                 alpha=0.5,
                 lw=0.8,
-                label=f"placebos ({len(keep)})" if i == 0 else None,
+                label=text("placebos_n", lang, n=len(keep)) if i == 0 else None,
             )
         name = unit_label(self.treated, labels, lang)
         if band:
-            _fill_band(ax, self.band(), f"{1 - self.alpha:.0%} placebo band for {name}")
+            level = f"{1 - self.alpha:.0%}"
+            _fill_band(ax, self.band(), text("placebo_band_for", lang, level=level, name=name))
         ax.plot(
             self.gaps.index,
             self.gaps[self.treated].to_numpy(),
@@ -1134,13 +1148,24 @@ class PlaceboSpaceResult(Result):
         )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(self.treatment_time, color="grey", ls=":")
-        ax.set_xlabel("period")
+        ax.set_xlabel(text("period", lang))
         _time_axis(ax, self.gaps.index)
-        ax.set_ylabel(f"gap in {self.outcome}, treated − synthetic")
-        shown = "" if mspe_threshold is None else f", pre-MSPE <= {mspe_threshold:g}x treated"
+        outcome = _outcome_label(self.outcome, lang)
+        ax.set_ylabel(text("synth_gap_ylabel", lang, outcome=outcome))
+        shown = (
+            ""
+            if mspe_threshold is None
+            else text("placebo_mspe_shown", lang, k=f"{mspe_threshold:g}")
+        )
         ax.set_title(
-            f"In-space placebos: {name} vs {len(keep)} placebo units{shown} "
-            f"(ratio p = {self.p_value:.3f})"
+            text(
+                "placebo_space_title",
+                lang,
+                name=name,
+                n=len(keep),
+                shown=shown,
+                p=f"{self.p_value:.3f}",
+            )
         )
         ax.legend(frameon=False)
 
@@ -1225,6 +1250,8 @@ class LeaveOneOutResult(Result):
 
     def _plot(self, ax, labels, lang, **kwargs):
         """Actual, baseline synthetic and the leave-one-out synthetic paths."""
+        from nanbei.labels import text
+
         for i, c in enumerate(self.synthetic.columns):
             ax.plot(
                 self.synthetic.index,
@@ -1232,7 +1259,7 @@ class LeaveOneOutResult(Result):
                 color=_PLACEBO_COLOR,
                 alpha=0.8,
                 lw=0.8,
-                label="without one donor" if i == 0 else None,
+                label=text("loo_without", lang) if i == 0 else None,
             )
         name = unit_label(self.treated, labels, lang)
         ax.plot(self.actual.index, self.actual.to_numpy(), color=_TREATED_COLOR, label=name)
@@ -1241,16 +1268,13 @@ class LeaveOneOutResult(Result):
             self.baseline.to_numpy(),
             color=_SYNTH_COLOR,
             ls="--",
-            label=f"synthetic {name}",
+            label=text("synth_synthetic", lang, name=name),
         )
         ax.axvline(self.treatment_time, color="grey", ls=":")
-        ax.set_xlabel("period")
+        ax.set_xlabel(text("period", lang))
         _time_axis(ax, self.actual.index)
-        ax.set_ylabel(self.outcome)
-        ax.set_title(
-            f"Leave-one-out: synthetic {name} without each of "
-            f"{self.synthetic.shape[1]} weighted donors"
-        )
+        ax.set_ylabel(_outcome_label(self.outcome, lang))
+        ax.set_title(text("loo_title", lang, name=name, n=self.synthetic.shape[1]))
         ax.legend(frameon=False)
 
 
