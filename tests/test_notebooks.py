@@ -174,6 +174,11 @@ def test_the_language_check_finds_a_fallen_back_label():
     assert _missing_glyphs(seen["stderr"])
 
 
+#: What nanbei.data's FutureWarnings say about a call in the old form (an option by position, a
+#: changed default left out): notebooks show users the current form.
+OLD_DATA_CALL = ("(by keyword)", "and that default is going")
+
+
 def _missing_glyphs(stderr: list[str]) -> list[str]:
     return [w for w in stderr if re.search(r"Glyph .* missing from (current )?font", w)]
 
@@ -198,6 +203,8 @@ def test_notebook_executes_and_renders(path, lang, tmp_path, ipython_dir, monkey
     assert not errors
     seen = rendered_text(executed)
     assert not _missing_glyphs(seen["stderr"]), "glyphs missing in a figure"
+    old_calls = [w for w in seen["stderr"] if any(m in w for m in OLD_DATA_CALL)]
+    assert not old_calls, f"{path.stem}: a nanbei.data call in the old form: {old_calls[:2]}"
     html_report = report.read_text(encoding="utf-8")
     assert report.stat().st_size > 10_000 and "<html" in html_report.lower()
     run_lang = lang or _declared_lang(path)

@@ -9,7 +9,7 @@ Every function takes ``lang`` ("en", the default, or "zh"): the same choice of w
 English or in Chinese; nouns passed in (``singular``, ``noun``, ``hypothesis``...) must then be
 in that language too.
 
-Conventions: p-values are printed with :func:`nanbei.effects.format_p`'s rounding (never across
+Conventions: p-values are printed with :func:`nanbei.wording.format_p`'s rounding (never across
 ``alpha``); a test rejects when ``p <= alpha``; changes are judged on the printed (rounded)
 numbers, so "falls from 0.52 to 0.52" cannot happen.
 """
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from nanbei.effects._common import format_p, p_phrase
+from nanbei.wording import format_p, p_phrase
 
 __all__ = [
     "basis_attribution",
