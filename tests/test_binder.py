@@ -160,3 +160,26 @@ def test_readme_has_a_binder_badge_that_opens_an_existing_notebook():
     assert m, "no Binder badge in the README's 'Interactive use' section"
     assert (ROOT / m.group(2)).exists(), f"the Binder link opens {m.group(2)}, which does not exist"
     assert "make workshop" in section and "INSTRUCTOR.md" in section
+
+
+def test_the_colab_cell_installs_from_the_repository_the_binder_badge_opens():
+    """Colab has no project environment: notebook 05's Colab cell installs the package (the tidy
+    data ship inside it) from the same public repository as the Binder badge, and only on Colab."""
+    import json
+
+    readme = (ROOT / "README.md").read_text()
+    binder = re.search(r"https://mybinder\.org/v2/gh/([^/]+/[^/]+)/", readme).group(1)
+    nb = json.loads((ROOT / "notebooks" / "05_explorer.ipynb").read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if "colab" in c.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, "notebook 05 needs one cell tagged 'colab'"
+    source = "".join(cells[0]["source"])
+    repository = re.search(r'REPOSITORY = "https://github\.com/([^"]+)"', source).group(1)
+    assert repository == binder
+    assert 'if "google.colab" in sys.modules:' in source  # a no-op everywhere else
+    assert 'f"git+{REPOSITORY}"' in source
+    first_import = next(
+        i for i, c in enumerate(nb["cells"]) if "from nanbei" in "".join(c["source"])
+    )
+    assert nb["cells"].index(cells[0]) < first_import, "install before the first nanbei import"
+    colab = re.search(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/", readme)
+    assert colab and colab.group(1) == binder, "the README's Colab link opens another repository"
