@@ -344,7 +344,9 @@ def test_complete_units_reports_what_it_drops():
         {"u": [1, 1, 2, 2, 3], "t": [1, 2, 1, 2, 1], "v": [1.0, 2.0, 3.0, np.nan, 5.0]}
     )
     kept, dropped = complete_units(df, unit="u", time="t", value="v", start=1, end=2)
-    assert kept["u"].unique().tolist() == [1] and dropped == [2, 3]
+    assert kept["u"].unique().tolist() == [1] and dropped.all_units() == [2, 3]
+    assert dropped.reasons == {"gaps": [2, 3]} and dropped.unit == ("u",) and len(dropped) == 2
+    assert str(dropped) == "2 units left out in 1–2: 2 for gaps"
 
 
 def test_log_jumps_annualises_and_flags_breaks():

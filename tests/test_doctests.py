@@ -13,6 +13,7 @@ MODULES = [
     "nanbei.data.samples",
     "nanbei.data.dropped",
     "nanbei.screen",
+    "nanbei.panel",
     "nanbei.tables",
     "nanbei.fixed_effects",
     "nanbei.wording",

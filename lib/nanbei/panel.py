@@ -10,9 +10,13 @@ traceback or a silently wrong number.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from nanbei.data.dropped import Dropped
 
 
 def check_panel(
@@ -109,19 +113,28 @@ def check_panel(
 
 
 def complete_units(
-    df: pd.DataFrame, *, unit: str, time: str, value: str, start, end
-) -> tuple[pd.DataFrame, list]:
+    df: pd.DataFrame, *, unit: str, time: str, value: str, start, end, noun: str = "units"
+) -> tuple[pd.DataFrame, Dropped]:
     """Keep the units observed with a non-missing ``value`` in every period from start to end.
 
-    Returns the balanced subset (rows between start and end only) and the list of
-    units left out, so that a caller can say which units were dropped instead of
-    dropping them silently.
+    Returns the balanced subset (rows between start and end only) and what was left out, as the
+    one record every Nanbei function uses (:class:`nanbei.data.Dropped`, reason ``"gaps"``;
+    ``len`` counts the units, ``all_units()`` lists them, ``str`` is the sentence), so that a
+    caller can say which units were dropped instead of dropping them silently.
+
+    >>> df = pd.DataFrame({"u": [1, 1, 2], "t": [1, 2, 1], "v": [1.0, 2.0, 3.0]})
+    >>> kept, dropped = complete_units(df, unit="u", time="t", value="v", start=1, end=2)
+    >>> kept["u"].unique().tolist(), dropped.all_units(), str(dropped)
+    ([1], [2], '1 unit left out in 1–2: 1 for gaps')
     """
+    from nanbei.data.dropped import Dropped  # here: nanbei.data itself imports this module
+
     window = df[(df[time] >= start) & (df[time] <= end) & df[value].notna()]
     periods = df.loc[(df[time] >= start) & (df[time] <= end), time].nunique()
     counts = window.groupby(unit)[time].nunique()
     keep = counts.index[counts == periods]
-    dropped = sorted(set(df[unit]) - set(keep))
+    dropped = Dropped(window=(start, end), noun=noun, unit=(unit,))
+    dropped.add("gaps", set(df[unit]) - set(keep))
     return window[window[unit].isin(keep)].reset_index(drop=True), dropped
 
 
