@@ -95,7 +95,7 @@ def test_beta_matches_closed_form_ols_on_mexico(mexico):
     assert res.se == pytest.approx(se, rel=1e-8)
     assert res.se_hc1 == pytest.approx(se_hc1, rel=1e-8)
     assert res.r2 == pytest.approx(r2, rel=1e-10)
-    assert res.n_obs == 32 and res.dropped == []
+    assert res.n_obs == 32 and len(res.dropped) == 0 and str(res.dropped) == "no units left out"
     from scipy import stats
 
     assert res.p_value == pytest.approx(2 * stats.t.sf(abs(coef[1] / se), n - 2), rel=1e-8)
@@ -149,7 +149,7 @@ def test_beta_reports_dropped_units(mexico):
     cut = long[~((long["State"] == "Campeche") & (long["year"] == 2000))]
     cut = cut[~((cut["State"] == "Tabasco") & (cut["year"] == 1940))]
     res = beta(cut, unit="State", time="year", value="pcgdp", start=1940, end=2000)
-    assert res.dropped == ["Campeche", "Tabasco"]
+    assert res.dropped.all_units() == ["Campeche", "Tabasco"]
     assert res.n_obs == 30
     assert any("Campeche" in n for n in res.notes)
     assert "Campeche" in str(res.summary())

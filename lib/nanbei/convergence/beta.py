@@ -37,6 +37,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from nanbei.convergence._common import check_alpha, deprecated_alias, fmt, label_text
+from nanbei.data.dropped import Dropped
 from nanbei.effects.inference import invert_test, wild_cluster_bootstrap
 from nanbei.panel import check_panel
 from nanbei.results import Result, Summary, tidy_frame, unit_label
@@ -241,7 +242,8 @@ class BetaResult(Result):
     alpha : significance level of the intervals.
     start, end : the two periods; T = end - start.
     controls : names of start-period controls (conditional convergence).
-    dropped : units lacking the start or the end period, not used.
+    dropped : units lacking the start or the end period, not used (:class:`nanbei.data.Dropped`:
+        ``len``, ``all_units()``, ``str`` for the sentence).
     slope_tol : numerical precision of the slope (|slope| <= slope_tol counts as 0).
     flat : True when every unit grows at the same rate up to rounding.
     value : name of the value column.
@@ -265,7 +267,7 @@ class BetaResult(Result):
     start: float
     end: float
     controls: list[str]
-    dropped: list
+    dropped: Dropped
     model: Any  # a fitted statsmodels / linearmodels result (those libraries are untyped)
     data: pd.DataFrame
     notes: list[str] = field(default_factory=list)
@@ -525,7 +527,8 @@ def beta(
         )
     wide = data.pivot(index=unit, columns=time, values=value)
     both = wide.notna().all(axis=1)
-    dropped = wide.index[~both].tolist()
+    dropped = Dropped(noun="units", unit=(unit,))
+    dropped.add(f"no value in {start} or {end}", wide.index[~both].tolist())
     wide = wide[both]
     horizon = float(end - start)
     log_start, log_end = np.log(wide[start]), np.log(wide[end])
@@ -547,7 +550,7 @@ def beta(
         raise ValueError(
             f"{what}: only {len(reg)} unit(s) observed in both {start} and {end}; "
             f"need at least {k + 1} for {k} coefficients"
-            + (f" ({len(dropped)} dropped: {dropped[:5]})" if dropped else "")
+            + (f" ({len(dropped)} dropped: {dropped.all_units()[:5]})" if dropped else "")
         )
     X = sm.add_constant(reg[["log_start", *controls]], has_constant="add")
     if np.linalg.matrix_rank(X.to_numpy(dtype=float)) < X.shape[1]:
@@ -587,7 +590,8 @@ def beta(
         )
     if dropped:
         notes.append(
-            f"{len(dropped)} unit(s) lack {start} or {end} and were not used: {dropped[:10]}"
+            f"{len(dropped)} unit(s) lack {start} or {end} and were not used: "
+            f"{dropped.all_units()[:10]}"
         )
     return BetaResult(
         slope=slope,
