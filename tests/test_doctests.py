@@ -18,6 +18,7 @@ MODULES = [
     "nanbei.fixed_effects",
     "nanbei.wording",
     "nanbei.effects.event_study",
+    "nanbei.effects.prose",
 ]
 
 

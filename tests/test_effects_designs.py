@@ -185,7 +185,63 @@ def test_pool_sentence_branches(rejecting, expected):
     text = designs.pool_sentence(n_pools=2, low=-0.1, high=0.2, rejecting=rejecting)
     assert expected in text and "from -0.100 to +0.200" in text
     zh = designs.pool_sentence(n_pools=2, low=-0.1, high=0.2, rejecting=rejecting, lang="zh")
-    assert "对照组" in zh
+    assert "对照组" in zh and "-0.100 与 +0.200" in zh
+    assert {
+        "in none": "任何对照组中都不",
+        "in every one": "每个对照组中都",
+        "only with a": "只在a中",
+    }[expected] in zh
+
+
+#: Latin-script tokens a Chinese finding may contain: symbols, statistics and names.
+ALLOWED_LATIN = {
+    *("p", "e", "M", "Mbar", "RMSPE", "F", "TWFE", "Wald", "CI"),
+    *("Rambachan", "Roth", "Callaway", "Sant", "Anna"),
+}
+
+
+@pytest.mark.parametrize("which", ["with_effect", "null"])
+def test_design_findings_in_chinese(which, request):
+    """Every finding of the battery in Chinese, with no English word left over, and the same
+    verdict as in English."""
+    import re
+
+    from nanbei.labels import has_cjk
+
+    b = request.getfixturevalue(which)
+    zh = designs.design_findings(b, treated_name="单位2", group_name="处理组", lang="zh")
+    en = designs.design_findings(b, treated_name="unit 2", group_name="the treated")
+    assert set(zh) == set(en)
+    for key, text in zh.items():
+        assert bool(text) == bool(en[key]), key
+        if text:
+            assert has_cjk(text), (key, text)
+            words = set(re.findall(r"[A-Za-z]+", text.replace("单位2", ""))) - ALLOWED_LATIN
+            assert not words, (key, words, text)
+    if which == "with_effect":
+        assert "两个检验都拒绝零效应" in zh["did"] and "both tests reject" in en["did"]
+        assert "安慰剂城市不会产生的差距" in zh["synth"] and "单位2" in zh["synth"]
+    else:
+        assert "两个检验都不拒绝零效应" in zh["did"] and "改变了处理组的路径" in zh["did"]
+        assert "changed the treated's path" in en["did"]
+        assert "任何对照组中都不" in zh["pools"]
+
+
+def test_design_findings_name_the_treated_group():
+    """The pre-trend finding and the DiD caveat speak of ``group_name`` (Subei when empty)."""
+    df = simulate(0.0)
+    df["y"] += 0.04 * (df["u"] < N_TREATED) * (df["t"] - 1999)
+    b = battery(df, synth_unit=None)
+    named = designs.design_findings(b, treated_name="", group_name="Group A")
+    assert "Group A was already moving apart" in named["pretrend"]
+    assert (
+        "Subei was already moving apart"
+        in designs.design_findings(b, treated_name="", group_name="")["pretrend"]
+    )
+    assert (
+        "苏北在政策之前"
+        in designs.design_findings(b, treated_name="", group_name="苏北", lang="zh")["pretrend"]
+    )
 
 
 def test_capitalized_keeps_the_rest():

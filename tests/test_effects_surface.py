@@ -360,3 +360,134 @@ def test_placebo_plot_in_chinese_names_the_band_and_the_test(results):
     )
     assert "placebo" not in " ".join(legend + [ax.get_title(), ax.get_xlabel()]).lower()
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def more_results(results) -> dict[str, Result]:
+    """The results whose figures are not in :data:`NAMES`: HonestDiD sensitivity (both
+    restrictions) and in-time placebos of the DiD and the event study."""
+    es = results["event_study"]
+    panel = effects.did.simulate_staggered_panel(300, 8, cohorts=[4, 6], effect=1.0, seed=2)
+    one_date = panel[panel["cohort"] != 4].assign(
+        cohort=lambda d: d["cohort"].where(d["cohort"] == 0, 6)
+    )
+    kw = dict(unit="unit", time="time", outcome="y", cohort="cohort")
+    return {
+        "honest_rm": effects.honest_did_event_study(
+            es, restriction="relative_magnitude", post="average", M=np.linspace(0, 0.5, 6)
+        ),
+        "honest_sd": effects.honest_did_event_study(es, restriction="smoothness", post="average"),
+        "in_time_did": effects.placebo_in_time(
+            one_date, **kw, design="did", inference=("wild",), n_boot=99, seed=1
+        ),
+        "in_time_event_study": effects.placebo_in_time(
+            one_date, **kw, design="event_study", window=(-2, 1)
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "staggered_did",
+        "aggregate_simple",
+        "aggregate_group",
+        "aggregate_dynamic",
+        "aggregate_calendar",
+        "event_study",
+        "event_study_sunab",
+        "honest_rm",
+        "honest_sd",
+        "in_time_did",
+        "in_time_event_study",
+    ],
+)
+def test_effects_plots_follow_the_language(results, more_results, name, recwarn):
+    """Callaway–Sant'Anna, event-study, HonestDiD and in-time placebo figures: every title, axis
+    label, legend entry and word tick in a "zh" figure has Chinese text, none in an "en" one."""
+    from nanbei.labels import has_cjk
+
+    r = {**results, **more_results}[name]
+    zh = _figure_texts(r.plot(lang="zh"))
+    en = _figure_texts(r.plot(lang="en"))
+    assert zh and en
+    assert all(has_cjk(t) for t in zh), [t for t in zh if not has_cjk(t)]
+    assert not any(has_cjk(t) for t in en), [t for t in en if has_cjk(t)]
+    assert not [w for w in recwarn if "missing from" in str(w.message)]
+    plt.close("all")
+
+
+def test_effects_plots_keep_their_english_labels(results, more_results):
+    """The English figures read as before the labels moved to nanbei.labels."""
+    ax = results["aggregate_dynamic"].plot()
+    assert ax.get_xlabel() == "event time (periods since adoption)"
+    assert ax.get_ylabel() == "ATT (95% CI)"
+    assert ax.get_title() == "Callaway-Sant'Anna ATT, dynamic aggregation (analytic se)"
+    es = results["event_study"]
+    ax = es.plot()
+    assert ax.get_title() == f"Event study (two-way fixed effects), {es.n_clusters} clusters"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["twfe"]
+    ax = more_results["honest_rm"].plot()
+    assert ax.get_xlabel() == "Mbar"
+    assert ax.get_ylabel() == "95% CI for average post-period effect"
+    ax = more_results["in_time_did"].plot()
+    r = more_results["in_time_did"]
+    assert ax.get_title() == (
+        f"In-time placebo (did): {r.n_rejections} of {r.n_placebos} fake dates reject at 5%"
+    )
+    plt.close("all")
+
+
+def test_chinese_figures_name_the_parts(results, more_results):
+    ax = results["aggregate_dynamic"].plot(lang="zh")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"处理前", "处理后"} <= set(legend) and ax.get_title().endswith("动态聚合（解析标准误）")
+    ax = more_results["honest_sd"].plot(lang="zh")
+    assert ax.get_title() == "对平行趋势偏离的敏感性（平滑度约束）"
+    assert ax.get_ylabel() == "政策后平均效应的95%置信区间"
+    ax = results["staggered_did"].plot(lang="zh")
+    assert "以从未处理单位为对照" in ax.get_title()
+    plt.close("all")
+
+
+def test_verdict_in_chinese():
+    wild, ri = "野聚类自助法", "随机化推断"
+    all_ = effects.verdict({wild: 0.012, ri: 0.031}, lang="zh")
+    assert (
+        all_
+        == "在5%水平上，两个检验都拒绝零效应（野聚类自助法：p = 0.012；随机化推断：p = 0.031）。"
+    )
+    some = effects.verdict({wild: 0.012, ri: 0.075}, lang="zh")
+    assert (
+        "各检验结论不一：野聚类自助法（p = 0.012）拒绝零效应，随机化推断（p = 0.075）不拒绝" in some
+    )
+    none = effects.verdict({wild: 0.21, ri: 0.075}, lang="zh")
+    assert "两个检验都不拒绝零效应" in none
+    assert effects.verdict({"甲": 0.2, "乙": 0.3, "丙": 0.5}, alpha=0.1, lang="zh").startswith(
+        "在10%水平上，3个检验都不拒绝"
+    )
+    assert "全部3个检验都拒绝" in effects.verdict({"甲": 0.01, "乙": 0.02, "丙": 0.03}, lang="zh")
+    assert "该检验拒绝" in effects.verdict({"甲": 0.04}, lang="zh")
+    assert "该检验不拒绝" in effects.verdict({"甲": 0.2, "乙": math.nan}, lang="zh")
+    assert "（乙：不可用）" in effects.verdict({"甲": 0.2, "乙": math.nan}, lang="zh")
+    assert effects.verdict({"甲": math.nan}, lang="zh").startswith("没有可用的p值")
+    assert "甲（p = 0.01）、乙（p = 0.02）和丙" not in effects.verdict(
+        {"甲": 0.01, "乙": 0.02, "丙": 0.2}, lang="zh"
+    )
+    assert "甲（p = 0.010）和乙（p = 0.020）拒绝" in effects.verdict(
+        {"甲": 0.01, "乙": 0.02, "丙": 0.2}, lang="zh"
+    )
+
+
+def test_verdict_switches_at_alpha_in_both_languages():
+    """p = 0.0504 does not reject at 5% and is never printed as 0.050; 0.0496 does."""
+    for lang, no, yes in (("en", "does not", "rejects"), ("zh", "不拒绝", "拒绝零效应")):
+        s = effects.verdict({"a": 0.0504, "b": 0.0496}, lang=lang)
+        assert "p = 0.0504" in s and "p = 0.0496" in s and "p = 0.050 " not in s
+        assert no in s and yes in s
+    assert (
+        effects.verdict({"a": 0.05}, lang="zh") == "在5%水平上，该检验拒绝零效应（a：p = 0.050）。"
+    )
+    assert effects.verdict({"a": 0.0501}, lang="zh").startswith("在5%水平上，该检验不拒绝")
+    with pytest.raises(ValueError, match="lang"):
+        effects.verdict({"a": 0.1}, lang="fr")

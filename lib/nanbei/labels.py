@@ -921,6 +921,831 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "lang_en": {"en": "English", "zh": "English"},
     "lang_zh": {"en": "中文", "zh": "中文"},
+    # notebook 02 and effects plots
+    "event_time_label": {
+        "en": "event time (periods since adoption)",
+        "zh": "事件时间（距开始处理的期数）",
+    },
+    "pre_treatment": {"en": "pre-treatment", "zh": "处理前"},
+    "post_treatment": {"en": "post-treatment", "zh": "处理后"},
+    "cs_overall_att": {"en": "overall ATT", "zh": "总体ATT"},
+    "cs_overall": {"en": "overall {att}", "zh": "总体{att}"},
+    "cs_cohort": {"en": "cohort", "zh": "队列"},
+    "cs_att_ylabel": {"en": "ATT ({level} CI)", "zh": "ATT（{level}置信区间）"},
+    "cs_kind_simple": {"en": "simple", "zh": "简单"},
+    "cs_kind_dynamic": {"en": "dynamic", "zh": "动态"},
+    "cs_kind_group": {"en": "group", "zh": "按队列"},
+    "cs_kind_calendar": {"en": "calendar", "zh": "按日历时间"},
+    "cs_se_analytic": {"en": "analytic", "zh": "解析"},
+    "cs_se_bootstrap": {"en": "bootstrap", "zh": "自助法"},
+    "cs_agg_title": {
+        "en": "Callaway-Sant'Anna ATT, {kind} aggregation ({se} se)",
+        "zh": "Callaway-Sant'Anna ATT，{kind}聚合（{se}标准误）",
+    },
+    "cs_control_never": {"en": "never", "zh": "从未处理"},
+    "cs_control_notyet": {"en": "notyet", "zh": "尚未处理"},
+    "cs_gt_xlabel": {
+        "en": "period (dotted: adoption of cohort g)",
+        "zh": "时期（虚线：队列g开始处理）",
+    },
+    "cs_gt_ylabel": {
+        "en": "ATT(g, t) ({level} pointwise CI)",
+        "zh": "ATT(g, t)（{level}逐点置信区间）",
+    },
+    "cs_gt_title": {
+        "en": "Callaway-Sant'Anna ATT(g, t) by cohort ({n} cohorts, {control} controls, {method})",
+        "zh": "Callaway-Sant'Anna ATT(g, t)，按队列（{n}个队列，以{control}单位为对照，{method}）",
+    },
+    "honest_robust": {"en": "robust ({method})", "zh": "稳健区间（{method}）"},
+    "honest_parallel": {"en": "parallel trends", "zh": "平行趋势"},
+    "honest_breakdown": {"en": "breakdown", "zh": "临界值"},
+    "honest_param_relative_magnitude": {"en": "Mbar", "zh": "Mbar（相对幅度）"},
+    "honest_param_smoothness": {"en": "M", "zh": "M（平滑度）"},
+    "honest_relative_magnitude": {"en": "relative_magnitude", "zh": "相对幅度约束"},
+    "honest_smoothness": {"en": "smoothness", "zh": "平滑度约束"},
+    "honest_ylabel": {"en": "{level} CI for {label}", "zh": "{label}的{level}置信区间"},
+    "honest_title": {
+        "en": "Sensitivity to violations of parallel trends ({restriction})",
+        "zh": "对平行趋势偏离的敏感性（{restriction}）",
+    },
+    "honest_label_first": {"en": "effect at e = 0", "zh": "e = 0处的效应"},
+    "honest_label_average": {"en": "average post-period effect", "zh": "政策后平均效应"},
+    "honest_label_theta": {"en": "theta", "zh": "目标参数θ"},
+    "itp_placebos": {"en": "placebos ({n} fake dates)", "zh": "安慰剂（{n}个虚假日期）"},
+    "itp_real": {"en": "real date (full panel)", "zh": "真实日期（完整面板）"},
+    "itp_xlabel": {
+        "en": "treatment date (fake dates use only the years before the real one)",
+        "zh": "处理日期（虚假日期只使用真实日期之前的年份）",
+    },
+    "itp_ylabel": {"en": "estimated effect on {outcome}", "zh": "对{outcome}的估计效应"},
+    "itp_title": {
+        "en": "In-time placebo ({design}): {k} of {n} fake dates reject at {level}",
+        "zh": "时间安慰剂检验（{design}）：{n}个虚假日期中{k}个在{level}水平上拒绝",
+    },
+    "itp_design_did": {"en": "did", "zh": "双重差分"},
+    "itp_design_event_study": {"en": "event_study", "zh": "事件研究"},
+    "itp_design_staggered_did": {"en": "staggered_did", "zh": "交错双重差分"},
+    "itp_design_synthetic_control": {"en": "synthetic_control", "zh": "合成控制"},
+    "es_estimator_twfe": {"en": "twfe", "zh": "双向固定效应"},
+    "es_estimator_sunab": {"en": "sunab", "zh": "Sun–Abraham交互加权"},
+    "es_long_twfe": {"en": "two-way fixed effects", "zh": "双向固定效应"},
+    "es_long_sunab": {"en": "Sun-Abraham interaction-weighted", "zh": "Sun–Abraham交互加权"},
+    "es_ylabel": {
+        "en": "effect ({level} CI, clustered by {cluster})",
+        "zh": "效应（{level}置信区间，按{cluster}聚类）",
+    },
+    "es_title": {
+        "en": "Event study ({estimator}), {n} clusters",
+        "zh": "事件研究（{estimator}），{n}个聚类",
+    },
+    "comparison_city": {"en": "comparison city", "zh": "对照城市"},
+    "comparison_cities": {"en": "comparison cities", "zh": "对照城市"},
+    "treated_city": {"en": "treated city", "zh": "处理城市"},
+    "treated_cities": {"en": "treated cities", "zh": "处理城市"},
+    "donor": {"en": "donor", "zh": "对照城市"},
+    "test_wild": {"en": "wild cluster bootstrap", "zh": "野聚类自助法"},
+    "test_ri": {"en": "randomization inference", "zh": "随机化推断"},
+    "what_did": {"en": "the simple DiD", "zh": "简单双重差分"},
+    "what_event_study": {"en": "the event study", "zh": "事件研究"},
+    "what_cs": {"en": "Callaway–Sant'Anna", "zh": "Callaway–Sant'Anna交错双重差分"},
+    "what_synth": {"en": "the synthetic control", "zh": "合成控制"},
+    "es_source": {"en": "the {estimator} event study", "zh": "{estimator}事件研究"},
+    "outcome_log_gdp_pc": {
+        "en": "log GDP per capita (yuan; declared basis and prices)",
+        "zh": "人均GDP对数（元；按所选口径和价格）",
+    },
+    "outcome_gdp_growth": {
+        "en": "growth of GDP, 100 x log difference (declared prices)",
+        "zh": "GDP增长率，对数差×100（按所选价格）",
+    },
+    "outcome_secondary_share": {
+        "en": "secondary industry share of GDP (%)",
+        "zh": "第二产业占GDP比重（%）",
+    },
+    "outcome_log_fdi": {
+        "en": "log FDI actually utilised (10k USD; 2004-2012)",
+        "zh": "实际利用外资对数（万美元；2004—2012年）",
+    },
+    "nb02_roster": {
+        "en": "The report counts {total} parks ({in_subei} in Subei, {junction} on the "
+        "Suzhong–Subei border). The roster has **{rows} rows**: {named} named co-built parks, "
+        "{uncertain} uncertain members and {precursor} precursor — so at most {named} of the "
+        "{total} parks are identified. {n_year} rows have a year, and only {n_stated} of those "
+        "years are a directly stated founding, agreement or approval date.",
+        "zh": "报告统计了{total}个园区（苏北{in_subei}个，苏中与苏北交界处{junction}个）。名录共有"
+        "**{rows}行**：{named}个已确认的共建园区、{uncertain}个存疑成员和{precursor}个前身——因此报告"
+        "的{total}个园区中最多只有{named}个可以识别。{n_year}行有年份，其中只有{n_stated}个是直接"
+        "说明的设立、签约或批准日期。",
+    },
+    "nb02_hosts_placed": {
+        "en": "{matched} parks are placed in their host county; {n_unmatched} sit in city-level "
+        "zones without a county ({unmatched}).",
+        "zh": "{matched}个园区定位到所在县区；{n_unmatched}个位于不属于任何县区的市级功能区（{unmatched}）。",
+    },
+    "nb02_sample": {
+        "en": "Outcome: **{outcome}** ({basis} basis, {prices} prices), {start}–{end}. {n} "
+        "comparison cities from {provinces} have a complete series and no series break; left "
+        "out of Subei and those provinces: {dropped}.",
+        "zh": "结果变量：**{outcome}**（{basis}口径，{prices}），{start}—{end}年。来自{provinces}的"
+        "{n}个对照城市有完整且无断点的序列；苏北和这些省份中：{dropped}。",
+    },
+    "nb02_missing_subei": {
+        "en": "Subei cities without a complete series: {cities}.",
+        "zh": "没有完整序列的苏北城市：{cities}。",
+    },
+    "nb02_compares": {
+        "en": "The analysis compares {treated} with {donors}.",
+        "zh": "分析比较{treated}与{donors}。",
+    },
+    "nb02_keep_all_donors": {
+        "en": "That leaves fewer than three, so the synthetic control keeps them all.",
+        "zh": "剩下的不足三个，因此合成控制保留全部对照城市。",
+    },
+    "nb02_synth_sample": {
+        "en": "Sample {start}–{end}: {candidates} have a complete series ({dropped}).",
+        "zh": "样本{start}—{end}年：{candidates}有完整序列（{dropped}）。",
+    },
+    "nb02_synth_donors": {
+        "en": "The synthetic control uses {donors}.",
+        "zh": "合成控制使用{donors}。",
+    },
+    "nb02_synth_fit": {
+        "en": "**Treated from {year}.** Pre-treatment RMSPE {rmspe:.4f} over {n} years; {ratio}; "
+        "{band}.",
+        "zh": "**{year}年起受处理。**处理前RMSPE为{rmspe:.4f}（{n}年）；{ratio}；{band}。",
+    },
+    "nb02_loo": {
+        "en": "**Leave-one-out.** Dropping each weighted donor in turn, the mean post-{year} gap "
+        "ranges from {low:+.4f} to {high:+.4f}. **Placebos in time** (only the years before "
+        "{year}, every fake date with at least two earlier years): {finding}",
+        "zh": "**留一法。**依次去掉每个有权重的对照城市，{year}年后的平均差距介于{low:+.4f}与"
+        "{high:+.4f}之间。**时间安慰剂检验**（只用{year}年之前的年份，每个虚假日期之前至少有两个"
+        "年份）：{finding}",
+    },
+    "nb02_es_summary": {
+        "en": "{estimator}: pre-period coefficients range from {pre_min:+.3f} to {pre_max:+.3f}; "
+        "post-period estimates average {post_mean:+.3f}, reaching {last:+.3f} at {e}+ years.",
+        "zh": "{estimator}：政策前系数介于{pre_min:+.3f}与{pre_max:+.3f}之间；政策后估计值平均为"
+        "{post_mean:+.3f}，在第{e}年及以后达到{last:+.3f}。",
+    },
+    "nb02_honest": {
+        "en": "Rambachan–Roth sensitivity for the average effect over the first {n} post-policy "
+        "years (estimate {est:+.3f}, conventional 95% CI [{lo:+.3f}, {hi:+.3f}]): {finding}",
+        "zh": "政策后前{n}年平均效应的Rambachan–Roth敏感性分析（估计值{est:+.3f}，常规95%置信区间"
+        "[{lo:+.3f}, {hi:+.3f}]）：{finding}",
+    },
+    "nb02_cs_outside": {
+        "en": "; left out (park year outside the window): {cities}",
+        "zh": "；未计入（园区年份在窗口之外）：{cities}",
+    },
+    "nb02_cs_head": {
+        "en": "Callaway–Sant'Anna with roster park years ({rule}, {control}-treated controls): "
+        "cohorts {cohorts}{outside}. Overall ATT **{att:+.4f}**: the analytic interval "
+        "[{lo:+.4f}, {hi:+.4f}] rests on {treated}, so the cohorts are re-assigned across all "
+        "{n_pool} cities instead ({n_perm} assignments).",
+        "zh": "Callaway–Sant'Anna估计（名录园区年份，规则{rule}，以{control}城市为对照）：队列"
+        "{cohorts}{outside}。总体ATT为**{att:+.4f}**：解析区间[{lo:+.4f}, {hi:+.4f}]只基于{treated}，"
+        "因此改为在全部{n_pool}个城市中重新分配队列（{n_perm}种分配）。",
+    },
+    "nb02_cs_ci": {
+        "en": "Its 95% interval by test inversion is [{lo:+.4f}, {hi:+.4f}].",
+        "zh": "通过检验反演得到的95%区间为[{lo:+.4f}, {hi:+.4f}]。",
+    },
+    "nb02_method_cr1": {"en": "CR1 t-test", "zh": "CR1 t检验"},
+    "nb02_method_wild": {
+        "en": "wild cluster bootstrap ({n} draws)",
+        "zh": "野聚类自助法（{n}次抽样）",
+    },
+    "nb02_method_ri_exact": {"en": "randomization inference (exact)", "zh": "随机化推断（精确）"},
+    "nb02_method_ri_draws": {
+        "en": "randomization inference ({n} draws)",
+        "zh": "随机化推断（{n}次抽样）",
+    },
+    "nb02_did_head": {
+        "en": "Simple DiD ({treated} against {donors}, treated × post-{year}), "
+        "few-cluster-robust inference.",
+        "zh": "简单双重差分（{treated}对{donors}，处理×{year}年后），采用对少数聚类稳健的推断。",
+    },
+    "nb02_cr1": {
+        "en": "The conventional CR1 t-test (p = {p:.3f}) is shown for comparison only: with "
+        "{treated} it over-rejects.",
+        "zh": "常规CR1 t检验（p = {p:.3f}）仅供比较：只有{treated}时它会过度拒绝。",
+    },
+    "nb02_bold_head": {"en": "**{head}.**", "zh": "**{head}。**"},
+    "nb02_claims": {
+        "en": '* **"{growth:g}% annual growth in the parks", park revenues, park FDI.** These are '
+        "park-level figures; the data here stop at the city. The roster's aggregate figures (e.g. "
+        "business revenue of the Suzhou–Suqian parks) are sales, not value added, and cannot be "
+        "set against city GDP.\n"
+        '* **"{jobs:,.0f} jobs created".** The employment series counts persons employed in urban '
+        "units, a concept whose coverage widens over time; it cannot separate jobs created by the "
+        "parks from others.\n"
+        "* **FDI** is available for a few years only. Below: growth of utilised FDI in Subei and "
+        "in the comparison cities over the years the data cover.",
+        "zh": "* **“园区年均增长{growth:g}%”、园区营业收入、园区外商直接投资。**这些是园区层面的"
+        "数字；这里的数据只到城市层面。名录中的汇总数字（如苏宿园区的营业收入）是销售额而非增加值，"
+        "不能与城市GDP相比。\n"
+        "* **“创造{jobs:,.0f}个就业岗位”。**就业序列统计的是城镇单位就业人员，其覆盖范围随时间扩大；"
+        "它无法把园区创造的就业与其他就业区分开。\n"
+        "* **外商直接投资**只有少数年份的数据。下面：在数据覆盖的年份里，苏北和对照城市实际利用"
+        "外资的增长。",
+    },
+    "nb02_fdi": {
+        "en": "Utilised FDI grew {subei:.1%} a year (log points) in the {n_subei} Subei cities "
+        "with a complete {start}–{end} series and {other:.1%} in {n_other} comparison cities "
+        "({n_out} cities without a complete FDI series are left out).",
+        "zh": "在有完整{start}—{end}年序列的{n_subei}个苏北城市中，实际利用外资每年增长{subei:.1%}"
+        "（对数点），在{n_other}个对照城市中增长{other:.1%}（{n_out}个没有完整外资序列的城市未计入）。",
+    },
+    # notebook 03: employment
+    "emp_title": {
+        "en": "Employment in units (dashed: change of definition)",
+        "zh": "单位从业人员（虚线：统计口径变化）",
+    },
+    "emp_unit": {"en": "10k persons employed in units", "zh": "万人"},
+    "sector_title": {"en": "{sector} sector (% of unit employment)", "zh": "{sector}（%）"},
+    "shift_share_all": {"en": "all three sectors", "zh": "三次产业"},
+    "shift_share_nonfarm": {"en": "secondary and tertiary only", "zh": "非农产业"},
+    "elasticity_title": {
+        "en": "Employment elasticity of output (95% CI, t(G-1))",
+        "zh": "就业产出弹性（95%置信区间，t(G-1)）",
+    },
+    "wage_ratio_title": {
+        "en": "{num}/{den}: ratio of average wages",
+        "zh": "{num}/{den}平均工资之比",
+    },
+    "wage_dispersion_title": {"en": "Wage dispersion, 13 cities", "zh": "13市工资离散度"},
+    "between_share": {"en": "between-region share of Theil", "zh": "泰尔指数中区域间比重"},
+    "design_es_title": {
+        "en": "{group} against comparison cities: {outcome} (years since {year})",
+        "zh": "{group}与对照城市：{outcome}（{year}年后年数）",
+    },
+    "design_synth_title": {
+        "en": "{city} and its synthetic control: {outcome}",
+        "zh": "{city}与合成对照：{outcome}",
+    },
+    "secondary_change_title": {
+        "en": "Change of the secondary share of employed persons 2010→2020 (outlined: park hosts)",
+        "zh": "第二产业就业占比变化 2010→2020（描边：共建园区所在地）",
+    },
+    "urban_change_title": {
+        "en": "Change of the urban share of residents 2010→2020",
+        "zh": "城镇化率变化 2010→2020",
+    },
+    "pp": {"en": "percentage points", "zh": "百分点"},
+    "host_title": {
+        "en": "{region}: change of the secondary share 2010→2020 (pp)",
+        "zh": "{region}：第二产业就业占比变化 2010→2020（百分点）",
+    },
+    "log_employment": {"en": "log unit employment", "zh": "单位从业人员（对数）"},
+    "log_wage": {"en": "log average wage", "zh": "平均工资（对数）"},
+    "emp_secondary_share": {
+        "en": "secondary share of unit employment (%)",
+        "zh": "单位从业人员中第二产业比重（%）",
+    },
+    "primary": {"en": "Primary", "zh": "第一产业"},
+    "secondary": {"en": "Secondary", "zh": "第二产业"},
+    "tertiary": {"en": "Tertiary", "zh": "第三产业"},
+    # notebook 03: punctuation, lists and year ranges
+    "nb03_span": {"en": "{first}–{last}", "zh": "{first}—{last}年"},
+    "nb03_full_stop": {"en": ".", "zh": "。"},
+    "nb03_semicolon": {"en": "; ", "zh": "；"},
+    "nb03_enum_sep": {"en": ", ", "zh": "、"},
+    "nb03_or": {"en": " or ", "zh": "或"},
+    "nb03_wan": {"en": "万", "zh": "万"},
+    "nb03_none": {"en": "none", "zh": "无"},
+    "nb03_year_of": {"en": "{year} ({what})", "zh": "{year}年（{what}）"},
+    "nb03_city_year": {"en": "{city} ({year})", "zh": "{city}（{year}年）"},
+    "nb03_verb_falls": {"en": "falls", "zh": "下降"},
+    "nb03_verb_rises": {"en": "rises", "zh": "上升"},
+    "nb03_verb_stays": {"en": "stays", "zh": "持平"},
+    # notebook 03: figure labels
+    "nb03_ss_within": {"en": "within sectors", "zh": "部门内增长"},
+    "nb03_ss_static": {"en": "static reallocation", "zh": "静态再配置"},
+    "nb03_ss_dynamic": {"en": "dynamic reallocation", "zh": "动态再配置"},
+    "nb03_ss_total": {"en": "total", "zh": "合计"},
+    "nb03_ss_ylabel": {"en": "% of start-year productivity", "zh": "占期初劳动生产率的%"},
+    "nb03_el_ylabel": {"en": "elasticity of employment w.r.t. output", "zh": "就业产出弹性"},
+    "nb03_host_other_units": {"en": "other units", "zh": "其他县区"},
+    "nb03_host_units": {"en": "park hosts", "zh": "共建园区所在县区"},
+    "nb03_es_xlabel": {"en": "years since {year}", "zh": "距{year}年的年数"},
+    "nb03_es_ylabel": {"en": "effect on {outcome}", "zh": "对{outcome}的效应"},
+    # notebook 03: table headers (nanbei.employment.column_label) and values (value_label)
+    "nb03_col_break_id": {"en": "break", "zh": "断点编号"},
+    "nb03_col_what": {"en": "what changed", "zh": "变化内容"},
+    "nb03_col_scope": {"en": "scope", "zh": "范围"},
+    "nb03_col_first_year_affected": {"en": "first year affected", "zh": "首个受影响年份"},
+    "nb03_col_variables": {"en": "variables", "zh": "变量"},
+    "nb03_col_segment": {"en": "segment", "zh": "区间"},
+    "nb03_col_start": {"en": "start", "zh": "期初"},
+    "nb03_col_end": {"en": "end", "zh": "期末"},
+    "nb03_col_change": {"en": "change", "zh": "变化"},
+    "nb03_col_growth_per_year": {"en": "log growth a year", "zh": "年均对数增长"},
+    "nb03_col_unit": {"en": "unit", "zh": "单元"},
+    "nb03_col_p_start": {"en": "productivity, start", "zh": "期初劳动生产率"},
+    "nb03_col_p_end": {"en": "productivity, end", "zh": "期末劳动生产率"},
+    "nb03_col_change_pct": {"en": "change (% of start)", "zh": "变化（占期初%）"},
+    "nb03_col_within_pct": {"en": "within sectors (%)", "zh": "部门内增长（%）"},
+    "nb03_col_static_pct": {"en": "static reallocation (%)", "zh": "静态再配置（%）"},
+    "nb03_col_dynamic_pct": {"en": "dynamic reallocation (%)", "zh": "动态再配置（%）"},
+    "nb03_col_unit_primary": {
+        "en": "unit employment: primary (%)",
+        "zh": "单位从业人员：第一产业（%）",
+    },
+    "nb03_col_unit_secondary": {
+        "en": "unit employment: secondary (%)",
+        "zh": "单位从业人员：第二产业（%）",
+    },
+    "nb03_col_unit_tertiary": {
+        "en": "unit employment: tertiary (%)",
+        "zh": "单位从业人员：第三产业（%）",
+    },
+    "nb03_col_census_primary": {"en": "census: primary (%)", "zh": "普查：第一产业（%）"},
+    "nb03_col_census_secondary": {"en": "census: secondary (%)", "zh": "普查：第二产业（%）"},
+    "nb03_col_census_tertiary": {"en": "census: tertiary (%)", "zh": "普查：第三产业（%）"},
+    "nb03_col_group": {"en": "group", "zh": "组别"},
+    "nb03_col_period": {"en": "period", "zh": "时期"},
+    "nb03_col_term": {"en": "term", "zh": "项目"},
+    "nb03_col_outcome": {"en": "outcome", "zh": "结果变量"},
+    "nb03_col_estimate": {"en": "estimate", "zh": "估计值"},
+    "nb03_col_std_error": {"en": "std. error", "zh": "标准误"},
+    "nb03_col_statistic": {"en": "statistic", "zh": "统计量"},
+    "nb03_col_conf_low": {"en": "CI low", "zh": "置信区间下限"},
+    "nb03_col_conf_high": {"en": "CI high", "zh": "置信区间上限"},
+    "nb03_col_p_value": {"en": "p-value", "zh": "p值"},
+    "nb03_col_p_value_wild": {"en": "wild bootstrap p", "zh": "野自助法p值"},
+    "nb03_col_p_value_welch_t": {"en": "Welch-t p", "zh": "Welch t p值"},
+    "nb03_col_n_obs": {"en": "observations", "zh": "观测数"},
+    "nb03_col_n_clusters": {"en": "clusters", "zh": "聚类数"},
+    "nb03_col_secondary_share": {"en": "secondary share (%)", "zh": "第二产业就业比重（%）"},
+    "nb03_col_urban_share": {"en": "urban share (%)", "zh": "城镇人口比重（%）"},
+    "nb03_col_employed_est_10k": {
+        "en": "employed persons, est. (10k)",
+        "zh": "就业人员估计（万人）",
+    },
+    "nb03_col_mean_host": {"en": "mean, hosts", "zh": "所在单元均值"},
+    "nb03_col_mean_other": {"en": "mean, others", "zh": "其他单元均值"},
+    "nb03_col_n_host": {"en": "host units", "zh": "所在单元数"},
+    "nb03_col_n_other": {"en": "other units", "zh": "其他单元数"},
+    "nb03_col_n_assignments": {"en": "assignments", "zh": "分配数"},
+    "nb03_col_exact": {"en": "exact", "zh": "精确枚举"},
+    "nb03_col_membership": {"en": "roster members", "zh": "名录范围"},
+    "nb03_col_rule": {"en": "rule", "zh": "规则"},
+    "nb03_col_difference": {"en": "difference", "zh": "差值"},
+    "nb03_col_m": {"en": "m (hidden hosts)", "zh": "m（未列出的所在单元）"},
+    "nb03_col_low": {"en": "low", "zh": "下限"},
+    "nb03_col_high": {"en": "high", "zh": "上限"},
+    "nb03_col_measure": {"en": "measure", "zh": "指标"},
+    "nb03_col_value": {"en": "value", "zh": "数值"},
+    "nb03_val_all": {"en": "all", "zh": "全部"},
+    "nb03_val_host_other": {"en": "host − other", "zh": "所在单元−其他单元"},
+    "nb03_val_named": {"en": "named", "zh": "已列名"},
+    "nb03_val_named_uncertain": {"en": "named + uncertain", "zh": "已列名+存疑"},
+    "nb03_val_dated": {"en": "dated", "zh": "有年份"},
+    "nb03_val_dated_or_undated": {"en": "dated or undated", "zh": "有年份或无年份"},
+    "nb03_val_share_secondary_change": {
+        "en": "change of the secondary share (pp)",
+        "zh": "第二产业就业比重变化（百分点）",
+    },
+    "nb03_val_log_emp_est_secondary_change": {
+        "en": "log change of secondary employment (est.)",
+        "zh": "第二产业就业估计的对数变化",
+    },
+    # notebook 03: result summaries in Chinese (nanbei.employment.localized_summary)
+    "nb03_summary_ShiftShareResult": {
+        "en": "Shift-share decomposition of labour productivity",
+        "zh": "劳动生产率的偏离—份额分解",
+    },
+    "nb03_summary_ElasticityResult": {
+        "en": "Employment elasticity of output",
+        "zh": "就业产出弹性",
+    },
+    "nb03_summary_HostComparisonResult": {
+        "en": "Park-host units vs other units",
+        "zh": "共建园区所在单元与其他单元",
+    },
+    "nb03_ss_note_formula": {
+        "en": "ΔP = Σ S_i0 ΔP_i (within) + Σ P_i0 ΔS_i (static) + Σ ΔP_i ΔS_i (dynamic); P = "
+        "aggregate value added per worker, P_i sector productivity, S_i sector share of "
+        "employment; *_pct = component / P_start × 100.",
+        "zh": "ΔP = Σ S_i0 ΔP_i（部门内）+ Σ P_i0 ΔS_i（静态）+ Σ ΔP_i ΔS_i（动态）；P为每个"
+        "从业人员的总增加值，P_i为部门劳动生产率，S_i为部门就业比重；百分比列 = 分量 / 期初P × 100。",
+    },
+    "nb03_ss_note_dropped": {
+        "en": "{n} member-periods left out for a missing value at an endpoint (see .dropped).",
+        "zh": "{n}个成员—时期因端点缺值未计入（见.dropped）。",
+    },
+    "nb03_el_note": {
+        "en": "log employment on log output with unit and year fixed effects; CR1 standard "
+        "errors clustered by unit with {clusters} clusters: few clusters, so the {level:.0%} "
+        "intervals use t(G-1) critical values and the wild bootstrap p is that of the wild "
+        "cluster bootstrap (WCR, Webb weights) for elasticity = 0.",
+        "zh": "单位从业人员对数对产出对数回归，含单位和年份固定效应；CR1标准误按单位聚类，聚类数"
+        "为{clusters}：聚类很少，因此{level:.0%}置信区间使用t(G-1)临界值，野自助法p值来自弹性为零"
+        "的野聚类自助法（WCR，Webb权重）。",
+    },
+    "nb03_el_note_split": {
+        "en": "A unit's fixed effect is split at each break year it crosses (levels are never "
+        "compared across a change of definition).",
+        "zh": "单位固定效应在其跨越的每个断点年份拆分（从不跨越口径变化比较水平）。",
+    },
+    "nb03_el_note_segment": {
+        "en": "Every period lies inside one definitional segment.",
+        "zh": "每个时期都位于同一统计口径区间之内。",
+    },
+    "nb03_host_note": {
+        "en": "{region}: {outcome} of park-host units minus other units; p-values by "
+        "randomization inference over units ({draws}): the test stays valid with few units and "
+        "does not assume normal errors.",
+        "zh": "{region}：共建园区所在单元减去其他单元的{outcome}；p值来自对单元的随机化推断"
+        "（{draws}）：单元很少时检验依然有效，且不假设误差服从正态分布。",
+    },
+    "nb03_host_note_exact": {
+        "en": "all assignments of the same number of hosts enumerated",
+        "zh": "枚举了相同所在单元数的全部分配",
+    },
+    "nb03_host_note_draws": {
+        "en": "{n} random assignments of the same number of hosts",
+        "zh": "相同所在单元数的{n}次随机分配",
+    },
+    # notebook 03: sentences (nanbei.employment.*_phrase, *_sentence)
+    "nb03_dropped": {
+        "en": "{n} cities left out in {span}: {parts}.",
+        "zh": "{span}有{n}个城市未计入：{parts}。",
+    },
+    "nb03_dropped_part": {"en": "{n} for {why}", "zh": "{n}个因{why}"},
+    "nb03_dropped_none": {"en": "No city left out.", "zh": "没有城市未计入。"},
+    "nb03_own_jumps": {"en": "own jumps in {what}", "zh": "{what}自身跳变"},
+    "nb03_breaks_year": {
+        "en": "{year} ({share:.0%} of cities)",
+        "zh": "{year}年（{share:.0%}的城市）",
+    },
+    "nb03_breaks_found": {
+        "en": "In {years} most of Jiangsu's cities' employment jumps by more than {threshold} "
+        "in log at once: a change of definition. Levels are therefore compared only within the "
+        "segments between such years.",
+        "zh": "在{years}，江苏多数城市的单位从业人员对数值同时变动超过{threshold}：这是统计口径的"
+        "变化。因此水平只在这些年份之间的区间内比较。",
+    },
+    "nb03_breaks_none": {
+        "en": "In no year does the employment of most of Jiangsu's cities jump by more than "
+        "{threshold} in log at once: levels are compared over the whole window.",
+        "zh": "没有哪一年江苏多数城市的单位从业人员对数值同时变动超过{threshold}：水平在整个窗口内"
+        "比较。",
+    },
+    "nb03_declared_detected": {
+        "en": "Detected break years in Jiangsu's unit employment inside the window: {years}",
+        "zh": "窗口内检测到的江苏单位从业人员断点年份：{years}",
+    },
+    "nb03_declared_confirmed": {
+        "en": "; declared in the known-breaks table: {years}",
+        "zh": "；已知断点表中有记录的：{years}",
+    },
+    "nb03_declared_undeclared": {
+        "en": "; not declared (detected only): {years}",
+        "zh": "；未记录（仅检测到）：{years}",
+    },
+    "nb03_declared_segments": {
+        "en": ". Levels are compared only within the segments between detected breaks. ",
+        "zh": "。水平只在检测到的断点之间的区间内比较。",
+    },
+    "nb03_declared_wage_whole": {
+        "en": "No province-specific revision of the wage series lies in the window, so the wage "
+        "comparison across provinces runs to {end}; the GDP revisions do not touch it.",
+        "zh": "窗口内没有针对个别省份的工资序列修订，因此跨省工资比较延续到{end}年；GDP修订不影响"
+        "工资序列。",
+    },
+    "nb03_declared_wage_cut": {
+        "en": "The wage series is revised by province in {first}: the comparison ends in {last}.",
+        "zh": "工资序列在{first}年按省份修订：比较截止于{last}年。",
+    },
+    "nb03_segment_change": {
+        "en": "**{value:+.1f} {wan}** in {segment}",
+        "zh": "{segment}变化**{value:+.1f}{wan}**",
+    },
+    "nb03_segment_changes": {
+        "en": "Within each comparable segment, unit employment in {region} changed by {items}. "
+        "The report's claim is {claimed:.0f} {wan} jobs created by the co-built parks "
+        "(province-wide, cumulative). Unit employment is one statistic among several (it leaves "
+        "out most private and self-employed work), its definition changes, and it moves for "
+        "reasons other than the parks: these numbers neither confirm nor refute the claim.",
+        "zh": "在每个可比区间内，{region}的单位从业人员{items}。报告称共建园区创造了"
+        "{claimed:.0f}{wan}个就业岗位（全省、累计）。单位从业人员只是若干统计之一（不包括大部分私营"
+        "和个体就业），其口径会变化，其变动也另有园区以外的原因：这些数字既不能证实也不能否定"
+        "该说法。",
+    },
+    "nb03_share_path_before": {
+        "en": "Before the {before} break, {first}'s secondary share of unit employment goes from "
+        "{a0:.1f}% ({y0}) to {a1:.1f}% ({y1}), {second}'s from {b0:.1f}% to {b1:.1f}%.",
+        "zh": "在{before}年口径变化之前，{first}单位从业人员中第二产业的比重从{a0:.1f}%（{y0}年）"
+        "变为{a1:.1f}%（{y1}年），{second}从{b0:.1f}%变为{b1:.1f}%。",
+    },
+    "nb03_share_path_all": {
+        "en": "From {y0} to {y1}, {first}'s secondary share of unit employment goes from "
+        "{a0:.1f}% to {a1:.1f}%, {second}'s from {b0:.1f}% to {b1:.1f}%.",
+        "zh": "{y0}年至{y1}年，{first}单位从业人员中第二产业的比重从{a0:.1f}%变为{a1:.1f}%，"
+        "{second}从{b0:.1f}%变为{b1:.1f}%。",
+    },
+    "nb03_share_path_none": {
+        "en": "Too few years of sector shares to describe their path.",
+        "zh": "部门比重的年份太少，无法描述其变化。",
+    },
+    "nb03_ss_phrase_rose": {
+        "en": "{name}, {period}: productivity rose by {total:.0f}%; {component} contributed most "
+        "({points:+.0f} points)",
+        "zh": "{name}{period}：劳动生产率提高{total:.0f}%；{component}贡献最大"
+        "（{points:+.0f}个百分点）",
+    },
+    "nb03_ss_phrase_fell": {
+        "en": "{name}, {period}: productivity fell by {total:.0f}%; {component} contributed most "
+        "({points:+.0f} points)",
+        "zh": "{name}{period}：劳动生产率下降{total:.0f}%；{component}贡献最大"
+        "（{points:+.0f}个百分点）",
+    },
+    "nb03_ss_phrase_flat": {
+        "en": "{name}, {period}: productivity did not change ({total:.0f}%); {component} "
+        "contributed most ({points:+.0f} points)",
+        "zh": "{name}{period}：劳动生产率没有变化（{total:.0f}%）；{component}贡献最大"
+        "（{points:+.0f}个百分点）",
+    },
+    "nb03_ss_phrase_realloc_lowered": {
+        "en": ", and reallocation between sectors lowered it ({points:+.0f} points)",
+        "zh": "，部门间再配置使其降低（{points:+.0f}个百分点）",
+    },
+    "nb03_ss_phrase_realloc_added": {
+        "en": ", reallocation between sectors added {points:+.0f} points",
+        "zh": "，部门间再配置贡献{points:+.0f}个百分点",
+    },
+    "nb03_ss_dropped_item": {"en": "{city} ({group}) in {span}", "zh": "{city}（{group}，{span}）"},
+    "nb03_shift_share": {
+        "en": "**All three sectors.** {all} **Non-farm sectors only.** {nonfarm} Periods: "
+        "{periods} (sector employment is published to {end}); cities left out of a period for a "
+        "missing value at an endpoint: {dropped}. Declared revisions of value added in the "
+        "window (not cut, listed): {revisions}.",
+        "zh": "**三次产业。**{all}**仅非农产业。**{nonfarm}时期：{periods}（分行业就业数据公布到"
+        "{end}年）；因端点缺值而在某一时期未计入的城市：{dropped}。窗口内已记录的增加值修订"
+        "（未切分，仅列出）：{revisions}。",
+    },
+    "nb03_definitions": {
+        "en": "In {year} the city yearbooks put {unit_primary:.1f}% of {region}'s unit employees "
+        "in the primary sector; the census long form (all employed persons aged 16+, a "
+        "{fraction:.0%} sample of households) puts {census_primary:.1f}% of {region}'s employed "
+        "persons there, and {census_secondary:.1f}% in the secondary sector against "
+        "{unit_secondary:.1f}% of unit employees. The primary sector's 'productivity' above is "
+        "value added per unit farm employee, and the reallocation terms move with the coverage "
+        "of unit employment, not only with workers changing sectors: read them with the "
+        "non-farm panel beside them.",
+        "zh": "{year}年，城市统计年鉴显示{region}单位从业人员中有{unit_primary:.1f}%在第一产业；"
+        "人口普查长表（16岁及以上全部就业人员，抽取{fraction:.0%}的住户）显示{region}就业人员中"
+        "有{census_primary:.1f}%在第一产业、{census_secondary:.1f}%在第二产业，而单位从业人员中"
+        "第二产业占{unit_secondary:.1f}%。上文第一产业的“劳动生产率”是每个单位农业从业人员的"
+        "增加值，再配置项随单位从业人员覆盖范围的变化而变动，而不只反映劳动者在部门间的流动："
+        "应与非农产业图对照阅读。",
+    },
+    "nb03_el_not_estimable": {"en": "not estimable", "zh": "无法估计"},
+    "nb03_el_negative": {"en": "negative", "zh": "为负"},
+    "nb03_el_above_one": {"en": "above one", "zh": "大于1"},
+    "nb03_el_between": {"en": "between zero and one", "zh": "介于0和1之间"},
+    "nb03_el_below_one": {
+        "en": "below one, not distinguishable from zero",
+        "zh": "小于1，与0无显著差异",
+    },
+    "nb03_el_positive_one": {
+        "en": "positive, not distinguishable from one",
+        "zh": "为正，与1无显著差异",
+    },
+    "nb03_el_neither": {
+        "en": "not distinguishable from zero or one",
+        "zh": "与0和1均无显著差异",
+    },
+    "nb03_el_row": {
+        "en": "{phrase} in {period} ({estimate:.2f}, {level:.0%} CI {low:.2f} to {high:.2f}{wild})",
+        "zh": "{period}{phrase}（{estimate:.2f}，{level:.0%}置信区间{low:.2f}至{high:.2f}{wild}）",
+    },
+    "nb03_el_wild": {
+        "en": ", wild bootstrap p for zero = {p:.3f}",
+        "zh": "，弹性为零的野自助法p = {p:.3f}",
+    },
+    "nb03_elasticity": {
+        "en": "{region}'s elasticity is {region_rows}. For all {n} cities together it is "
+        "{pooled_rows}. Over the whole window, with city effects split at the breaks, {region}'s "
+        "is {whole_rows}. With {sizes} cities per region these intervals are wide; unit "
+        "employment's widening coverage within segments also moves the slope, so the elasticity "
+        "describes the statistic, not jobs in general.",
+        "zh": "{region}的就业产出弹性：{region_rows}。全部{n}个城市合并：{pooled_rows}。在整个窗口"
+        "内、城市固定效应在断点处拆分时，{region}的弹性：{whole_rows}。每个区域只有{sizes}个城市，"
+        "这些区间很宽；区间内单位从业人员覆盖范围的扩大也会影响斜率，因此该弹性描述的是这一统计"
+        "指标，而不是一般意义上的就业。",
+    },
+    "nb03_wage_no_jump": {
+        "en": "No year shows a common jump in wages.",
+        "zh": "没有哪一年出现工资的共同跳变。",
+    },
+    "nb03_wage_jumps": {
+        "en": "Years {years} show a common jump in wages.",
+        "zh": "{years}年出现工资的共同跳变。",
+    },
+    "nb03_half_life": {"en": ", half-life {years:.0f} years", "zh": "，半衰期{years:.0f}年"},
+    "nb03_wages": {
+        "en": "{breaks} The {num}/{den} ratio of average wages at {prices} goes from **{r0:.2f}** "
+        "({y0}) to **{r1:.2f}** ({y1}) — far below the GDP-per-capita gap of notebook 1. The CV "
+        "of city wages {verb} from {cv0:.3f} to {cv1:.3f}. Beta convergence of wages over "
+        "{span} ({dropped}): slope {slope:.4f} (HC1 s.e. {se:.4f}), speed {speed:.2%} a year"
+        "{half_life}.",
+        "zh": "{breaks}按{prices}计算，{num}/{den}平均工资之比从**{r0:.2f}**（{y0}年）变为**{r1:.2f}**"
+        "（{y1}年）——远低于笔记本1中的人均GDP差距。城市工资的变异系数从{cv0:.3f}{verb}至"
+        "{cv1:.3f}。{span}工资的β收敛（{dropped}）：斜率{slope:.4f}（HC1标准误{se:.4f}），收敛"
+        "速度每年{speed:.2%}{half_life}。",
+    },
+    "nb03_design_window": {
+        "en": "The series of {what} changes definition in {listed}: the designs run only within "
+        "{span}, the stable segment that contains {year}, so no window straddles a break.",
+        "zh": "{what}序列的统计口径在{listed}发生变化：各设计只在包含{year}年的稳定区间{span}内"
+        "进行，不跨越任何口径变化。",
+    },
+    "nb03_design_window_none": {
+        "en": "The series of {what} has no change of definition in the years asked for: the "
+        "designs use {span}.",
+        "zh": "{what}序列在所选年份内没有口径变化：各设计使用{span}。",
+    },
+    "nb03_design_sizes": {
+        "en": "{n} {group} cities against {m} comparison cities.",
+        "zh": "{n}个{group}城市对比{m}个对照城市。",
+    },
+    "nb03_design_head": {"en": "**{what}.**", "zh": "**{what}。**"},
+    "nb03_design_finding": {"en": "*{head}.* {text}", "zh": "*{head}。*{text}"},
+    "nb03_design_did": {"en": "DiD, few-cluster-robust", "zh": "双重差分（少聚类稳健）"},
+    "nb03_design_pretrend": {"en": "Pre-trends", "zh": "事前趋势"},
+    "nb03_design_honest": {"en": "Rambachan–Roth", "zh": "Rambachan–Roth敏感性"},
+    "nb03_design_synth": {"en": "Synthetic control", "zh": "合成控制"},
+    "nb03_design_in_time": {"en": "Placebos in time", "zh": "时间安慰剂"},
+    "nb03_design_pools": {"en": "Donor pools", "zh": "对照池"},
+    "nb03_census": {
+        "en": "The census reports {n0} county rows for {y0} and {n1} for {y1} ({zones} "
+        "development zones); the boundaries have {polygons} county polygons. Through the "
+        "crosswalk they form {units} comparable units ({n_region} in {region}). The long form "
+        "sampled {f0:.1%} of Jiangsu's households in {y0} and {f1:.1%} in {y1}. {region}'s "
+        "secondary share of employed persons: {s0:.1f}% ({y0}) and {s1:.1f}% ({y1}); its "
+        "estimated employed persons: {e0:.0f} {wan} and {e1:.0f} {wan} (est.).",
+        "zh": "人口普查{y0}年报告{n0}个县级行，{y1}年报告{n1}个（其中{zones}个开发区）；边界数据有"
+        "{polygons}个县级多边形。通过对照表，它们构成{units}个可比单元（{region}{n_region}个）。"
+        "长表在{y0}年抽取了江苏{f0:.1%}的住户，{y1}年为{f1:.1%}。{region}就业人员中第二产业的"
+        "比重：{s0:.1f}%（{y0}年）和{s1:.1f}%（{y1}年）；估计就业人员：{e0:.0f}{wan}和{e1:.0f}{wan}"
+        "（估计）。",
+    },
+    "nb03_host_difference": {
+        "en": "From {start} to {end} the {what} of park-host units changed by {size:.1f} {unit} "
+        "{more} than that of the other units (randomization p = {p:.3f}): {verdict} at the "
+        "{level:.0%} level.",
+        "zh": "{start}—{end}年，共建园区所在单元的{what}变化比其他单元{more}{size:.1f}{unit}"
+        "（随机化推断p = {p:.3f}）：在{level:.0%}水平上{verdict}。",
+    },
+    "nb03_host_no_comparison": {
+        "en": "The comparison could not be computed.",
+        "zh": "无法计算该比较。",
+    },
+    "nb03_host_secondary_share": {
+        "en": "secondary-sector share of employment",
+        "zh": "第二产业就业比重",
+    },
+    "nb03_host_pp": {"en": "percentage points", "zh": "个百分点"},
+    "nb03_host_more": {"en": "more", "zh": "多"},
+    "nb03_host_less": {"en": "less", "zh": "少"},
+    "nb03_host_random": {
+        "en": "distinguishable from a random choice of host units",
+        "zh": "与随机选择的所在单元有显著差异",
+    },
+    "nb03_host_not_random": {
+        "en": "not distinguishable from a random choice of host units",
+        "zh": "与随机选择的所在单元没有显著差异",
+    },
+    "nb03_hosts": {
+        "en": "{difference} Host units ({n_host} of {n_all}, rule '{rule}'): {hosts}; their mean "
+        "change {mean_host:+.1f} pp, the others' {mean_other:+.1f} pp (Welch-t randomization p = "
+        "{p_t:.3f}). Parks the roster cannot place on a county: {unplaced}. Across the roster "
+        "rules and outcomes in the table, the randomization p-values range from {p_min:.3f} to "
+        "{p_max:.3f}.",
+        "zh": "{difference}所在单元（{n_all}个中的{n_host}个，规则“{rule}”）：{hosts}；其平均变化"
+        "{mean_host:+.1f}个百分点，其他单元{mean_other:+.1f}个百分点（Welch t随机化推断p = "
+        "{p_t:.3f}）。名录中无法落到县的园区：{unplaced}。在表中各名录规则和结果变量下，随机化"
+        "推断p值介于{p_min:.3f}和{p_max:.3f}之间。",
+    },
+    "nb03_roster_missing": {
+        "en": "so at least {missing:.0f} {region} parks are missing and any of the {n_other} "
+        "'other' units may host one.",
+        "zh": "因此至少缺少{missing:.0f}个{region}园区，{n_other}个“其他”单元中的任何一个都可能"
+        "有园区。",
+    },
+    "nb03_roster_complete": {
+        "en": "so no {region} park is missing from the count, though any of the {n_other} "
+        "'other' units may still host an undocumented one.",
+        "zh": "因此数量上没有缺少{region}园区，但{n_other}个“其他”单元中仍可能有未记录的园区。",
+    },
+    "nb03_bounds_item": {
+        "en": "{low:.1f} and {high:.1f} pp (m = {m})",
+        "zh": "{low:.1f}至{high:.1f}个百分点（m = {m}）",
+    },
+    "nb03_roster": {
+        "en": "**What the incomplete roster does.** The roster names {named} parks in {region}'s "
+        "cities; the report counts {claimed:.0f} there, {gap} The comparison is 'hosts of a "
+        "documented park' against 'the rest', not treated against untreated: hidden hosts among "
+        "the others pull the difference toward zero if parks raise the industrial share, while a "
+        "roster built from news pages may favour the most visible parks and push it away from "
+        "zero. If m of the other units were in fact hosts, the difference would lie between "
+        "{bounds}.",
+        "zh": "**名录不完整的影响。**名录列出{region}各市的{named}个园区；报告称那里有"
+        "{claimed:.0f}个，{gap}该比较是“有记录园区的所在单元”对“其余单元”，而不是处理组对未处理"
+        "组：如果园区提高了工业比重，其他单元中隐藏的所在单元会把差值拉向零，而根据新闻网页整理"
+        "的名录可能偏向最显眼的园区，把差值推离零。如果其他单元中有m个实际上是所在单元，差值将"
+        "介于{bounds}。",
+    },
+    "nb03_ctx_claim": {"en": "claim (10k persons)", "zh": "报告说法（万人）"},
+    "nb03_ctx_unit_employment": {
+        "en": "{region} unit employment {year}",
+        "zh": "{year}年{region}单位从业人员",
+    },
+    "nb03_ctx_share_of_it": {"en": "  claim as share of it", "zh": "  说法占其比重"},
+    "nb03_ctx_growth": {"en": "growth within segments {segs}", "zh": "可比区间内增长（{segs}）"},
+    "nb03_ctx_share_of_growth": {
+        "en": "  claim as share of that growth",
+        "zh": "  说法占该增长的比重",
+    },
+    "nb03_ctx_growth_city": {
+        "en": "growth also cutting city jumps > {threshold}",
+        "zh": "同时剔除城市跳变（>{threshold}）后的增长",
+    },
+    "nb03_ctx_census": {
+        "en": "{region} employed persons 2020 (census, est.)",
+        "zh": "{region}2020年就业人员（普查，估计）",
+    },
+    "nb03_ctx_share_of_census": {"en": "  claim as share of them", "zh": "  说法占其比重"},
+    "nb03_ctx_host_change": {
+        "en": "host units: secondary employment change 2010-2020 (est.)",
+        "zh": "所在单元：2010—2020年第二产业就业变化（估计）",
+    },
+    "nb03_ctx_other_change": {
+        "en": "other units: secondary employment change 2010-2020 (est.)",
+        "zh": "其他单元：2010—2020年第二产业就业变化（估计）",
+    },
+    "nb03_jobs_unfollowable": {
+        "en": "{region}'s unit employment cannot be followed within comparable segments ({segs}).",
+        "zh": "{region}的单位从业人员无法在可比区间内追踪（{segs}）。",
+    },
+    "nb03_jobs_no_growth": {
+        "en": "{region}'s unit employment did not grow within its comparable segments ({segs}: "
+        "{growth:+.1f} {wan} in all), so {claimed:.0f} {wan} new jobs would have to have replaced "
+        "jobs lost elsewhere or lie outside unit employment.",
+        "zh": "{region}的单位从业人员在其可比区间内没有增长（{segs}：合计{growth:+.1f}{wan}），因此"
+        "{claimed:.0f}{wan}个新岗位只能是替代了其他地方流失的岗位，或在单位从业人员之外。",
+    },
+    "nb03_jobs_larger": {
+        "en": "The claim is larger than all of {region}'s measured growth of unit employment "
+        "within comparable segments ({growth:+.1f} {wan}, {segs}): it can hold only if park jobs "
+        "replaced jobs lost elsewhere, lie outside unit employment, or are counted outside "
+        "{region}.",
+        "zh": "该说法大于{region}在可比区间内测得的全部单位从业人员增长（{growth:+.1f}{wan}，{segs}）："
+        "只有当园区岗位替代了其他地方流失的岗位、在单位从业人员之外或被计入{region}以外时，它才"
+        "可能成立。",
+    },
+    "nb03_jobs_share": {
+        "en": "The claim equals {share:.0%} of {region}'s measured growth of unit employment "
+        "within comparable segments ({growth:+.1f} {wan}, {segs}): not implausible in size.",
+        "zh": "该说法相当于{region}在可比区间内测得的单位从业人员增长（{growth:+.1f}{wan}，{segs}）"
+        "的{share:.0%}：规模上并非不可信。",
+    },
+    "nb03_jobs_city_cuts": {
+        "en": " Cutting also each city's own one-year jumps of more than {threshold:.2f} in log "
+        "({n} city-years) gives {city:+.1f} {wan}{sign}",
+        "zh": "再剔除各城市自身一年内对数变动超过{threshold:.2f}的年份（{n}个城市—年份），得到"
+        "{city:+.1f}{wan}{sign}",
+    },
+    "nb03_jobs_same_sign": {"en": ", the same sign.", "zh": "，符号相同。"},
+    "nb03_jobs_opposite": {"en": ", the opposite sign.", "zh": "，符号相反。"},
+    "nb03_jobs_census": {
+        "en": " In the census, estimated secondary-sector employment of the park-host units "
+        "{direction} by {host:.1f} {wan} from 2010 to 2020 (other units: {other:+.1f} {wan}).",
+        "zh": "普查中，共建园区所在单元估计的第二产业就业在2010—2020年{direction}{host:.1f}{wan}"
+        "（其他单元：{other:+.1f}{wan}）。",
+    },
+    "nb03_jobs_rose": {"en": "rose", "zh": "增加"},
+    "nb03_jobs_fell": {"en": "fell", "zh": "减少"},
+    "nb03_jobs_attribution": {
+        "en": " None of these series can attribute jobs to the parks: that needs the parks' own "
+        "employment registers or firm data.",
+        "zh": "这些序列都无法把就业归因于园区：那需要园区自己的用工登记或企业数据。",
+    },
+    "nb03_jobs_scale": {
+        "en": " For scale: the claim is {share_unit:.0%} of {region}'s unit employment in {end} "
+        "({unit_end:.0f} {wan}) and {share_census:.1%} of {region}'s employed persons in the 2020 "
+        "census (est. {census:.0f} {wan}). The report places {outside:.0f} of the {total:.0f} parks "
+        "outside {region}, so part of the claim may not be {region}'s at all. City-years cut as "
+        "a city's own break in the second count: {cuts}.",
+        "zh": "作为参照：该说法相当于{region}{end}年单位从业人员（{unit_end:.0f}{wan}）的"
+        "{share_unit:.0%}，以及2020年人口普查中{region}就业人员（估计{census:.0f}{wan}）的"
+        "{share_census:.1%}。报告把{total:.0f}个园区中的{outside:.0f}个放在{region}以外，因此该"
+        "说法有一部分可能根本不属于{region}。第二种计算中作为城市自身断点剔除的城市—年份："
+        "{cuts}。",
+    },
 }
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")

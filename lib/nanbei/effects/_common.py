@@ -62,7 +62,7 @@ def check_draws(
     return int(value)
 
 
-def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
+def verdict(p_values: Mapping[str, float], alpha: float = 0.05, *, lang: str = "en") -> str:
     """One sentence saying which tests reject a zero effect at level ``alpha``.
 
     ``p_values`` maps a test's name to its p-value.  A test rejects when ``p <= alpha``
@@ -76,6 +76,9 @@ def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
     p = 0.012; randomization inference: p = 0.031)."  /  "At the 5% level, the tests
     disagree: wild cluster bootstrap (p = 0.012) rejects a zero effect, randomization
     inference (p = 0.075) does not."
+
+    ``lang`` "zh" says the same in Chinese (the test names in ``p_values`` must then be Chinese
+    too): "在5%水平上，两个检验都拒绝零效应（野聚类自助法：p = 0.012；随机化推断：p = 0.031）。"
     """
     if not isinstance(p_values, Mapping) or not p_values:
         raise ValueError("verdict: p_values must be a non-empty mapping of test name to p-value")
@@ -95,6 +98,8 @@ def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
             raise ValueError(f"verdict: p-value of {name!r} must lie in [0, 1], got {p}")
         clean[str(name)] = p
     level = f"{100 * alpha:g}%"
+    if _is_zh(lang):
+        return _verdict_zh(clean, missing, alpha, level)
     tail = f" ({', '.join(missing)}: not available)" if missing else ""
     if not clean:
         return f"No p-value is available, so there is no verdict at the {level} level{tail}."
@@ -129,6 +134,44 @@ def verdict(p_values: Mapping[str, float], alpha: float = 0.05) -> str:
     return (
         f"At the {level} level, the tests disagree: {quoted_list(rejecting)} {verb_r} a zero "
         f"effect, {quoted_list(keeping)} {verb_k}{tail}."
+    )
+
+
+def _is_zh(lang: str) -> bool:
+    from nanbei.labels import check_lang
+
+    return check_lang(lang) == "zh"
+
+
+def _listing_zh(items) -> str:
+    words = [str(i) for i in items]
+    return "、".join(words[:-1]) + "和" + words[-1] if len(words) > 1 else "".join(words)
+
+
+def _verdict_zh(clean: dict[str, float], missing: list[str], alpha: float, level: str) -> str:
+    """:func:`verdict` in Chinese: the same branches, the same p-values."""
+    tail = f"（{'、'.join(missing)}：不可用）" if missing else ""
+    if not clean:
+        return f"没有可用的p值，因此在{level}水平上没有结论{tail}。"
+    rejecting = [n for n, p in clean.items() if p <= alpha]
+    keeping = [n for n, p in clean.items() if p > alpha]
+    k = len(clean)
+
+    def quote(names):
+        return "；".join(f"{n}：{p_phrase(clean[n], alpha)}" for n in names)
+
+    def quoted_list(names):
+        return _listing_zh(f"{n}（{p_phrase(clean[n], alpha)}）" for n in names)
+
+    if len(rejecting) == k:
+        who = "该检验拒绝" if k == 1 else ("两个检验都拒绝" if k == 2 else f"全部{k}个检验都拒绝")
+        return f"在{level}水平上，{who}零效应（{quote(rejecting)}）{tail}。"
+    if not rejecting:
+        who = "该检验不拒绝" if k == 1 else ("两个检验都不拒绝" if k == 2 else f"{k}个检验都不拒绝")
+        return f"在{level}水平上，{who}零效应（{quote(keeping)}）{tail}。"
+    return (
+        f"在{level}水平上，各检验结论不一：{quoted_list(rejecting)}拒绝零效应，"
+        f"{quoted_list(keeping)}不拒绝{tail}。"
     )
 
 

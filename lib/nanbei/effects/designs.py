@@ -30,9 +30,8 @@ The battery (all on one balanced panel, treated units adopting at one date)
 
 from __future__ import annotations
 
-import inspect
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -479,14 +478,6 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _say(fn: Callable[..., str], lang: str, **kwargs) -> str:
-    """Call a prose function with ``lang`` when it takes one; prose functions written before
-    they gained a ``lang`` argument speak English."""
-    if "lang" in inspect.signature(fn).parameters:
-        return fn(**kwargs, lang=lang)
-    return fn(**kwargs)
-
-
 def design_findings(
     battery: DesignBattery,
     *,
@@ -496,39 +487,31 @@ def design_findings(
 ) -> dict[str, str]:
     """The sentences that report a :class:`DesignBattery`, keyed "synth", "in_time", "pretrend",
     "honest", "did" and "pools"; each is joined from :mod:`nanbei.effects.prose` and
-    :func:`nanbei.effects.verdict` (which pick the wording from the numbers).
+    :func:`nanbei.effects.verdict` (which pick the wording from the numbers), in ``lang``.
 
     ``treated_name`` names the synthetic-control unit, ``group_name`` the treated group (the
-    subject of the DiD caveat is fixed by ``prose.did_caveat``).
+    subject of the pre-trend finding and of the DiD caveat; "" leaves prose's default, Subei),
+    both in ``lang``.
     """
+    from nanbei.labels import text
+
     b = battery
     a = b.alpha
+    group = group_name or None
     out: dict[str, str] = {}
     if b.synth is not None and b.synth_placebo is not None and b.sdid is not None:
         band = b.synth_placebo.band().set_index("term").loc["mean post gap"]
         loo = b.synth_loo.gaps if b.synth_loo is not None else pd.DataFrame()
         loo_post = loo[loo.index >= b.treatment_time].mean()
-        out["synth"] = " ".join(
+        fit = prose.ratio_phrase(b.synth, lang=lang)
+        band_text = prose.band_phrase(
+            band, b.synth_placebo.n_obs - 1, b.treatment_time, alpha=a, lang=lang
+        )
+        out["synth"] = prose.sentences(
             [
-                capitalized(_say(prose.ratio_phrase, lang, sc=b.synth)) + ";",
-                _say(
-                    prose.band_phrase,
-                    lang,
-                    band=band,
-                    n_placebos=b.synth_placebo.n_obs - 1,
-                    year=b.treatment_time,
-                    alpha=a,
-                )
-                + ".",
-                _say(
-                    prose.synth_finding,
-                    lang,
-                    sc=b.synth,
-                    placebo=b.synth_placebo,
-                    name=treated_name,
-                    alpha=a,
-                ),
-                _say(prose.sdid_finding, lang, res=b.sdid, name=treated_name, alpha=a),
+                (f"{fit}；{band_text}。" if lang == "zh" else f"{capitalized(fit)}; {band_text}."),
+                prose.synth_finding(b.synth, b.synth_placebo, treated_name, alpha=a, lang=lang),
+                prose.sdid_finding(b.sdid, treated_name, alpha=a, lang=lang),
             ]
             + (
                 [
@@ -538,59 +521,54 @@ def design_findings(
                 ]
                 if len(loo_post)
                 else []
-            )
+            ),
+            lang=lang,
         )
     else:
         out["synth"] = ""
     n_pre = b.treatment_time - b.window[0]
     parts = []
-    for name, what in (
-        ("simple DiD", "the simple DiD"),
-        ("event study", "the event study"),
-        ("synthetic control", "the synthetic control"),
+    for name, key in (
+        ("simple DiD", "what_did"),
+        ("event study", "what_event_study"),
+        ("synthetic control", "what_synth"),
     ):
+        what = text(key, lang)
         if name in b.in_time:
-            parts.append(_say(prose.in_time_placebo_finding, lang, r=b.in_time[name], what=what))
+            parts.append(prose.in_time_placebo_finding(b.in_time[name], what, lang=lang))
         elif name != "synthetic control" or b.synth is not None:
-            parts.append(_say(prose.no_placebo_sentence, lang, what=what, n_pre=n_pre))
-    out["in_time"] = " ".join(parts)
-    out["pretrend"] = _say(
-        prose.pretrend_finding,
-        lang,
-        cells=b.pre_coefficients,
-        test=b.pretest,
+            parts.append(prose.no_placebo_sentence(what, n_pre, lang=lang))
+    out["in_time"] = prose.sentences(parts, lang=lang)
+    out["pretrend"] = prose.pretrend_finding(
+        b.pre_coefficients,
+        b.pretest,
         alpha=a,
-        source="the TWFE event study",
+        source=text("es_source", lang, estimator="TWFE"),
+        group=group,
+        lang=lang,
     )
     if b.honest_rm is not None:
-        out["honest"] = _say(prose.honest_finding, lang, rm=b.honest_rm, sd=b.honest_sd)
+        out["honest"] = prose.honest_finding(b.honest_rm, b.honest_sd, lang=lang)
     else:
-        out["honest"] = _say(prose.no_honest_sentence, lang, n_pre=len(b.pre_coefficients))
-    out["did"] = (
-        _say(verdict, lang, p_values=b.p_values, alpha=a)
-        + " "
-        + _say(
-            prose.did_caveat,
-            lang,
-            p_values=b.p_values,
-            pretrends_doubtful=b.pretrends_doubtful,
-            year=b.treatment_time,
-            alpha=a,
-        )
+        out["honest"] = prose.no_honest_sentence(len(b.pre_coefficients), lang=lang)
+    names = {"wild cluster bootstrap": "test_wild", "randomization inference": "test_ri"}
+    p_values = {text(names[k], lang): p for k, p in b.p_values.items()}
+    out["did"] = prose.sentences(
+        [
+            verdict(p_values, alpha=a, lang=lang),
+            prose.did_caveat(
+                p_values, b.pretrends_doubtful, b.treatment_time, alpha=a, group=group, lang=lang
+            ),
+        ],
+        lang=lang,
     )
     if b.pools:
         did_rows = [(p.pool, p.tidy().iloc[0]) for p in b.pools]
         lo = min(r["estimate"] for _, r in did_rows)
         hi = max(r["estimate"] for _, r in did_rows)
         rejecting = [pool for pool, r in did_rows if r["p_value"] <= a]
-        out["pools"] = _say(
-            pool_sentence,
-            lang,
-            n_pools=len(did_rows),
-            low=lo,
-            high=hi,
-            rejecting=rejecting,
-            alpha=a,
+        out["pools"] = pool_sentence(
+            n_pools=len(did_rows), low=lo, high=hi, rejecting=rejecting, alpha=a, lang=lang
         )
     else:
         out["pools"] = ""
@@ -598,32 +576,39 @@ def design_findings(
 
 
 def pool_sentence(
-    n_pools: int, low: float, high: float, rejecting: Sequence[str], alpha: float = 0.05, lang="en"
+    n_pools: int,
+    low: float,
+    high: float,
+    rejecting: Sequence[str],
+    alpha: float = 0.05,
+    lang: str = "en",
 ) -> str:
     """How the DiD estimate moves across donor pools, and in which pools the wild bootstrap
-    rejects a zero effect."""
-    if lang == "zh":
+    rejects a zero effect (``rejecting``: their labels, in ``lang``)."""
+    from nanbei.labels import check_lang
+
+    level = f"{100 * alpha:g}%"
+    if check_lang(lang) == "zh":
         head = f"在{n_pools}个对照组中，双重差分估计值介于 {low:+.3f} 与 {high:+.3f} 之间"
         if not rejecting:
-            return head + f"；野聚类自助法在任何对照组中都不拒绝零效应（{100 * alpha:g}%）。"
-        return head + f"；在{len(rejecting)}个对照组中拒绝零效应：{'、'.join(rejecting)}。"
+            return head + f"；野聚类自助法在任何对照组中都不在{level}水平上拒绝零效应。"
+        if len(rejecting) == n_pools:
+            return head + f"；野聚类自助法在每个对照组中都在{level}水平上拒绝零效应。"
+        return (
+            head + f"；野聚类自助法只在{prose.listing(list(rejecting), lang=lang)}中在{level}水平上"
+            "拒绝零效应：结论取决于对照组的选择。"
+        )
     head = (
         f"Across the {prose.count_phrase(n_pools, 'donor pool')} the DiD estimate ranges from "
         f"{low:+.3f} to {high:+.3f}"
     )
     if not rejecting:
-        return (
-            head
-            + f"; the wild cluster bootstrap rejects a zero effect at {100 * alpha:g}% in none."
-        )
+        return head + f"; the wild cluster bootstrap rejects a zero effect at {level} in none."
     if len(rejecting) == n_pools:
-        return (
-            head
-            + f"; the wild cluster bootstrap rejects a zero effect at {100 * alpha:g}% in every one."
-        )
+        return head + f"; the wild cluster bootstrap rejects a zero effect at {level} in every one."
     return (
         head
-        + f"; the wild cluster bootstrap rejects a zero effect at {100 * alpha:g}% only with "
+        + f"; the wild cluster bootstrap rejects a zero effect at {level} only with "
         + prose.listing(list(rejecting))
         + ": the finding depends on the comparison group."
     )

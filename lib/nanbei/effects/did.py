@@ -199,7 +199,9 @@ class DiDAggregate(Result):
         """Effects with pointwise intervals by event time / cohort / period (as ``ggdid``):
         pre-treatment event times in red, post-treatment in blue; the overall effect as a
         dashed line."""
-        level = f"{100 * (1 - self.alpha):.0f}% CI"
+        from nanbei.labels import text
+
+        level = f"{100 * (1 - self.alpha):.0f}%"
         if self.table.empty:
             lo, hi = self.ci
             ax.errorbar(
@@ -210,14 +212,14 @@ class DiDAggregate(Result):
                 color=_POST_COLOR,
                 capsize=4,
             )
-            ax.set_xticks([0], ["overall ATT"])
+            ax.set_xticks([0], [text("cs_overall_att", lang)])
         else:
             t = self.table
             x = np.asarray(t.index, dtype=float)
             pre = x < 0 if self.kind == "dynamic" else np.zeros(len(x), bool)
             for mask, color, lab in (
-                (pre, _PRE_COLOR, "pre-treatment"),
-                (~pre, _POST_COLOR, "post-treatment"),
+                (pre, _PRE_COLOR, text("pre_treatment", lang)),
+                (~pre, _POST_COLOR, text("post_treatment", lang)),
             ):
                 if mask.any():
                     tt = t[mask]
@@ -232,21 +234,33 @@ class DiDAggregate(Result):
                         label=lab if self.kind == "dynamic" else None,
                     )
             ax.axhline(
-                self.att, color=_POST_COLOR, ls="--", lw=0.8, label=f"overall {self.att:.3g}"
+                self.att,
+                color=_POST_COLOR,
+                ls="--",
+                lw=0.8,
+                label=text("cs_overall", lang, att=f"{self.att:.3g}"),
             )
             if self.kind == "dynamic":
                 ax.axvline(-0.5, color="grey", lw=0.8, ls=":")
             ax.set_xlabel(
-                {
-                    "dynamic": "event time (periods since adoption)",
-                    "group": "cohort",
-                    "calendar": "period",
-                }[self.kind]
+                text(
+                    {"dynamic": "event_time_label", "group": "cs_cohort", "calendar": "period"}[
+                        self.kind
+                    ],
+                    lang,
+                )
             )
             ax.legend(frameon=False)
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_ylabel(f"ATT ({level})")
-        ax.set_title(f"Callaway-Sant'Anna ATT, {self.kind} aggregation ({self.se_method} se)")
+        ax.set_ylabel(text("cs_att_ylabel", lang, level=level))
+        ax.set_title(
+            text(
+                "cs_agg_title",
+                lang,
+                kind=text(f"cs_kind_{self.kind}", lang),
+                se=text(f"cs_se_{self.se_method}", lang),
+            )
+        )
 
 
 @dataclass(repr=False)
@@ -384,6 +398,8 @@ class StaggeredDiDResult(Result):
         """ATT(g, t) by cohort against calendar time with pointwise intervals, as ``ggdid``
         on an ``att_gt`` object: pre-treatment cells as open red circles, post-treatment
         cells filled blue, cohorts side by side and their adoption marked."""
+        from nanbei.labels import text
+
         a = self.att_gt.dropna(subset=["att"])
         cohorts = sorted(a["cohort"].unique())
         width = 0.6 / max(len(cohorts), 1)
@@ -404,7 +420,9 @@ class StaggeredDiDResult(Result):
                     mfc=face or color,
                     capsize=2,
                     ms=4,
-                    label=("pre-treatment" if not post else "post-treatment") if k == 0 else None,
+                    label=text("post_treatment" if post else "pre_treatment", lang)
+                    if k == 0
+                    else None,
                 )
             ax.axvline(float(g) - 0.5, color="grey", lw=0.6, ls=":")
             ax.text(
@@ -418,11 +436,16 @@ class StaggeredDiDResult(Result):
                 color="grey",
             )
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_xlabel("period (dotted: adoption of cohort g)")
-        ax.set_ylabel(f"ATT(g, t) ({100 * (1 - self.alpha):.0f}% pointwise CI)")
+        ax.set_xlabel(text("cs_gt_xlabel", lang))
+        ax.set_ylabel(text("cs_gt_ylabel", lang, level=f"{100 * (1 - self.alpha):.0f}%"))
         ax.set_title(
-            f"Callaway-Sant'Anna ATT(g, t) by cohort ({len(cohorts)} cohorts, "
-            f"{self.control} controls, {self.method})",
+            text(
+                "cs_gt_title",
+                lang,
+                n=len(cohorts),
+                control=text(f"cs_control_{self.control}", lang),
+                method=self.method,
+            ),
             pad=14,
         )
         ax.legend(frameon=False)

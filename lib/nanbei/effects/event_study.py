@@ -182,6 +182,8 @@ class EventStudyResult(Result):
         )
 
     def _plot(self, ax, labels, lang, color="C0", label=None, offset=0.0, title=None, **kwargs):
+        from nanbei.labels import text
+
         c = self.coefficients
         x = c.index.to_numpy(float) + offset
         err = np.vstack([c["estimate"] - c["ci_low"], c["ci_high"] - c["estimate"]])
@@ -192,14 +194,27 @@ class EventStudyResult(Result):
             fmt="o",
             color=color,
             capsize=3,
-            label=label or self.estimator,
+            label=label or text(f"es_estimator_{self.estimator}", lang),
         )
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(-0.5, color="grey", lw=0.8, ls="--")
-        ax.set_xlabel("event time (periods since adoption)")
-        ax.set_ylabel(f"effect ({100 * (1 - self.alpha):.0f}% CI, clustered by {self.cluster})")
+        ax.set_xlabel(text("event_time_label", lang))
+        ax.set_ylabel(
+            text(
+                "es_ylabel",
+                lang,
+                level=f"{100 * (1 - self.alpha):.0f}%",
+                cluster=self.cluster,
+            )
+        )
         ax.set_title(
-            title or f"Event study ({self._LONG_NAME[self.estimator]}), {self.n_clusters} clusters"
+            title
+            or text(
+                "es_title",
+                lang,
+                estimator=text(f"es_long_{self.estimator}", lang),
+                n=self.n_clusters,
+            )
         )
         ax.legend(frameon=False)
 

@@ -637,9 +637,18 @@ class HonestDiDResult(Result):
         )
 
     def _plot(self, ax, labels, lang, **kwargs):
+        from nanbei.labels import text
+
         t = self.table
         x = t["M"].to_numpy(float)
-        ax.vlines(x, t["lb"], t["ub"], color="C0", lw=2, label=f"robust ({self.method})")
+        ax.vlines(
+            x,
+            t["lb"],
+            t["ub"],
+            color="C0",
+            lw=2,
+            label=text("honest_robust", lang, method=self.method),
+        )
         ax.plot(x, t["lb"], "_", color="C0")
         ax.plot(x, t["ub"], "_", color="C0")
         step = (x[1] - x[0]) if len(x) > 1 else 1.0
@@ -649,15 +658,42 @@ class HonestDiDResult(Result):
             [self.original[1]],
             color="C3",
             lw=2,
-            label="parallel trends",
+            label=text("honest_parallel", lang),
         )
         ax.axhline(0, color="grey", lw=0.8)
         if np.isfinite(self.breakdown) and not self.breakdown_censored:
-            ax.axvline(self.breakdown, color="grey", ls=":", label="breakdown")
-        ax.set_xlabel(self.parameter)
-        ax.set_ylabel(f"{100 * (1 - self.alpha):.0f}% CI for {self.label}")
-        ax.set_title(f"Sensitivity to violations of parallel trends ({self.restriction})")
+            ax.axvline(self.breakdown, color="grey", ls=":", label=text("honest_breakdown", lang))
+        ax.set_xlabel(text(f"honest_param_{self.restriction}", lang))
+        ax.set_ylabel(
+            text(
+                "honest_ylabel",
+                lang,
+                level=f"{100 * (1 - self.alpha):.0f}%",
+                label=label_text(self.label, lang),
+            )
+        )
+        ax.set_title(
+            text("honest_title", lang, restriction=text(f"honest_{self.restriction}", lang))
+        )
         ax.legend(frameon=False)
+
+
+#: The target-parameter labels nanbei sets (:func:`honest_did_event_study`, :func:`honest_did`),
+#: by their key in :data:`nanbei.labels.TEXT`.
+_LABEL_KEYS = {
+    "effect at e = 0": "honest_label_first",
+    "average post-period effect": "honest_label_average",
+    "theta": "honest_label_theta",
+}
+
+
+def label_text(label: str, lang: str) -> str:
+    """The target parameter's ``label`` in ``lang``: nanbei's own labels ("average post-period
+    effect", ...) are translated, a label the caller chose is shown as given."""
+    from nanbei.labels import text
+
+    key = _LABEL_KEYS.get(label)
+    return text(key, lang) if key is not None else str(label)
 
 
 def honest_did(

@@ -230,6 +230,8 @@ class InTimePlaceboResult(Result):
     def _plot(self, ax, labels, lang, **kwargs):
         """Placebo estimates (grey, with intervals where available) at their fake dates and
         the real estimate (black); the p-value of each is written above it."""
+        from nanbei import labels as L
+
         t = self.table
         x = t.index.to_numpy(float)
         est = t["estimate"].to_numpy(float)
@@ -241,7 +243,7 @@ class InTimePlaceboResult(Result):
             fmt="o",
             color="#9aa5b1",
             capsize=3,
-            label=f"placebos ({self.n_placebos} fake dates)",
+            label=L.text("itp_placebos", lang, n=self.n_placebos),
         )
         for xi, yi, p in zip(x, est, t["p_value"], strict=True):
             if np.isfinite(p):
@@ -265,7 +267,7 @@ class InTimePlaceboResult(Result):
                 fmt="s",
                 color="black",
                 capsize=3,
-                label="real date (full panel)",
+                label=L.text("itp_real", lang),
             )
             if np.isfinite(a["p_value"]):
                 ax.annotate(
@@ -281,11 +283,19 @@ class InTimePlaceboResult(Result):
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("treatment date (fake dates use only the years before the real one)")
-        ax.set_ylabel(f"estimated effect on {self.outcome}")
+        ax.set_xlabel(L.text("itp_xlabel", lang))
+        # a column name the label dictionary does not know is shown as it is
+        outcome = L.variable(self.outcome, lang) if self.outcome in L.VARIABLES else self.outcome
+        ax.set_ylabel(L.text("itp_ylabel", lang, outcome=outcome))
         ax.set_title(
-            f"In-time placebo ({self.design}): {self.n_rejections} of "
-            f"{self.n_placebos} fake dates reject at {100 * self.alpha:g}%"
+            L.text(
+                "itp_title",
+                lang,
+                design=L.text(f"itp_design_{self.design}", lang),
+                k=self.n_rejections,
+                n=self.n_placebos,
+                level=f"{100 * self.alpha:g}%",
+            )
         )
         ax.legend(frameon=False)
 
