@@ -1462,14 +1462,14 @@ class _TWFEStat:
         self.cl = cl_codes
         self.n_cl = int(cl_codes.max()) + 1
         yt = self.demean(panel[outcome].to_numpy(dtype=float))
+        # an orthonormal basis of the demeaned controls, partialled out of y and d (None: none)
+        self.q: np.ndarray | None = None
         if controls:
             w = self.demean(panel[controls].to_numpy(dtype=float))
             q, r = np.linalg.qr(w)
             keep = np.abs(np.diag(r)) > 1e-10 * max(1.0, np.abs(r).max())
             self.q = q[:, keep]
             yt = yt - self.q @ (self.q.T @ yt)
-        else:
-            self.q = None
         self.y = yt
         self.d = self._tilde(d_actual[:, None])[:, 0]
         n = len(yt)

@@ -381,6 +381,8 @@ def _event_study_row(panel, unit, time, outcome, cohort_col, alpha, cluster, win
             cluster=cluster,
             alpha=alpha,
         )
+    if es.vcov is None:  # event_study always sets it; a result built by hand may not
+        raise ValueError("event-study placebo: the event study has no covariance matrix")
     post = [e for e in es.vcov.index if e >= 0]
     w = np.full(len(post), 1.0 / len(post))
     est = float(es.coefficients.loc[post, "estimate"].to_numpy() @ w)
@@ -427,7 +429,7 @@ def _staggered_row(
             alpha=alpha,
         )
     agg = cs.aggregate("simple")
-    row = {"estimate": agg.att, "std_error": agg.se, "n_obs": cs.n_units}
+    row: dict[str, object] = {"estimate": agg.att, "std_error": agg.se, "n_obs": cs.n_units}
     if "analytic" in inference:
         row.update(p_analytic=agg.p_value, ci_analytic=agg.ci)
     if "randomization" in inference:
@@ -460,7 +462,7 @@ def _synth_row(panel, unit, time, outcome, cohort_col, inference, alpha, synth_k
             donors=donors,
             **kw,
         )
-    row = {
+    row: dict[str, object] = {
         "estimate": sc.mean_post_gap,
         "std_error": math.nan,
         "n_obs": sc.n_obs,
