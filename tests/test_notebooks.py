@@ -50,7 +50,7 @@ def test_notebook_is_committed_clean_and_parameterized(path):
 # fell back to the wrong language.
 BILINGUAL = ("00_data", "01_convergence", "02_cobuilt_parks", "03_employment", "04_claims")
 # Those whose computed sentences (Markdown outputs) are checked as well as figures and tables.
-SENTENCES_CHECKED = ("00_data", "01_convergence", "02_cobuilt_parks", "04_claims")
+SENTENCES_CHECKED = BILINGUAL
 
 
 def _declared_lang(path: Path) -> str | None:
@@ -257,6 +257,16 @@ VARIANTS = [
             "exclude_donors": "none",
             "cs_control": "notyet",
             "synth_treatment_years": [2006],
+        },
+    ),
+    # one outcome through the parks designs, every comparison city, two regions drawn
+    (
+        "03_employment",
+        {
+            "fast": True,
+            "outcome": "log_wage",
+            "exclude_donors": "none",
+            "region_set": ["Sunan", "Subei"],
         },
     ),
 ]

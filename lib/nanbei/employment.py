@@ -23,7 +23,9 @@ units (``nanbei.data.load_census_crosswalk``); :func:`host_units` places the par
 counties on those units; :func:`host_comparison` compares hosts with the other units of a region;
 :func:`jobs_claim_context` sets the report's "700,000 jobs" beside all of this and returns the
 numbers as a dict (for ``nanbei.claims``).  Every sentence of notebook 03 whose wording depends on
-a number comes from a small function here (``*_phrase``, :func:`jobs_claim_verdict`).
+a number comes from a small function here (``*_phrase``, ``*_sentence``, :func:`jobs_claim_verdict`),
+in English or Chinese (``lang``), with its templates in ``nanbei.labels.TEXT``; :func:`localize` and
+:func:`localized_summary` put the notebook's tables into the reader's language.
 
 Definitions the data mix (say where)
 ------------------------------------
@@ -39,28 +41,21 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from nanbei import labels as L
 from nanbei.errors import DataError
 from nanbei.results import Result, Summary, tidy_frame
 
 SECTORS = ("primary", "secondary", "tertiary")
 COMPONENTS = ("within", "static", "dynamic")
-SECTOR_ZH = {"primary": "第一产业", "secondary": "第二产业", "tertiary": "第三产业"}
-REGION_ZH = {"Sunan": "苏南", "Suzhong": "苏中", "Subei": "苏北"}
-COMPONENT_LABEL = {
-    "en": {
-        "within": "within sectors",
-        "static": "static reallocation",
-        "dynamic": "dynamic reallocation",
-    },
-    "zh": {"within": "部门内增长", "static": "静态再配置", "dynamic": "动态再配置"},
-}
 
 SHIFT_SHARE_CITATION = (
     "de Vries, G., de Vries, K. & Timmer, M. (2015), 'Structural transformation in Africa: static "
@@ -73,8 +68,8 @@ SHIFT_SHARE_CITATION = (
 def _label(unit, labels: Mapping | None, lang: str) -> str:
     if labels is not None and unit in labels:
         return str(labels[unit])
-    if lang == "zh" and unit in REGION_ZH:
-        return REGION_ZH[unit]
+    if unit in L.REGIONS:
+        return L.region(unit, lang)
     return str(unit)
 
 
@@ -177,9 +172,9 @@ class ShiftShareResult(Result):
         for comp in COMPONENTS:
             v = t[f"{comp}_pct"].to_numpy(dtype=float)
             base = np.where(v >= 0, pos, neg)
-            ax.bar(x, v, bottom=base, color=colors[comp], label=COMPONENT_LABEL[lang][comp])
+            ax.bar(x, v, bottom=base, color=colors[comp], label=_t(f"ss_{comp}", lang))
             pos, neg = pos + np.clip(v, 0, None), neg + np.clip(v, None, 0)
-        ax.plot(x, t["change_pct"], "kD", ms=5, label="total" if lang == "en" else "合计")
+        ax.plot(x, t["change_pct"], "kD", ms=5, label=_t("ss_total", lang))
         ax.axhline(0, color="k", lw=0.6)
         ax.set_xticks(
             x,
@@ -189,7 +184,7 @@ class ShiftShareResult(Result):
             ],
             fontsize=8,
         )
-        ax.set_ylabel("% of start-year productivity" if lang == "en" else "占期初劳动生产率的%")
+        ax.set_ylabel(_t("ss_ylabel", lang))
         ax.legend(frameon=False, fontsize=8)
 
 
@@ -354,22 +349,44 @@ def dominant_component(row: Mapping) -> str:
     return max(COMPONENTS, key=lambda c: abs(float(row[c])))
 
 
-def shift_share_phrase(row: Mapping, unit_label: str | None = None) -> str:
-    """One sentence on a shift-share row: total growth and what drove it."""
-    name = unit_label or str(row["unit"])
+def shift_share_phrase(row: Mapping, unit_label: str | None = None, lang: str = "en") -> str:
+    """One sentence on a shift-share row in ``lang``: total growth and what drove it
+    (``unit_label`` names the unit; default: its region name in ``lang``, else its id)."""
+    L.check_lang(lang)
+    name = unit_label or _label(row["unit"], None, lang)
     lead = dominant_component(row)
     total = float(row["change_pct"])
     realloc = float(row["static_pct"]) + float(row["dynamic_pct"])
-    direction = "rose" if total > 0 else "fell" if total < 0 else "did not change"
-    text = (
-        f"{name}, {row['start']}–{row['end']}: productivity {direction} by {abs(total):.0f}%; "
-        f"{COMPONENT_LABEL['en'][lead]} contributed most ({float(row[lead + '_pct']):+.0f} points)"
+    direction = "rose" if total > 0 else "fell" if total < 0 else "flat"
+    text = _t(
+        f"ss_phrase_{direction}",
+        lang,
+        name=name,
+        period=year_span(row["start"], row["end"], lang),
+        total=abs(total),
+        component=_t(f"ss_{lead}", lang),
+        points=float(row[lead + "_pct"]),
     )
     if realloc < 0:
-        text += f", and reallocation between sectors lowered it ({realloc:+.0f} points)"
+        text += _t("ss_phrase_realloc_lowered", lang, points=realloc)
     elif realloc > 0:
-        text += f", reallocation between sectors added {realloc:+.0f} points"
-    return text + "."
+        text += _t("ss_phrase_realloc_added", lang, points=realloc)
+    return text + _t("full_stop", lang)
+
+
+def year_span(first, last, lang: str) -> str:
+    """Years ``first`` to ``last`` as a range in ``lang``: "1998–2006", "1998—2006年"."""
+    return _t("span", lang, first=first, last=last)
+
+
+def period_label(label: str, lang: str) -> str:
+    """A period label such as "1998–2006" (:func:`segment_periods`) written for ``lang``:
+    unchanged in English, "1998—2006年" in Chinese; any other label is returned as it is."""
+    L.check_lang(lang)
+    parts = str(label).split("–")
+    if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+        return year_span(parts[0].strip(), parts[1].strip(), lang)
+    return str(label)
 
 
 # ----------------------------------------------------------------------------- city sector panel
@@ -548,7 +565,7 @@ class ElasticityResult(Result):
         ax.axhline(0, color="k", lw=0.6)
         ax.axhline(1, color="grey", lw=0.6, ls=":")
         ax.set_xticks(range(len(periods)), periods)
-        ax.set_ylabel("elasticity of employment w.r.t. output" if lang == "en" else "就业产出弹性")
+        ax.set_ylabel(_t("el_ylabel", lang))
         ax.legend(frameon=False, fontsize=8)
 
 
@@ -674,23 +691,47 @@ def employment_elasticity(
     return ElasticityResult(table=pd.DataFrame(rows), alpha=alpha)
 
 
-def elasticity_phrase(estimate: float, conf_low: float, conf_high: float) -> str:
+def elasticity_phrase(estimate: float, conf_low: float, conf_high: float, lang: str = "en") -> str:
     """How an elasticity and its interval read: "negative", "above one", "between zero and one",
     "below one, not distinguishable from zero", "positive, not distinguishable from one" or "not
-    distinguishable from zero or one" ("not estimable" without an interval)."""
+    distinguishable from zero or one" ("not estimable" without an interval); in ``lang``."""
     if not all(np.isfinite([estimate, conf_low, conf_high])):
-        return "not estimable"
-    if conf_high < 0:
-        return "negative"
-    if conf_low > 1:
-        return "above one"
-    if conf_high < 1:
-        return (
-            "between zero and one" if conf_low > 0 else "below one, not distinguishable from zero"
-        )
-    if conf_low > 0:
-        return "positive, not distinguishable from one"
-    return "not distinguishable from zero or one"
+        key = "not_estimable"
+    elif conf_high < 0:
+        key = "negative"
+    elif conf_low > 1:
+        key = "above_one"
+    elif conf_high < 1:
+        key = "between" if conf_low > 0 else "below_one"
+    elif conf_low > 0:
+        key = "positive_one"
+    else:
+        key = "neither"
+    return _t(f"el_{key}", lang)
+
+
+def elasticity_sentence(row, lang: str = "en", *, wild: bool = True, alpha: float = 0.05) -> str:
+    """One row of :func:`employment_elasticity`'s table read out in ``lang``: the phrase of
+    :func:`elasticity_phrase`, the period, the estimate, its ``1 - alpha`` interval and (``wild``,
+    when present) the wild bootstrap p-value of elasticity = 0.  ``row``: a mapping or a row of
+    ``table.itertuples()``."""
+
+    def get(key: str) -> Any:
+        return row[key] if isinstance(row, Mapping) else getattr(row, key)
+
+    est, low, high = float(get("estimate")), float(get("conf_low")), float(get("conf_high"))
+    p_wild = float(get("p_value_wild")) if wild else math.nan
+    return _t(
+        "el_row",
+        lang,
+        phrase=elasticity_phrase(est, low, high, lang),
+        period=period_label(get("period"), lang),
+        estimate=est,
+        level=1 - alpha,
+        low=low,
+        high=high,
+        wild=_t("el_wild", lang, p=p_wild) if np.isfinite(p_wild) else "",
+    )
 
 
 # ----------------------------------------------------------------------------- permutation test
@@ -1092,10 +1133,9 @@ class HostComparisonResult(Result):
                     textcoords="offset points",
                     va="center",
                 )
-        names = ["other units", "park hosts"] if lang == "en" else ["其他县区", "共建园区所在县区"]
-        ax.set_xticks([0, 1], names)
+        ax.set_xticks([0, 1], [_t("host_other_units", lang), _t("host_units", lang)])
         ax.set_xlim(-0.6, 1.8)
-        ax.set_ylabel(self.outcome)
+        ax.set_ylabel(column_label(self.outcome, lang))
 
 
 def host_comparison(
@@ -1193,22 +1233,29 @@ def host_difference_phrase(
     estimate: float,
     p_value: float,
     alpha: float = 0.05,
-    what: str = "secondary-sector share of employment",
-    unit: str = "percentage points",
+    what: str | None = None,
+    unit: str | None = None,
+    *,
+    years: tuple[int, int] = (2010, 2020),
+    lang: str = "en",
 ) -> str:
-    """Sentence for a host - other difference and its randomization p-value."""
+    """Sentence in ``lang`` for a host - other difference of the change from ``years[0]`` to
+    ``years[1]`` and its randomization p-value (``what`` and ``unit`` default to the secondary
+    share of employment in percentage points)."""
     if not np.isfinite(estimate):
-        return "The comparison could not be computed."
-    more = "more" if estimate > 0 else "less"
-    verdict = (
-        "distinguishable from a random choice of host units"
-        if p_value <= alpha
-        else "not distinguishable from a random choice of host units"
-    )
-    return (
-        f"From 2010 to 2020 the {what} of park-host units changed by {abs(estimate):.1f} {unit} "
-        f"{more} than that of the other units (randomization p = {p_value:.3f}): "
-        f"{verdict} at the {alpha:.0%} level."
+        return _t("host_no_comparison", lang)
+    return _t(
+        "host_difference",
+        lang,
+        start=years[0],
+        end=years[1],
+        what=_t("host_secondary_share", lang) if what is None else what,
+        size=abs(estimate),
+        unit=_t("host_pp", lang) if unit is None else unit,
+        more=_t("host_more" if estimate > 0 else "host_less", lang),
+        p=p_value,
+        verdict=_t("host_random" if p_value <= alpha else "host_not_random", lang),
+        level=alpha,
     )
 
 
@@ -1387,54 +1434,41 @@ def jobs_claim_context(
     return ctx
 
 
-def jobs_claim_verdict(ctx: Mapping) -> str:
-    """What the measured numbers can and cannot say about the claim (wording from the numbers)."""
+def jobs_claim_verdict(ctx: Mapping, lang: str = "en") -> str:
+    """What the measured numbers can and cannot say about the claim, in ``lang`` (wording from
+    the numbers)."""
     claimed, growth = float(ctx["claimed"]), float(ctx["growth_within_segments"])
-    region = ctx.get("region", "Subei")
-    segs = ", ".join(ctx.get("segments", []))
+    region = _label(ctx.get("region", "Subei"), None, lang)
+    segs = L.join((period_label(seg, lang) for seg in ctx.get("segments", [])), lang)
+    fields = dict(region=region, segs=segs, claimed=claimed, growth=growth)
     if not np.isfinite(growth):
-        size = f"{region}'s unit employment cannot be followed within comparable segments ({segs})."
+        size = _t("jobs_unfollowable", lang, **fields)
     elif growth <= 0:
-        size = (
-            f"{region}'s unit employment did not grow within its comparable segments ({segs}: "
-            f"{growth:+.1f} 万 in all), so {claimed:.0f} 万 new jobs would have to have replaced jobs "
-            "lost elsewhere or lie outside unit employment."
-        )
+        size = _t("jobs_no_growth", lang, **fields)
     elif claimed > growth:
-        size = (
-            f"The claim is larger than all of {region}'s measured growth of unit employment within "
-            f"comparable segments ({growth:+.1f} 万, {segs}): it can hold only if park jobs replaced "
-            "jobs lost elsewhere, lie outside unit employment, or are counted outside "
-            + region
-            + "."
-        )
+        size = _t("jobs_larger", lang, **fields)
     else:
-        size = (
-            f"The claim equals {claimed / growth:.0%} of {region}'s measured growth of unit "
-            f"employment within comparable segments ({growth:+.1f} 万, {segs}): not implausible "
-            "in size."
-        )
+        size = _t("jobs_share", lang, share=claimed / growth, **fields)
     city = float(ctx.get("growth_within_city_segments", math.nan))
     if np.isfinite(city) and ctx.get("city_cuts"):
-        sign_same = (city > 0) == (growth > 0)
-        size += (
-            f" Cutting also each city's own one-year jumps of more than "
-            f"{float(ctx['city_threshold']):.2f} in log ({len(ctx['city_cuts'])} city-years) gives "
-            f"{city:+.1f} 万" + (", the same sign." if sign_same else ", the opposite sign.")
+        size += _t(
+            "jobs_city_cuts",
+            lang,
+            threshold=float(ctx["city_threshold"]),
+            n=len(ctx["city_cuts"]),
+            city=city,
+            sign=_t("jobs_same_sign" if (city > 0) == (growth > 0) else "jobs_opposite", lang),
         )
     host = float(ctx.get("host_secondary_change_est", math.nan))
-    census = ""
     if np.isfinite(host):
-        direction = "rose" if host > 0 else "fell"
-        census = (
-            f" In the census, estimated secondary-sector employment of the park-host units "
-            f"{direction} by {abs(host):.1f} 万 from 2010 to 2020 (other units: "
-            f"{float(ctx['other_secondary_change_est']):+.1f} 万)."
+        size += _t(
+            "jobs_census",
+            lang,
+            direction=_t("jobs_rose" if host > 0 else "jobs_fell", lang),
+            host=abs(host),
+            other=float(ctx["other_secondary_change_est"]),
         )
-    return (
-        size + census + " None of these series can attribute jobs to the parks: that needs the "
-        "parks' own employment registers or firm data."
-    )
+    return size + _t("jobs_attribution", lang)
 
 
 # ----------------------------------------------------------------------------- map
@@ -1498,6 +1532,9 @@ def plot_unit_map(
                 for name, geom in zip(first, host.geometry, strict=True):
                     p = geom.representative_point()
                     ax.annotate(name, (p.x, p.y), ha="center", va="center", fontsize=7)
+        # the projection's axis names would still be drawn as text of the figure, in English
+        ax.set_xlabel("")
+        ax.set_ylabel("")
         ax.set_axis_off()
         ax.set_aspect(1.15)
     return ax
@@ -1646,74 +1683,6 @@ def labour_sample(
     return sample, dropped
 
 
-#: Figure titles and short phrases of notebook 03 that ``nanbei.labels.TEXT`` does not (yet) hold,
-#: in both languages; :func:`label` looks in ``labels.TEXT`` first.
-TEXT: dict[str, dict[str, str]] = {
-    "emp_title": {
-        "en": "Employment in units (dashed: change of definition)",
-        "zh": "单位从业人员（虚线：统计口径变化）",
-    },
-    "emp_unit": {"en": "10k persons employed in units", "zh": "万人"},
-    "sector_title": {"en": "{sector} sector (% of unit employment)", "zh": "{sector}（%）"},
-    "shift_share_all": {"en": "all three sectors", "zh": "三次产业"},
-    "shift_share_nonfarm": {"en": "secondary and tertiary only", "zh": "非农产业"},
-    "elasticity_title": {
-        "en": "Employment elasticity of output (95% CI, t(G-1))",
-        "zh": "就业产出弹性（95%置信区间，t(G-1)）",
-    },
-    "wage_ratio_title": {
-        "en": "{num}/{den}: ratio of average wages",
-        "zh": "{num}/{den}平均工资之比",
-    },
-    "wage_dispersion_title": {"en": "Wage dispersion, 13 cities", "zh": "13市工资离散度"},
-    "between_share": {"en": "between-region share of Theil", "zh": "泰尔指数中区域间比重"},
-    "design_es_title": {
-        "en": "{group} against comparison cities: {outcome} (years since {year})",
-        "zh": "{group}与对照城市：{outcome}（{year}年后年数）",
-    },
-    "design_synth_title": {
-        "en": "{city} and its synthetic control: {outcome}",
-        "zh": "{city}与合成对照：{outcome}",
-    },
-    "secondary_change_title": {
-        "en": "Change of the secondary share of employed persons 2010→2020 (outlined: park hosts)",
-        "zh": "第二产业就业占比变化 2010→2020（描边：共建园区所在地）",
-    },
-    "urban_change_title": {
-        "en": "Change of the urban share of residents 2010→2020",
-        "zh": "城镇化率变化 2010→2020",
-    },
-    "pp": {"en": "percentage points", "zh": "百分点"},
-    "host_title": {
-        "en": "{region}: change of the secondary share 2010→2020 (pp)",
-        "zh": "{region}：第二产业就业占比变化 2010→2020（百分点）",
-    },
-    "log_employment": {"en": "log unit employment", "zh": "单位从业人员（对数）"},
-    "log_wage": {"en": "log average wage", "zh": "平均工资（对数）"},
-    "emp_secondary_share": {
-        "en": "secondary share of unit employment (%)",
-        "zh": "单位从业人员中第二产业比重（%）",
-    },
-    "primary": {"en": "Primary", "zh": "第一产业"},
-    "secondary": {"en": "Secondary", "zh": "第二产业"},
-    "tertiary": {"en": "Tertiary", "zh": "第三产业"},
-}
-
-
-def label(key: str, lang: str, **fields) -> str:
-    """A phrase in ``lang`` ("en" or "zh"): from ``nanbei.labels.TEXT`` when it has ``key``, else
-    from :data:`TEXT`; ``{fields}`` filled in.  An unknown key is a KeyError naming it."""
-    from nanbei import labels as L
-
-    L.check_lang(lang)
-    if key in L.TEXT:
-        return L.text(key, lang, **fields)
-    if key not in TEXT:
-        raise KeyError(f"no label for {key!r} in nanbei.labels.TEXT or nanbei.employment.TEXT")
-    template = TEXT[key][lang]
-    return template.format(**fields) if fields else template
-
-
 def design_window_sentence(
     outcome: str,
     window: tuple[int, int],
@@ -1725,27 +1694,35 @@ def design_window_sentence(
     as returned by :func:`labour_breaks`) and the segment between them that contains the
     treatment year."""
     first, last = window
-    what = label(outcome, lang)
+    what = L.text(outcome, lang)
     years = breaks.groupby("year")["province_en"].agg(lambda s: sorted(set(s)))
-    if lang == "zh":
-        if years.empty:
-            return f"{what}序列在所选年份内没有口径变化：各设计使用{first}—{last}年。"
-        listed = "；".join(f"{y}年（{'、'.join(p)}）" for y, p in years.items())
-        return (
-            f"{what}序列的统计口径在{listed}发生变化：各设计只在包含{treatment_year}年的"
-            f"稳定区间{first}—{last}年内进行，不跨越任何口径变化。"
-        )
     if years.empty:
-        return (
-            f"The series of {what} has no change of definition in the years asked for: the "
-            f"designs use {first}–{last}."
+        return _t("design_window_none", lang, what=what, span=year_span(first, last, lang))
+    listed = _t("semicolon", lang).join(
+        _t(
+            "year_of",
+            lang,
+            year=y,
+            what=_t("enum_sep", lang).join(province_name(p, lang) for p in p_),
         )
-    listed = "; ".join(f"{y} ({', '.join(p)})" for y, p in years.items())
-    return (
-        f"The series of {what} changes definition in {listed}: the designs run only within "
-        f"{first}–{last}, the stable segment that contains {treatment_year}, so no window "
-        "straddles a break."
+        for y, p_ in years.items()
     )
+    return _t(
+        "design_window",
+        lang,
+        what=what,
+        listed=listed,
+        span=year_span(first, last, lang),
+        year=treatment_year,
+    )
+
+
+def province_name(name: str, lang: str) -> str:
+    """A province's short name (English, as in the panel's ``province_en``) in ``lang``; a name
+    that is not a province of :data:`nanbei.labels.PROVINCES` is returned as it is."""
+    L.check_lang(lang)
+    by_english = {v["en"]: v[lang] for v in L.PROVINCES.values()}
+    return by_english.get(str(name), str(name))
 
 
 @dataclass
@@ -1852,3 +1829,453 @@ def parks_designs(
     )
     battery.outcome = outcome
     return LabourDesigns(outcome, window, breaks, dropped, excluded, battery)
+
+
+# ----------------------------------------------------------------------------- notebook 03's words
+# Every label and number-dependent sentence of notebook 03 in "en" or "zh"; the templates are
+# nanbei.labels.TEXT's (block "notebook 03: employment"), so a missing translation is a KeyError.
+def _t(key: str, lang: str, **fields) -> str:
+    """Phrase ``nb03_<key>`` of :data:`nanbei.labels.TEXT` (notebook 03's block); ``{wan}``
+    (the unit 万 = 10k persons, kept in English prose too) is filled in."""
+    fields.setdefault("wan", L.text("nb03_wan", lang))
+    return L.text(f"nb03_{key}", lang, **fields)
+
+
+def _text_key(value) -> str:
+    return "nb03_val_" + re.sub(r"\W+", "_", str(value)).strip("_")
+
+
+def column_label(name, lang: str) -> str:
+    """Header of a column of notebook 03's tables in ``lang``: ``col_<name>`` of
+    :data:`nanbei.labels.TEXT`, else a column (:func:`nanbei.labels.column`) or a variable of
+    the label dictionary; a name without any entry (an identifier) is returned as it is."""
+    L.check_lang(lang)
+    if f"nb03_col_{name}" in L.TEXT:
+        return _t(f"col_{name}", lang)
+    if _text_key(name) in L.TEXT:
+        return L.text(_text_key(name), lang)
+    if name in L.COLUMNS:
+        return L.column(name, lang)
+    if name in L.VARIABLES:
+        return L.variable(name, lang)
+    return str(name)
+
+
+def value_label(value, lang: str):
+    """A label value of a table in ``lang``: a region name, or a value with a ``val_<value>``
+    entry in :data:`nanbei.labels.TEXT` ("all", "dated_or_undated", ...); anything else (a
+    number, a year range, a code) is returned unchanged."""
+    if isinstance(value, str):
+        if value in L.REGIONS:
+            return L.region(value, lang)
+        if _text_key(value) in L.TEXT:
+            return L.text(_text_key(value), lang)
+        return period_label(value, lang)
+    return value
+
+
+def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` for display in ``lang``: column and index names through :func:`column_label`,
+    index values and the values of text columns through :func:`value_label` (region names,
+    named values, year ranges).  The numbers are untouched."""
+    L.check_lang(lang)
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: value_label(v, lang))
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = pd.MultiIndex.from_tuples(
+            [tuple(value_label(v, lang) for v in key) for key in out.index],
+            names=[column_label(n, lang) if n is not None else None for n in out.index.names],
+        )
+    else:
+        out.index = pd.Index(
+            [value_label(v, lang) for v in out.index],
+            name=column_label(out.index.name, lang) if out.index.name is not None else None,
+        )
+    columns = out.columns
+    if isinstance(columns, pd.MultiIndex):
+        out.columns = pd.MultiIndex.from_tuples(
+            [tuple(column_label(v, lang) for v in key) for key in columns]
+        )
+    else:
+        out.columns = [column_label(c, lang) for c in columns]
+    return out
+
+
+def _notes_zh(result) -> list[str]:
+    if isinstance(result, ShiftShareResult):
+        notes = [_t("ss_note_formula", "zh"), SHIFT_SHARE_CITATION]
+        if len(result.dropped):
+            notes.append(_t("ss_note_dropped", "zh", n=len(result.dropped)))
+        return notes
+    if isinstance(result, ElasticityResult):
+        g = sorted(result.table["n_clusters"].dropna().astype(int).unique())
+        crossed = result.table["breaks_crossed"].astype(bool).any()
+        return [
+            _t("el_note", "zh", clusters=L.join(g, "zh"), level=1 - result.alpha),
+            _t("el_note_split" if crossed else "el_note_segment", "zh"),
+        ]
+    if isinstance(result, HostComparisonResult):
+        draws = (
+            _t("host_note_exact", "zh")
+            if result.test.exact
+            else _t("host_note_draws", "zh", n=result.test.n_assignments - 1)
+        )
+        return [
+            _t(
+                "host_note",
+                "zh",
+                region=L.region(result.region, "zh"),
+                outcome=column_label(result.outcome, "zh"),
+                draws=draws,
+            )
+        ]
+    raise ValueError(
+        f"localized_summary: no Chinese notes for a {type(result).__name__}; expected a "
+        "ShiftShareResult, ElasticityResult or HostComparisonResult"
+    )
+
+
+def localized_summary(result: Result, lang: str) -> Summary:
+    """``result.summary()`` in ``lang``: its tables through :func:`localize`; in Chinese also
+    its title and notes (for the results of this module that notebook 03 shows)."""
+    L.check_lang(lang)
+    s = result.summary()
+    tables = [(caption, localize(df, lang)) for caption, df in s.tables]
+    if lang == "en":
+        return Summary(s.title, tables, list(s.notes), s.digits)
+    notes = _notes_zh(result)
+    return Summary(_t(f"summary_{type(result).__name__}", lang), tables, notes, s.digits)
+
+
+def dropped_phrase(dropped, lang: str = "en") -> str:
+    """What a :class:`nanbei.data.Dropped` record of :func:`labour_sample` left out, as a
+    sentence in ``lang`` ("33 cities left out in 1999–2012: 23 for series breaks, ...").  Its
+    reasons include "own jumps in <column>"; any other reason without a Chinese name raises
+    ValueError rather than putting English into a Chinese sentence."""
+    L.check_lang(lang)
+    if lang == "en":
+        text = str(dropped)
+        return text[:1].upper() + text[1:] + "."
+    from nanbei.convergence.prose import DROPPED_REASONS_ZH
+
+    if dropped.noun != "cities":
+        raise ValueError(f"dropped_phrase: expected a record of cities, got {dropped.noun!r}")
+    if not dropped.total:
+        return _t("dropped_none", lang)
+    parts = []
+    for reason, units in dropped.reasons.items():
+        if reason in DROPPED_REASONS_ZH:
+            why = DROPPED_REASONS_ZH[reason]
+        elif reason.startswith("own jumps in "):
+            why = _t("own_jumps", lang, what=L.variable(reason.removeprefix("own jumps in "), lang))
+        else:
+            raise ValueError(f"dropped_phrase: no Chinese for the reason {reason!r}")
+        parts.append(_t("dropped_part", lang, n=len(units), why=why))
+    span = year_span(dropped.window[0], dropped.window[1], lang) if dropped.window else ""
+    return _t("dropped", lang, span=span, n=dropped.total, parts=L.join(parts, lang))
+
+
+def none_or_join(items, lang: str) -> str:
+    """``items`` joined with the list separator of ``lang``, or "none" / "无" when empty."""
+    items = list(items)
+    return L.join(items, lang) if items else _t("none", lang)
+
+
+def break_years_sentence(breaks: pd.Series, threshold: float, lang: str = "en") -> str:
+    """The years in which most cities' unit employment jumps at once (``breaks``: share of
+    cities by year, as ``nanbei.panel.break_years`` returns it), read as changes of definition."""
+    if breaks.empty:
+        return _t("breaks_none", lang, threshold=threshold)
+    years = L.join((_t("breaks_year", lang, year=int(y), share=s) for y, s in breaks.items()), lang)
+    return _t("breaks_found", lang, years=years, threshold=threshold)
+
+
+def declared_breaks_sentence(
+    detected: Sequence[int],
+    declared: Sequence[int],
+    *,
+    wage_cutoff: int,
+    wage_revised: bool,
+    end: int,
+    lang: str = "en",
+) -> str:
+    """The detected break years of unit employment against the declared ones, and where the
+    wage comparison across provinces ends (``wage_revised``: a province-specific revision of the
+    wage series lies in the window, from ``wage_cutoff + 1``)."""
+    detected = sorted(int(y) for y in detected)
+    text = _t("declared_detected", lang, years=none_or_join(detected, lang))
+    if detected:
+        confirmed = sorted(set(detected) & {int(y) for y in declared})
+        undeclared = sorted(set(detected) - {int(y) for y in declared})
+        text += _t("declared_confirmed", lang, years=none_or_join(confirmed, lang))
+        if undeclared:
+            text += _t("declared_undeclared", lang, years=L.join(undeclared, lang))
+    text += _t("declared_segments", lang)
+    if wage_revised:
+        return text + _t("declared_wage_cut", lang, first=wage_cutoff + 1, last=wage_cutoff)
+    return text + _t("declared_wage_whole", lang, end=end)
+
+
+def segment_changes(wide: pd.DataFrame, segments: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """Level, change and log growth of each column of ``wide`` (one row per year, one column
+    per unit) within each segment ``(first, last)`` of :func:`stable_segments`: only years where
+    every unit has a value count, and a segment with fewer than two such years is left out.
+    One row per segment and unit: ``start``, ``end``, ``change`` and ``growth_per_year``
+    (log points a year), indexed by ``segment`` (the years actually spanned, "1998–2012") and
+    the columns' name."""
+    rows = []
+    for first, last in segments:
+        seg = wide.loc[first:last].dropna()
+        if len(seg) < 2:
+            continue
+        a, b = seg.index[0], seg.index[-1]
+        for unit in wide.columns:
+            rows.append(
+                {
+                    "segment": f"{a}–{b}",
+                    "unit": unit,
+                    "start": seg.loc[a, unit],
+                    "end": seg.loc[b, unit],
+                    "change": seg.loc[b, unit] - seg.loc[a, unit],
+                    "growth_per_year": np.log(seg.loc[b, unit] / seg.loc[a, unit]) / (b - a),
+                }
+            )
+    name = wide.columns.name or "unit"
+    columns = ["segment", "unit", "start", "end", "change", "growth_per_year"]
+    out = pd.DataFrame(rows, columns=columns).rename(columns={"unit": name})
+    return out.set_index(["segment", name])
+
+
+def segment_change_sentence(
+    changes: Mapping[str, float], region: str, claimed: float, lang: str = "en"
+) -> str:
+    """A region's change of unit employment (10k persons) within each comparable segment
+    (``{"1998–2012": -27.0, ...}``) beside the report's claim of ``claimed`` 10k jobs."""
+    items = _t("semicolon", lang).join(
+        _t("segment_change", lang, value=float(v), segment=period_label(seg, lang))
+        for seg, v in changes.items()
+    )
+    return _t(
+        "segment_changes", lang, region=_label(region, None, lang), items=items, claimed=claimed
+    )
+
+
+def share_path_sentence(
+    wide: pd.DataFrame,
+    *,
+    before: int | None = None,
+    regions: Sequence[str] = ("Subei", "Sunan"),
+    lang: str = "en",
+) -> str:
+    """How the secondary share of unit employment (``wide``: one row per year, one column per
+    region, percent) moved in two regions, from its first year to the last year before the
+    break ``before`` (or to its last year without one)."""
+    part = wide[list(regions)].dropna()
+    if before is not None:
+        part = part.loc[: before - 1]
+    if len(part) < 2:
+        return _t("share_path_none", lang)
+    first, second = regions
+    return _t(
+        "share_path_before" if before is not None else "share_path_all",
+        lang,
+        before=before,
+        first=_label(first, None, lang),
+        second=_label(second, None, lang),
+        a0=part[first].iloc[0],
+        a1=part[first].iloc[-1],
+        b0=part[second].iloc[0],
+        b1=part[second].iloc[-1],
+        y0=part.index[0],
+        y1=part.index[-1],
+    )
+
+
+def shift_share_dropped_phrase(dropped: pd.DataFrame, lang: str = "en") -> str:
+    """The members :func:`shift_share` left out of a group-period (``result.dropped``), named:
+    "Huai'an (Subei) in 1998–2006; ..." or "none"."""
+    if dropped.empty:
+        return _t("none", lang)
+
+    def name(code) -> str:
+        try:
+            return L.city(code, lang)
+        except KeyError:
+            return str(code)
+
+    return _t("semicolon", lang).join(
+        _t(
+            "ss_dropped_item",
+            lang,
+            city=name(r.unit),
+            group=_label(r.group, None, lang),
+            span=year_span(r.start, r.end, lang),
+        )
+        for r in dropped.itertuples()
+    )
+
+
+def or_join(items, lang: str) -> str:
+    """ "5 or 3" / "5或3"."""
+    return _t("or", lang).join(str(i) for i in items)
+
+
+def common_jump_phrase(years: Sequence[int], lang: str = "en") -> str:
+    """ "No year shows a common jump in wages." or the years that do."""
+    years = [int(y) for y in years]
+    if not years:
+        return _t("wage_no_jump", lang)
+    return _t("wage_jumps", lang, years=L.join(years, lang))
+
+
+def half_life_phrase(half_life: float, lang: str = "en") -> str:
+    """ ", half-life 41 years" when the half-life is finite and positive, else ""."""
+    if np.isfinite(half_life) and half_life > 0:
+        return _t("half_life", lang, years=half_life)
+    return ""
+
+
+def design_paragraph(
+    run: LabourDesigns,
+    findings: Mapping[str, str],
+    *,
+    rule: str,
+    names: Mapping,
+    group: str = "Subei",
+    lang: str = "en",
+) -> str:
+    """The paragraph notebook 03 writes under one outcome's designs: the window and its breaks
+    (:func:`design_window_sentence`), the cities left out, the donors excluded for a competing
+    policy (``nanbei.effects.prose.donor_pool_sentence``), the sample sizes, then each design's
+    finding (``findings`` from ``nanbei.effects.designs.design_findings``) under its heading."""
+    from nanbei.effects import prose
+    from nanbei.effects.designs import capitalized
+
+    b: Any = run.battery
+    if lang == "zh":
+        sizes = _t(
+            "design_sizes", lang, n=len(b.treated), group=_label(group, None, lang), m=len(b.donors)
+        )
+    else:
+        noun = _label(group, None, lang)
+        treated = prose.count_phrase(n=len(b.treated), noun=f"{noun} city", plural=f"{noun} cities")
+        donors = prose.count_phrase(
+            n=len(b.donors), noun="comparison city", plural="comparison cities"
+        )
+        sizes = capitalized(treated) + f" against {donors}."
+    head = join_sentences(
+        [
+            _t("design_head", lang, what=L.text(run.outcome, lang)),
+            design_window_sentence(
+                run.outcome, run.window, run.breaks, b.treatment_time, lang=lang
+            ),
+            dropped_phrase(run.dropped, lang),
+            prose.donor_pool_sentence(
+                rule=rule,
+                excluded=run.excluded,
+                names=names,
+                start=run.window[0],
+                end=run.window[1],
+                lang=lang,
+            ),
+            sizes,
+        ],
+        lang,
+    )
+    parts = [
+        _t("design_finding", lang, head=_t(f"design_{key}", lang), text=findings[key])
+        for key in ("did", "pretrend", "honest", "synth", "in_time", "pools")
+        if findings.get(key)
+    ]
+    return "\n\n".join([head, *parts])
+
+
+def bounds_phrase(bounds: pd.DataFrame, lang: str = "en") -> str:
+    """The ranges of :func:`misclassification_bounds` (indexed by ``m``) for m > 0."""
+    return _t("semicolon", lang).join(
+        _t("bounds_item", lang, low=r["low"], high=r["high"], m=int(m))
+        for m, r in bounds.iterrows()
+        if m > 0
+    )
+
+
+def jobs_context_table(ctx: Mapping, lang: str = "en") -> pd.DataFrame:
+    """The numbers of :func:`jobs_claim_context` that notebook 03 shows, one labelled row each
+    (10k persons, or shares)."""
+    region = _label(ctx.get("region", "Subei"), None, lang)
+    rows = [
+        (_t("ctx_claim", lang), ctx["claimed"]),
+        (
+            _t("ctx_unit_employment", lang, region=region, year=ctx["end"]),
+            ctx["unit_employment_end"],
+        ),
+        (_t("ctx_share_of_it", lang), ctx["share_of_unit_employment"]),
+        (
+            _t(
+                "ctx_growth",
+                lang,
+                segs=L.join((period_label(s, lang) for s in ctx["segments"]), lang),
+            ),
+            ctx["growth_within_segments"],
+        ),
+        (_t("ctx_share_of_growth", lang), ctx["share_of_growth"]),
+        (
+            _t("ctx_growth_city", lang, threshold=ctx["city_threshold"]),
+            ctx["growth_within_city_segments"],
+        ),
+        (_t("ctx_census", lang, region=region), ctx["census_employed_est_2020"]),
+        (_t("ctx_share_of_census", lang), ctx["share_of_census_employed_2020"]),
+        (_t("ctx_host_change", lang), ctx["host_secondary_change_est"]),
+        (_t("ctx_other_change", lang), ctx["other_secondary_change_est"]),
+    ]
+    index = pd.Index([r[0] for r in rows], name=column_label("measure", lang))
+    return pd.DataFrame({column_label("value", lang): [r[1] for r in rows]}, index=index)
+
+
+def change_verb(start: float, end: float, lang: str = "en") -> str:
+    """ "falls", "rises" or "stays" (in ``lang``) for a move from ``start`` to ``end``."""
+    key = "falls" if end < start else "rises" if end > start else "stays"
+    return _t(f"verb_{key}", lang)
+
+
+def city_years_phrase(items: Sequence[str], lang: str = "en") -> str:
+    """City-years given as "code:year" (``jobs_claim_context``'s ``city_cuts``) named in
+    ``lang``: "Huai'an (2019), ..." or "none"."""
+    out = []
+    for item in items:
+        code, _, year = str(item).partition(":")
+        try:
+            name = L.city(int(code), lang)
+        except (KeyError, ValueError):
+            name = code
+        out.append(_t("city_year", lang, city=name, year=year))
+    return none_or_join(out, lang)
+
+
+def roster_gap_phrase(
+    named: int, claimed: float, n_other: int, region: str, lang: str = "en"
+) -> str:
+    """What the gap between the parks the roster names in a region (``named``) and the
+    report's count (``claimed``) means for the ``n_other`` units compared with the hosts."""
+    name = _label(region, None, lang)
+    if claimed > named:
+        return _t("roster_missing", lang, missing=claimed - named, region=name, n_other=n_other)
+    return _t("roster_complete", lang, region=name, n_other=n_other)
+
+
+def join_sentences(sentences, lang: str) -> str:
+    """Whole sentences run together: separated by a space in English, by nothing in Chinese."""
+    return ("" if L.check_lang(lang) == "zh" else " ").join(sentences)
+
+
+def elasticity_rows(
+    table: pd.DataFrame, lang: str = "en", *, group: str | None = None, wild: bool = True
+) -> str:
+    """The rows of an :func:`employment_elasticity` table (those of ``group`` if given) read
+    out by :func:`elasticity_sentence` and joined with semicolons."""
+    rows = table if group is None else table[table["group"] == group]
+    return _t("semicolon", lang).join(
+        elasticity_sentence(r, lang, wild=wild) for r in rows.itertuples()
+    )
