@@ -259,6 +259,75 @@ def event_study(
     varying within unit, or a regression that is not identified.
     """
     what = "event_study"
+    lo, hi = _check_arguments(df, cohort, cluster, window, estimator, alpha, what)
+    cluster = cluster or unit
+    panel, g_unit = _checked_panel(df, unit, time, outcome, cohort, what)
+    clus_unit = _unit_level(df, unit, cluster, what) if cluster != unit else None
+
+    sample = _Sample(
+        g=panel[unit].map(g_unit).to_numpy(float),
+        t=panel[time].to_numpy(float),
+        y=panel[outcome].to_numpy(float),
+        units=panel[unit].to_numpy(),
+    )
+    if estimator == "sunab":
+        sample = _sunab_sample(sample, np.sort(panel[time].unique()).astype(float), what)
+    coding = event_time_coding(sample.g, sample.t, (lo, hi), what=what)
+    if estimator == "twfe":
+        col, k, cells = coding.column, len(coding.terms), None
+        sample.dropped.extend((f"event time {e}", "no observations") for e in coding.empty)
+    else:
+        col, cells = _sunab_cells(sample.g, coding.event_time)
+        k = len(cells)
+
+    unit_codes, time_codes, clus_codes, n_units = _fe_codes(sample.units, sample.t, clus_unit)
+    beta, V, n_clusters = _twfe_ols(sample.y, col, k, unit_codes, time_codes, clus_codes, what)
+    if cells is None:
+        est = pd.Series(beta, index=coding.terms)
+        vc = pd.DataFrame(V, index=coding.terms, columns=coding.terms)
+        cohort_effects = None
+    else:
+        est, vc, cohort_effects = _interaction_weighted(cells, beta, V, (lo, hi), sample.dropped)
+    vc.index.name = vc.columns.name = "event_time"
+    return EventStudyResult(
+        coefficients=_coefficient_table(est, vc, n_clusters - 1, alpha),
+        estimator=estimator,
+        window=(lo, hi),
+        cluster=cluster,
+        n_obs=int(len(sample.y)),
+        n_units=int(n_units),
+        n_clusters=int(n_clusters),
+        alpha=alpha,
+        control=sample.control,
+        cohort_effects=cohort_effects,
+        vcov=vc,
+        dropped=pd.DataFrame(sample.dropped, columns=["what", "reason"]),
+    )
+
+
+@dataclass
+class _Sample:
+    """Per-observation arrays of the regression sample, with what was left out and why."""
+
+    g: np.ndarray
+    t: np.ndarray
+    y: np.ndarray
+    units: np.ndarray
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+    control: str = "never treated"
+
+
+def _check_arguments(
+    df: pd.DataFrame,
+    cohort: str,
+    cluster: str | None,
+    window: tuple[int, int],
+    estimator: str,
+    alpha: float,
+    what: str,
+) -> tuple[int, int]:
+    """Validate the options and the cohort/cluster column names of :func:`event_study`;
+    returns the window bounds as integers."""
     if estimator not in _ESTIMATORS:
         raise ValueError(f"{what}: estimator must be one of {_ESTIMATORS}, got {estimator!r}")
     lo, hi = _check_window(window, what)
@@ -272,7 +341,16 @@ def event_study(
                 f"{what}: {role} column '{column_name}' not found; available columns are "
                 f"{list(df.columns)}"
             )
-    cluster = cluster or unit
+    return lo, hi
+
+
+def _checked_panel(
+    df: pd.DataFrame, unit: str, time: str, outcome: str, cohort: str, what: str
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The checked panel and the cohort of every unit (0: never treated).
+
+    Raises if time is not numeric, a cohort is not an observed period or no unit is treated.
+    """
     panel = check_panel(
         df, unit=unit, time=time, columns=[outcome], min_units=2, min_periods=2, what=what
     )
@@ -289,105 +367,125 @@ def event_study(
         )
     if not (g_unit > 0).any():
         raise ValueError(f"{what}: no treated unit: column '{cohort}' is 0/NaN everywhere")
-    clus_unit = _unit_level(df, unit, cluster, what) if cluster != unit else None
+    return panel, g_unit
 
-    g = panel[unit].map(g_unit).to_numpy(float)
-    t = panel[time].to_numpy(float)
-    y = panel[outcome].to_numpy(float)
-    units = panel[unit].to_numpy()
+
+def _sunab_sample(sample: _Sample, times: np.ndarray, what: str) -> _Sample:
+    """The Sun-Abraham sample: without units treated in the first period (they have no
+    e = -1), and, without never-treated units, with the last-treated cohort as control
+    and the periods from its adoption on dropped.  Warns about both (for the caller of
+    :func:`event_study`, hence ``stacklevel=3``)."""
+    g, t = sample.g, sample.t
     dropped: list[tuple[str, str]] = []
     control = "never treated"
-    keep = np.ones(len(panel), bool)
-    if estimator == "sunab":
-        first_treated = g == times[0]
-        if first_treated.any():
-            ids = pd.unique(units[first_treated])
-            dropped.append(
-                (
-                    f"units {ids[:5].tolist()} ({len(ids)})",
-                    "treated in the first period: no pre-period e = -1",
-                )
+    keep = np.ones(len(g), bool)
+    first_treated = g == times[0]
+    if first_treated.any():
+        ids = pd.unique(sample.units[first_treated])
+        dropped.append(
+            (
+                f"units {ids[:5].tolist()} ({len(ids)})",
+                "treated in the first period: no pre-period e = -1",
             )
-            warnings.warn(
-                f"{what}: dropping {len(ids)} units treated in the first period "
-                f"(e.g. {ids[:5].tolist()}); see result.dropped",
-                stacklevel=2,
-            )
-            keep &= ~first_treated
-        if not (g[keep] == 0).any():
-            last = np.max(g[keep])
-            control = f"last-treated cohort ({_fmt(last)}), periods before {_fmt(last)}"
-            late = t >= last
-            dropped.append(
-                (
-                    f"periods >= {_fmt(last)}",
-                    "no never-treated units: the last-treated cohort is the control",
-                )
-            )
-            warnings.warn(
-                f"{what}: no never-treated units; using cohort {_fmt(last)} as "
-                f"control and dropping periods >= {_fmt(last)}",
-                stacklevel=2,
-            )
-            keep &= ~late
-            g = np.where(g == last, 0.0, g)
-        if not (g[keep] > 0).any():
-            raise ValueError(f"{what}: no treated cohort left besides the control cohort")
-    g, t, y, units = g[keep], t[keep], y[keep], units[keep]
-    coding = event_time_coding(g, t, (lo, hi), what=what)
-    rel = coding.event_time
-
-    # The design is "one-hot": every observation has at most one event-time dummy
-    # switched on.  ``col`` holds its column (-1: none, i.e. never treated or e = -1).
-    names: list[int]
-    if estimator == "twfe":
-        col, names = coding.column, coding.terms
-        dropped.extend((f"event time {e}", "no observations") for e in coding.empty)
-    else:
-        col = np.full(len(y), -1)
-        cells = (
-            pd.DataFrame({"cohort": g, "event_time": rel})[g > 0]
-            .value_counts()
-            .rename("n_obs")
-            .reset_index()
         )
-        cells = cells[cells.event_time != -1].sort_values(["cohort", "event_time"])
-        cells = cells.reset_index(drop=True)
-        index = pd.MultiIndex.from_arrays([cells.cohort, cells.event_time])
-        rows = np.flatnonzero(g > 0)
-        col[rows] = index.get_indexer(pd.MultiIndex.from_arrays([g[rows], rel[rows]]))
-        names = list(range(len(cells)))
+        warnings.warn(
+            f"{what}: dropping {len(ids)} units treated in the first period "
+            f"(e.g. {ids[:5].tolist()}); see result.dropped",
+            stacklevel=3,
+        )
+        keep &= ~first_treated
+    if not (g[keep] == 0).any():
+        last = np.max(g[keep])
+        control = f"last-treated cohort ({_fmt(last)}), periods before {_fmt(last)}"
+        dropped.append(
+            (
+                f"periods >= {_fmt(last)}",
+                "no never-treated units: the last-treated cohort is the control",
+            )
+        )
+        warnings.warn(
+            f"{what}: no never-treated units; using cohort {_fmt(last)} as "
+            f"control and dropping periods >= {_fmt(last)}",
+            stacklevel=3,
+        )
+        keep &= ~(t >= last)
+        g = np.where(g == last, 0.0, g)
+    if not (g[keep] > 0).any():
+        raise ValueError(f"{what}: no treated cohort left besides the control cohort")
+    return _Sample(g[keep], t[keep], sample.y[keep], sample.units[keep], dropped, control)
 
+
+def _sunab_cells(g: np.ndarray, rel: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+    """The saturated cohort x event-time design of Sun-Abraham, one-hot coded.
+
+    Returns the dummy column of every observation (-1: none, i.e. never treated or
+    e = -1) and the cells (``cohort, event_time, n_obs``), one row per column.
+    """
+    col = np.full(len(g), -1)
+    cells = (
+        pd.DataFrame({"cohort": g, "event_time": rel})[g > 0]
+        .value_counts()
+        .rename("n_obs")
+        .reset_index()
+    )
+    cells = cells[cells.event_time != -1].sort_values(["cohort", "event_time"])
+    cells = cells.reset_index(drop=True)
+    index = pd.MultiIndex.from_arrays([cells.cohort, cells.event_time])
+    rows = np.flatnonzero(g > 0)
+    col[rows] = index.get_indexer(pd.MultiIndex.from_arrays([g[rows], rel[rows]]))
+    return col, cells
+
+
+def _fe_codes(
+    units: np.ndarray, t: np.ndarray, clus_unit: pd.Series | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Integer codes of unit, period and cluster per observation, and the number of units.
+
+    ``clus_unit`` maps unit -> cluster; None clusters on the unit itself.
+    """
     unit_codes, unit_index = pd.factorize(units)
     time_codes, _ = pd.factorize(t)
     if clus_unit is None:
         clus_codes = unit_codes
     else:
         clus_codes = pd.factorize(pd.Series(unit_index).map(clus_unit).to_numpy())[0][unit_codes]
-    beta, V, n_clusters = _twfe_ols(y, col, len(names), unit_codes, time_codes, clus_codes, what)
+    return unit_codes, time_codes, clus_codes, len(unit_index)
 
-    dof = n_clusters - 1
-    if estimator == "twfe":
-        est = pd.Series(beta, index=names)
-        vc = pd.DataFrame(V, index=names, columns=names)
-        cohort_effects = None
-    else:
-        cells["estimate"] = beta
-        cells["se"] = np.sqrt(np.diag(V))
-        binned = np.clip(cells.event_time.to_numpy(), lo, hi)
-        names = [e for e in range(lo, hi + 1) if e != -1 and np.any(binned == e)]
-        for e in range(lo, hi + 1):
-            if e != -1 and e not in names:
-                dropped.append((f"event time {e}", "no observations"))
-        W = np.zeros((len(names), len(cells)))
-        for k, e in enumerate(names):
-            sel = binned == e
-            W[k, sel] = cells.n_obs.to_numpy()[sel] / cells.n_obs.to_numpy()[sel].sum()
-        cells["weight"] = W.sum(axis=0)
-        est = pd.Series(W @ beta, index=names)
-        vc = pd.DataFrame(W @ V @ W.T, index=names, columns=names)
-        cohort_effects = cells.astype({"cohort": int, "event_time": int}, errors="ignore")
 
+def _interaction_weighted(
+    cells: pd.DataFrame,
+    beta: np.ndarray,
+    V: np.ndarray,
+    window: tuple[int, int],
+    dropped: list[tuple[str, str]],
+) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
+    """Average the cohort x event-time effects into one estimate per (binned) event time.
+
+    The weights are the cohorts' shares of the observations in each bin.  Returns the
+    estimates, their covariance and the cohort effects table (``cells`` gains the
+    columns ``estimate, se, weight``); bins without observations are added to ``dropped``.
+    """
+    lo, hi = window
+    cells["estimate"] = beta
+    cells["se"] = np.sqrt(np.diag(V))
+    binned = np.clip(cells.event_time.to_numpy(), lo, hi)
+    names = [e for e in range(lo, hi + 1) if e != -1 and np.any(binned == e)]
+    for e in range(lo, hi + 1):
+        if e != -1 and e not in names:
+            dropped.append((f"event time {e}", "no observations"))
+    W = np.zeros((len(names), len(cells)))
+    for k, e in enumerate(names):
+        sel = binned == e
+        W[k, sel] = cells.n_obs.to_numpy()[sel] / cells.n_obs.to_numpy()[sel].sum()
+    cells["weight"] = W.sum(axis=0)
+    est = pd.Series(W @ beta, index=names)
+    vc = pd.DataFrame(W @ V @ W.T, index=names, columns=names)
+    return est, vc, cells.astype({"cohort": int, "event_time": int}, errors="ignore")
+
+
+def _coefficient_table(est: pd.Series, vc: pd.DataFrame, dof: int, alpha: float) -> pd.DataFrame:
+    """Estimates with CR1 standard errors, t(dof) intervals and p-values by event time,
+    with the reference ``e = -1`` as a row of estimate 0."""
     se = np.sqrt(np.diag(vc.to_numpy()))
     tcrit = stats.t.ppf(1 - alpha / 2, dof)
     table = pd.DataFrame(
@@ -401,22 +499,7 @@ def event_study(
         index=pd.Index(est.index, name="event_time"),
     )
     table.loc[-1] = [0.0, np.nan, np.nan, np.nan, np.nan]
-    table = table.sort_index()
-    vc.index.name = vc.columns.name = "event_time"
-    return EventStudyResult(
-        coefficients=table,
-        estimator=estimator,
-        window=(lo, hi),
-        cluster=cluster,
-        n_obs=int(len(y)),
-        n_units=int(len(unit_index)),
-        n_clusters=int(n_clusters),
-        alpha=alpha,
-        control=control,
-        cohort_effects=cohort_effects,
-        vcov=vc,
-        dropped=pd.DataFrame(dropped, columns=["what", "reason"]),
-    )
+    return table.sort_index()
 
 
 class EventTimeCoding(NamedTuple):

@@ -825,6 +825,69 @@ def wild_cluster_bootstrap(
     the bootstrap p-value and the interval; it only scales ``se``.
     """
     what = "wild_cluster_bootstrap"
+    n_boot, conf_level = _check_wild_options(
+        df, weights, n_boot, alternative, alpha, conf_level, chunk_size, what
+    )
+    fe_cols = [] if fe is None else ([fe] if isinstance(fe, str) else list(fe))
+    data = df.reset_index(drop=True)
+    bcol = bootcluster or cluster
+    columns = [cluster, *fe_cols, *([bcol] if bootcluster else [])]
+    yv, xm, names, rows, yname = _checked_design(data, formula, y, x, fe_cols, param, columns, what)
+    cl, n_cl, bc, n_bc = _cluster_codes(data, cluster, bcol, rows)
+    fe_codes = [_codes(data, f, rows, "fixed-effect")[0] for f in fe_cols]
+    fit = _fwl_ols(yv, xm, names, param, fe_cols, fe_codes, yname, what)
+    ssc = _absorbed_cr1_factor(fit.k, len(yv), fe_codes, cl, n_cl)
+    se = _cr1_se(fit, cl, n_cl, ssc, param, what)
+    t_obs = (fit.beta[fit.j] - h0) / se
+
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    draws = _WeightDraws(weights, int(n_boot), n_bc, rng)
+    scores = _ScoreMap(fit, cl, n_cl, bc, n_bc, fe_codes)
+    moments = _bootstrap_moments(scores, fit, draws, impose_null, int(chunk_size))
+    bhat = float(fit.beta[fit.j])
+    pfun = _WildPValue(*moments, bhat, se, fit.ra, ssc, impose_null, alternative, symmetric)
+    t_boot = pfun.t_star(h0)
+    ci = (math.nan, math.nan)
+    if conf_level is not None:
+        ci = invert_test(pfun, bhat, se, 1.0 - conf_level)
+
+    return WildBootstrapResult(
+        param=param,
+        estimate=bhat,
+        se=se,
+        t_stat=float(t_obs),
+        p_value=_tail_share(t_boot, t_obs, alternative, symmetric),
+        p_value_cr1=_cr1_pvalue(t_obs, n_cl - 1, alternative),
+        ci=ci,
+        alpha=float(1.0 - conf_level) if conf_level is not None else math.nan,
+        h0=float(h0),
+        alternative=alternative,
+        symmetric=symmetric,
+        impose_null=impose_null,
+        weights=draws.name,
+        n_boot=int(draws.n),
+        enumerated=draws.enumerated,
+        n_obs=int(len(yv)),
+        n_clusters=int(n_cl),
+        n_bootclusters=int(n_bc),
+        cluster=cluster,
+        bootcluster=bcol,
+        fe=tuple(fe_cols),
+        ssc=float(ssc),
+        t_boot=t_boot,
+        outcome=yname,
+        _pfun=pfun,
+    )
+
+
+def _check_wild_options(
+    df, weights, n_boot, alternative: str, alpha, conf_level, chunk_size, what: str
+) -> tuple[int, float | None]:
+    """Validate the non-column arguments of :func:`wild_cluster_bootstrap`.
+
+    Returns ``n_boot`` (checked when the weights are drawn, as given for an explicit
+    array) and the interval level (``1 - alpha`` when ``alpha`` is given).
+    """
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"{what}: expected a pandas DataFrame, got {type(df).__name__}")
     if isinstance(weights, str):
@@ -842,14 +905,29 @@ def wild_cluster_bootstrap(
         or chunk_size < 1
     ):
         raise ValueError(f"{what}: chunk_size must be a positive integer, got {chunk_size!r}")
-    fe_cols = [] if fe is None else ([fe] if isinstance(fe, str) else list(fe))
-    data = df.reset_index(drop=True)
-    for col in [cluster, *fe_cols, *([bootcluster] if bootcluster else [])]:
+    return n_boot, conf_level
+
+
+def _checked_design(
+    data: pd.DataFrame,
+    formula: str | None,
+    y: str | None,
+    x: str | Sequence[str] | None,
+    fe_cols: list,
+    param: str,
+    columns: list,
+    what: str,
+) -> tuple[np.ndarray, np.ndarray, list, pd.Index, str]:
+    """Outcome, regressors, coefficient names, rows used and outcome name of the model.
+
+    Raises if one of ``columns`` (cluster, FE, bootcluster) is missing, ``param`` is not a
+    coefficient, or the outcome is constant.
+    """
+    for col in columns:
         if col not in data.columns:
             raise ValueError(
                 f"column '{col}' not found; available columns are {list(data.columns)}"
             )
-
     yv, xm, names, rows, yname = _design(data, formula, y, x, fe_cols)
     if param not in names:
         raise ValueError(
@@ -861,8 +939,14 @@ def wild_cluster_bootstrap(
             "residuals are all zero, so the CR1 standard error is 0 and no t statistic or "
             "bootstrap p-value exists"
         )
+    return yv, xm, names, rows, yname
+
+
+def _cluster_codes(
+    data: pd.DataFrame, cluster: str, bcol: str, rows: pd.Index
+) -> tuple[np.ndarray, int, np.ndarray, int]:
+    """Codes and numbers of the CR1 clusters and of the bootstrap clusters (2 or more each)."""
     cl, cl_labels = _codes(data, cluster, rows, "cluster")
-    bcol = bootcluster or cluster
     bc, bc_labels = _codes(data, bcol, rows, "bootcluster")
     n_cl, n_bc = len(cl_labels), len(bc_labels)
     if n_cl < 2:
@@ -871,10 +955,47 @@ def wild_cluster_bootstrap(
         raise ValueError(
             f"bootcluster column '{bcol}' has {n_bc} cluster(s); at least 2 are needed"
         )
-    fe_codes = [_codes(data, f, rows, "fixed-effect")[0] for f in fe_cols]
-    n = len(yv)
+    return cl, n_cl, bc, n_bc
 
-    # --- partial out absorbed fixed effects (FWL) ---------------------------------
+
+@dataclass
+class _WildFit:
+    """OLS after partialling out the absorbed fixed effects (Frisch-Waugh-Lovell).
+
+    ``xt``/``yt`` are the demeaned regressors and outcome, ``j`` the column of the tested
+    coefficient, ``a = (Xt'Xt)^{-1} e_j``, ``ra = a_j`` and ``z = Xt a`` (module docstring).
+    """
+
+    demean: Demeaner
+    xt: np.ndarray
+    names: list
+    xtx_inv: np.ndarray
+    beta: np.ndarray
+    uhat: np.ndarray
+    j: int
+    ra: float
+    z: np.ndarray
+
+    @property
+    def k(self) -> int:
+        return int(self.xt.shape[1])
+
+
+def _fwl_ols(
+    yv: np.ndarray,
+    xm: np.ndarray,
+    names: list,
+    param: str,
+    fe_cols: list,
+    fe_codes: list[np.ndarray],
+    yname: str,
+    what: str,
+) -> _WildFit:
+    """Demean by the fixed effects, drop the regressors they absorb, and fit OLS.
+
+    Raises if ``param`` is absorbed, the regressors are collinear, or the model fits the
+    outcome exactly (no residual variance, hence no t statistic).
+    """
     demean = Demeaner(fe_codes)
     if fe_codes:
         yt = demean(yv)
@@ -890,7 +1011,6 @@ def wild_cluster_bootstrap(
         yt, xt = yv, xm
     k = xt.shape[1]
     j = names.index(param)
-
     xtx = xt.T @ xt
     if np.linalg.matrix_rank(xtx) < k:
         raise ValueError(
@@ -907,10 +1027,14 @@ def wild_cluster_bootstrap(
             "bootstrap p-value exists"
         )
     a = xtx_inv[:, j]
-    ra = a[j]
-    z = xt @ a
+    return _WildFit(demean, xt, names, xtx_inv, beta, uhat, j, a[j], xt @ a)
 
-    # small-sample factor, fixest convention: FE nested in the clusters are not counted
+
+def _absorbed_cr1_factor(
+    k: int, n: int, fe_codes: list[np.ndarray], cl: np.ndarray, n_cl: int
+) -> float:
+    """CR1 small-sample factor with ``k`` regressors plus the absorbed fixed effects, not
+    counting those nested in the clusters (the fixest convention)."""
     k_df = k
     if fe_codes:
         levels = [int(c.max()) + 1 for c in fe_codes]
@@ -918,56 +1042,81 @@ def wild_cluster_bootstrap(
         k_df -= sum(lv - 1 for lv, c in zip(levels, fe_codes, strict=True) if _nested(c, cl))
     if n - k_df <= 0:
         raise ValueError(f"not enough observations ({n}) for {k_df} parameters")
-    ssc = cr1_factor(n_cl, n, k_df)
+    return cr1_factor(n_cl, n, k_df)
 
-    ind_cl = indicator(cl, n_cl)
-    ind_bc = indicator(bc, n_bc)
-    zg = ind_cl @ (xt * z[:, None])  # G x k : Xt_g' z_g
-    zg_xinv = zg @ xtx_inv
-    fe_nested_in_boot = all(_nested(c, bc) for c in fe_codes)
-    pair = cl * n_bc + bc  # joint cluster x bootcluster cell
 
-    def a_matrix(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(c, A) for residual vector u: numerator weights and CR1 score map."""
-        c = np.bincount(bc, weights=z * u, minlength=n_bc)
-        s_b = ind_bc @ (xt * u[:, None])  # G_b x k
-        h = zg_xinv @ s_b.T  # G x G_b
-        t: np.ndarray
-        if fe_nested_in_boot:
-            t = np.bincount(pair, weights=z * u, minlength=n_cl * n_bc).reshape(n_cl, n_bc)
-        else:
-            # M_D (u * 1_b) for every bootstrap cluster b, in column blocks
-            t = np.empty((n_cl, n_bc))
-            step = max(1, int(2e7 // max(n, 1)))
-            for s0 in range(0, n_bc, step):
-                cols = np.arange(s0, min(n_bc, s0 + step))
-                w = np.zeros((n, len(cols)))
-                sel = (bc >= cols[0]) & (bc <= cols[-1])
-                w[np.nonzero(sel)[0], bc[sel] - cols[0]] = u[sel]
-                t[:, cols] = ind_cl @ (z[:, None] * demean(w))
-        return c, t - h
-
-    se = math.sqrt(ssc * np.sum(np.bincount(cl, weights=z * uhat, minlength=n_cl) ** 2))
+def _cr1_se(fit: _WildFit, cl: np.ndarray, n_cl: int, ssc: float, param: str, what: str) -> float:
+    """CR1 standard error of the tested coefficient; raises if it is 0."""
+    se = math.sqrt(ssc * np.sum(np.bincount(cl, weights=fit.z * fit.uhat, minlength=n_cl) ** 2))
     if not se > 0:
         raise ValueError(
             f"{what}: the CR1 standard error of {param!r} is 0 (the cluster scores cancel "
             "exactly), so no t statistic or bootstrap p-value exists"
         )
-    t_obs = (beta[j] - h0) / se
-    p_cr1 = _cr1_pvalue(t_obs, n_cl - 1, alternative)
+    return se
 
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    draws = _WeightDraws(weights, int(n_boot), n_bc, rng)
-    n_draws = draws.n
 
-    # --- bootstrap moments, all draws as chunked matrix products --------------------
-    c0, a0 = a_matrix(uhat)
+class _ScoreMap:
+    """``u -> (c, A)``: the numerator weights and the CR1 score map of the bootstrap
+    t statistic for residual vector ``u`` (module docstring, "Algebra")."""
+
+    def __init__(
+        self,
+        fit: _WildFit,
+        cl: np.ndarray,
+        n_cl: int,
+        bc: np.ndarray,
+        n_bc: int,
+        fe_codes: list[np.ndarray],
+    ):
+        self.fit, self.cl, self.n_cl, self.bc, self.n_bc = fit, cl, n_cl, bc, n_bc
+        self.ind_cl = indicator(cl, n_cl)
+        self.ind_bc = indicator(bc, n_bc)
+        zg = self.ind_cl @ (fit.xt * fit.z[:, None])  # G x k : Xt_g' z_g
+        self.zg_xinv = zg @ fit.xtx_inv
+        # FE nested in the bootstrap clusters: M_D (u * 1_b) = u * 1_b, no demeaning needed
+        self.fe_nested_in_boot = all(_nested(c, bc) for c in fe_codes)
+        self.pair = cl * n_bc + bc  # joint cluster x bootcluster cell
+
+    def __call__(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z, n_cl, n_bc = self.fit.z, self.n_cl, self.n_bc
+        c = np.bincount(self.bc, weights=z * u, minlength=n_bc)
+        s_b = self.ind_bc @ (self.fit.xt * u[:, None])  # G_b x k
+        h = self.zg_xinv @ s_b.T  # G x G_b
+        t: np.ndarray
+        if self.fe_nested_in_boot:
+            t = np.bincount(self.pair, weights=z * u, minlength=n_cl * n_bc).reshape(n_cl, n_bc)
+        else:
+            t = self._demeaned_scores(u)
+        return c, t - h
+
+    def _demeaned_scores(self, u: np.ndarray) -> np.ndarray:
+        """``sum_{i in g} z_i [M_D (u * 1_b)]_i`` for every cluster g and bootstrap cluster b,
+        demeaning ``u * 1_b`` in column blocks to bound memory."""
+        bc, n_bc, n = self.bc, self.n_bc, len(u)
+        t = np.empty((self.n_cl, n_bc))
+        step = max(1, int(2e7 // max(n, 1)))
+        for s0 in range(0, n_bc, step):
+            cols = np.arange(s0, min(n_bc, s0 + step))
+            w = np.zeros((n, len(cols)))
+            sel = (bc >= cols[0]) & (bc <= cols[-1])
+            w[np.nonzero(sel)[0], bc[sel] - cols[0]] = u[sel]
+            t[:, cols] = self.ind_cl @ (self.fit.z[:, None] * self.fit.demean(w))
+        return t
+
+
+def _bootstrap_moments(
+    scores: _ScoreMap, fit: _WildFit, draws: _WeightDraws, impose_null: bool, chunk_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-draw numerator and squared-denominator coefficients ``n0, n1, d00, d01, d11``
+    (see :class:`_WildPValue`), all draws as chunked matrix products."""
+    n_cl, n_draws = scores.n_cl, draws.n
+    c0, a0 = scores(fit.uhat)
     if impose_null:
-        c1, a1 = a_matrix(z)
+        c1, a1 = scores(fit.z)
         amat = np.vstack([a0, a1])
     else:
-        c1, a1 = np.zeros_like(c0), None
-        amat = a0
+        c1, amat = np.zeros_like(c0), a0
     n0 = np.empty(n_draws)
     n1 = np.empty(n_draws)
     d00 = np.empty(n_draws)
@@ -975,7 +1124,7 @@ def wild_cluster_bootstrap(
     d11 = np.zeros(n_draws)
     # Draws per matrix product: at most chunk_size, and few enough that the products
     # (2G x chunk floats) stay within _CHUNK_BYTES whatever the number of clusters.
-    step = max(1, min(int(chunk_size), int(_CHUNK_BYTES // (24 * amat.shape[0]))))
+    step = max(1, min(chunk_size, int(_CHUNK_BYTES // (24 * amat.shape[0]))))
     for sl, vv in draws.chunks(step):
         n0[sl] = c0 @ vv
         n1[sl] = c1 @ vv
@@ -986,44 +1135,7 @@ def wild_cluster_bootstrap(
             p1 = p[n_cl:]
             d01[sl] = np.einsum("ij,ij->j", p0, p1)
             d11[sl] = np.einsum("ij,ij->j", p1, p1)
-
-    bhat = float(beta[j])
-    pfun = _WildPValue(
-        n0, n1, d00, d01, d11, bhat, se, ra, ssc, impose_null, alternative, symmetric
-    )
-    t_boot = pfun.t_star(h0)
-    p_value = _tail_share(t_boot, t_obs, alternative, symmetric)
-    ci = (math.nan, math.nan)
-    if conf_level is not None:
-        ci = invert_test(pfun, bhat, se, 1.0 - conf_level)
-
-    return WildBootstrapResult(
-        param=param,
-        estimate=bhat,
-        se=se,
-        t_stat=float(t_obs),
-        p_value=p_value,
-        p_value_cr1=p_cr1,
-        ci=ci,
-        alpha=float(1.0 - conf_level) if conf_level is not None else math.nan,
-        h0=float(h0),
-        alternative=alternative,
-        symmetric=symmetric,
-        impose_null=impose_null,
-        weights=draws.name,
-        n_boot=int(n_draws),
-        enumerated=draws.enumerated,
-        n_obs=int(n),
-        n_clusters=int(n_cl),
-        n_bootclusters=int(n_bc),
-        cluster=cluster,
-        bootcluster=bcol,
-        fe=tuple(fe_cols),
-        ssc=float(ssc),
-        t_boot=t_boot,
-        outcome=yname,
-        _pfun=pfun,
-    )
+    return n0, n1, d00, d01, d11
 
 
 def _cr1_pvalue(t: float, dof: int, alternative: str) -> float:
@@ -1598,6 +1710,71 @@ def randomization_inference(
     NaN (conservative).
     """
     what = "randomization_inference"
+    n_perm, controls = _check_ri_options(
+        n_perm, alternative, alpha, batch_size, controls, statistic, outcome, what
+    )
+    cols = [treatment, *([outcome] if outcome is not None else []), *controls]
+    panel = _ri_panel(df, unit, time, cols, cluster, what)
+    tcode, tlabels = pd.factorize(panel[time], sort=True)
+    ucode, ulabels = pd.factorize(panel[unit], sort=True)
+    adopt_arr, treated_units = _treated_adoption(panel, unit, treatment, tcode, ulabels)
+    if isinstance(statistic, str):
+        _check_builtin_testable(panel, treatment, outcome, adopt_arr, treated_units, what)
+    pool_idx, labels = _pool_labels(pool, ulabels, adopt_arr, treated_units, unit)
+    n_assign = _n_assignments(labels)
+    exact = n_assign <= n_perm
+    n_eval = n_assign if exact else n_perm
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    batches = _assignment_batches(labels, exact, n_eval, rng, int(batch_size))
+    adoptions = (_full_adoption(adopt_arr, pool_idx, rows) for rows in batches)
+
+    pfun = None
+    if isinstance(statistic, str):  # the built-in statistics (narrows the type, unlike builtin)
+        twfe, d_obs = _twfe_statistic(panel, ucode, tcode, treatment, outcome, controls, cluster)
+        _check_outcome_variation(twfe, panel[outcome].to_numpy(dtype=float), outcome, what)
+        obs_m, draws = _twfe_moments(twfe, d_obs, adoptions, ucode, tcode, n_eval)
+        pfun = _RIPValue(obs_m, draws, statistic, twfe.ssc, alternative, exact)
+        obs = float(pfun.stat(obs_m, 0.0))
+        dist = pfun.stat(draws, 0.0)
+        estimate = obs_m["ny"] / obs_m["sxx"] if obs_m["sxx"] > 0 else math.nan
+        name = statistic
+    else:
+        name = getattr(statistic, "__name__", "statistic")
+        obs, dist = _callable_distribution(
+            df, statistic, (unit, time, treatment), (ulabels, tlabels), adoptions, n_eval
+        )
+        estimate = obs
+    _check_statistic_defined(obs, dist, name, what)
+
+    return RandomizationResult(
+        statistic=name,
+        observed=obs,
+        p_value=_ri_p_value(dist, obs, alternative, exact),
+        alternative=alternative,
+        n_perm=int(len(dist)),
+        n_assignments=int(n_assign),
+        exact=bool(exact),
+        n_treated=len(treated_units),
+        n_pool=int(len(pool_idx)),
+        adoption=_adoption_counts(labels, tlabels),
+        treated_units=treated_units,
+        distribution=dist,
+        estimate=float(estimate),
+        ci=_ri_interval(pfun, estimate, alpha),
+        alpha=float(alpha),
+        term=treatment,
+        n_obs=int(len(panel)),
+        _pfun=pfun,
+    )
+
+
+def _check_ri_options(
+    n_perm, alternative: str, alpha, batch_size, controls, statistic, outcome, what: str
+) -> tuple[int, list]:
+    """Validate the non-column arguments of :func:`randomization_inference`.
+
+    Returns the checked ``n_perm`` and ``controls`` as a list.
+    """
     n_perm = check_draws(n_perm, "n_perm", what)
     _check_alternative(alternative)
     if not 0 < alpha < 1:
@@ -1618,7 +1795,14 @@ def randomization_inference(
         raise ValueError(f"statistic must be 't', 'coef' or a callable, got {statistic!r}")
     if builtin and outcome is None:
         raise ValueError("outcome= is required for the built-in 't' and 'coef' statistics")
-    cols = [treatment, *([outcome] if outcome is not None else []), *controls]
+    return n_perm, controls
+
+
+def _ri_panel(
+    df: pd.DataFrame, unit: str, time: str, cols: list, cluster: str | None, what: str
+) -> pd.DataFrame:
+    """The checked panel of ``cols``, with the cluster column added when it is neither the
+    unit nor the time column."""
     extra = [cluster] if cluster is not None and cluster not in (unit, time) else []
     panel = check_panel(
         df,
@@ -1640,28 +1824,55 @@ def randomization_inference(
             .reindex(pd.MultiIndex.from_frame(panel[[unit, time]]))
             .to_numpy()
         )
-    tcode, tlabels = pd.factorize(panel[time], sort=True)
-    ucode, ulabels = pd.factorize(panel[unit], sort=True)
+    return panel
+
+
+def _treated_adoption(
+    panel: pd.DataFrame, unit: str, treatment: str, tcode: np.ndarray, ulabels
+) -> tuple[np.ndarray, tuple]:
+    """Adoption time code of every unit in ``ulabels`` order (-1: never) and the treated
+    units; raises if no unit is ever treated."""
     adopt = _adoption_codes(panel, unit, treatment, tcode)
     adopt_arr = np.array([adopt[u] for u in ulabels])
     treated_units = tuple(u for u in ulabels if adopt[u] >= 0)
     if not treated_units:
         raise ValueError(f"treatment column '{treatment}' is never 1; nothing to permute")
-    if builtin:
-        if all(adopt[u] == 0 for u in treated_units):
-            raise ValueError(
-                f"{what}: treatment column '{treatment}' never varies within the treated units "
-                f"{list(treated_units)[:5]} (treated in every period): with unit fixed effects "
-                "the treatment coefficient and its t statistic are undefined (NaN), so there is "
-                "no test; the panel needs pre-treatment periods of the treated units"
-            )
-        y_all = panel[outcome].to_numpy(dtype=float)
-        if np.ptp(y_all) == 0:
-            raise ValueError(
-                f"{what}: the outcome '{outcome}' is constant (zero variance, value "
-                f"{y_all[0]:g}): every statistic would be NaN (or 0), so there is no test"
-            )
+    return adopt_arr, treated_units
 
+
+def _check_builtin_testable(
+    panel: pd.DataFrame,
+    treatment: str,
+    outcome: str | None,
+    adopt_arr: np.ndarray,
+    treated_units: tuple,
+    what: str,
+) -> None:
+    """Refuse data on which the TWFE statistic is undefined for every assignment: treated
+    units treated in every period, or a constant outcome."""
+    if np.all(adopt_arr[adopt_arr >= 0] == 0):
+        raise ValueError(
+            f"{what}: treatment column '{treatment}' never varies within the treated units "
+            f"{list(treated_units)[:5]} (treated in every period): with unit fixed effects "
+            "the treatment coefficient and its t statistic are undefined (NaN), so there is "
+            "no test; the panel needs pre-treatment periods of the treated units"
+        )
+    y_all = panel[outcome].to_numpy(dtype=float)
+    if np.ptp(y_all) == 0:
+        raise ValueError(
+            f"{what}: the outcome '{outcome}' is constant (zero variance, value "
+            f"{y_all[0]:g}): every statistic would be NaN (or 0), so there is no test"
+        )
+
+
+def _pool_labels(
+    pool: Iterable | None, ulabels, adopt_arr: np.ndarray, treated_units: tuple, unit: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the pool's units in ``ulabels`` and their adoption codes.
+
+    Raises if the pool names unknown units, leaves out a treated unit, or holds no
+    untreated unit.
+    """
     if pool is None:
         pool_idx = np.arange(len(ulabels))
     else:
@@ -1678,65 +1889,101 @@ def randomization_inference(
         raise ValueError(
             "every unit in the pool is treated; there is no comparison unit to permute with"
         )
-    n_assign = _n_assignments(labels)
-    exact = n_assign <= n_perm
-    n_eval = n_assign if exact else n_perm
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    return pool_idx, labels
 
-    def full_adopt(rows: np.ndarray) -> np.ndarray:
-        out = np.repeat(adopt_arr[None, :], rows.shape[0], axis=0)
-        out[:, pool_idx] = rows
-        return out  # (m, n_units)
 
-    def treat_matrix(adopt_rows: np.ndarray) -> np.ndarray:
+def _full_adoption(adopt_arr: np.ndarray, pool_idx: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Adoption codes of all units (m x units) for m re-assignments of the pool's units;
+    units outside the pool keep their actual codes."""
+    out = np.repeat(adopt_arr[None, :], rows.shape[0], axis=0)
+    out[:, pool_idx] = rows
+    return out
+
+
+def _twfe_statistic(
+    panel: pd.DataFrame,
+    ucode: np.ndarray,
+    tcode: np.ndarray,
+    treatment: str,
+    outcome,
+    controls: list,
+    cluster: str | None,
+) -> tuple[_TWFEStat, np.ndarray]:
+    """The TWFE regression of the built-in statistics and the actual treatment column."""
+    cl_codes = ucode if cluster is None else pd.factorize(panel[cluster], sort=True)[0]
+    if cluster is not None and panel[cluster].isna().any():
+        raise ValueError(f"cluster column '{cluster}' has missing values")
+    d_obs = panel[treatment].to_numpy(dtype=float)
+    return _TWFEStat(panel, ucode, tcode, outcome, controls, cl_codes, d_obs), d_obs
+
+
+def _check_outcome_variation(twfe: _TWFEStat, y_all: np.ndarray, outcome, what: str) -> None:
+    """Refuse an outcome that the unit and period effects (and controls) explain exactly."""
+    y_dev = y_all - y_all.mean()
+    if not np.linalg.norm(twfe.y) > 1e-10 * np.linalg.norm(y_dev):
+        raise ValueError(
+            f"{what}: the outcome '{outcome}' has no variation left after removing unit and "
+            "period effects (and controls): every statistic would be NaN (or 0)"
+        )
+
+
+def _twfe_moments(
+    twfe: _TWFEStat,
+    d_obs: np.ndarray,
+    adoptions: Iterator[np.ndarray],
+    ucode: np.ndarray,
+    tcode: np.ndarray,
+    n_eval: int,
+) -> tuple[dict, dict]:
+    """The sufficient statistics of :class:`_RIPValue` for the actual assignment (floats)
+    and for every re-assignment (arrays of length ``n_eval``), batch by batch."""
+    obs_m = {k: float(v[0]) for k, v in twfe.moments(d_obs[:, None]).items()}
+    draws = {k: np.empty(n_eval) for k in obs_m}
+    filled = 0
+    for adopt_rows in adoptions:
         a = adopt_rows[:, ucode].T  # N x m
-        return ((a >= 0) & (tcode[:, None] >= a)).astype(float)
+        m = twfe.moments(((a >= 0) & (tcode[:, None] >= a)).astype(float))
+        for k in draws:
+            draws[k][filled : filled + len(adopt_rows)] = m[k]
+        filled += len(adopt_rows)
+    return obs_m, draws
 
-    batches = _assignment_batches(labels, exact, n_eval, rng, int(batch_size))
-    pfun = None
-    estimate = math.nan
-    if isinstance(statistic, str):  # the built-in statistics (narrows the type, unlike builtin)
-        cl_codes = ucode if cluster is None else pd.factorize(panel[cluster], sort=True)[0]
-        if cluster is not None and panel[cluster].isna().any():
-            raise ValueError(f"cluster column '{cluster}' has missing values")
-        d_obs = panel[treatment].to_numpy(dtype=float)
-        twfe = _TWFEStat(panel, ucode, tcode, outcome, controls, cl_codes, d_obs)
-        y_dev = y_all - y_all.mean()
-        if not np.linalg.norm(twfe.y) > 1e-10 * np.linalg.norm(y_dev):
-            raise ValueError(
-                f"{what}: the outcome '{outcome}' has no variation left after removing unit and "
-                "period effects (and controls): every statistic would be NaN (or 0)"
-            )
-        obs_m = {k: float(v[0]) for k, v in twfe.moments(d_obs[:, None]).items()}
-        draws = {k: np.empty(n_eval) for k in obs_m}
-        filled = 0
-        for rows in batches:
-            m = twfe.moments(treat_matrix(full_adopt(rows)))
-            for k in draws:
-                draws[k][filled : filled + len(rows)] = m[k]
-            filled += len(rows)
-        pfun = _RIPValue(obs_m, draws, statistic, twfe.ssc, alternative, exact)
-        obs = float(pfun.stat(obs_m, 0.0))
-        dist = pfun.stat(draws, 0.0)
-        estimate = obs_m["ny"] / obs_m["sxx"] if obs_m["sxx"] > 0 else math.nan
-        name = statistic
-    else:
-        name = getattr(statistic, "__name__", "statistic")
-        base = df.copy()
-        ucode_df = pd.Index(ulabels).get_indexer(base[unit])
-        tcode_df = pd.Index(tlabels).get_indexer(base[time])
-        obs = float(statistic(base.copy()))
-        if not math.isnan(obs):
-            dist = np.empty(n_eval)
-            b = 0
-            for rows in batches:
-                for row in full_adopt(rows):
-                    a = row[ucode_df]
-                    pert = base.copy()
-                    pert[treatment] = ((a >= 0) & (tcode_df >= a)).astype(base[treatment].dtype)
-                    dist[b] = float(statistic(pert))
-                    b += 1
-        estimate = obs
+
+def _callable_distribution(
+    df: pd.DataFrame,
+    statistic: Callable[[pd.DataFrame], float],
+    columns: tuple[str, str, str],
+    labels: tuple,
+    adoptions: Iterator[np.ndarray],
+    n_eval: int,
+) -> tuple[float, np.ndarray]:
+    """A user statistic on copies of ``df``: for the actual assignment and, unless that is
+    NaN, for every re-assignment (the treatment column rewritten as ``1(time >= adoption)``).
+
+    ``columns`` are the unit, time and treatment columns, ``labels`` the sorted unit and
+    period labels the adoption codes refer to.
+    """
+    unit, time, treatment = columns
+    base = df.copy()
+    ucode_df = pd.Index(labels[0]).get_indexer(base[unit])
+    tcode_df = pd.Index(labels[1]).get_indexer(base[time])
+    obs = float(statistic(base.copy()))
+    dist = np.empty(n_eval)
+    if math.isnan(obs):
+        return obs, dist
+    b = 0
+    for adopt_rows in adoptions:
+        for row in adopt_rows:
+            a = row[ucode_df]
+            pert = base.copy()
+            pert[treatment] = ((a >= 0) & (tcode_df >= a)).astype(base[treatment].dtype)
+            dist[b] = float(statistic(pert))
+            b += 1
+    return obs, dist
+
+
+def _check_statistic_defined(obs: float, dist: np.ndarray, name: str, what: str) -> None:
+    """Refuse a statistic that is NaN for the actual assignment or for all re-assignments."""
     if math.isnan(obs):
         raise ValueError(
             f"{what}: the statistic '{name}' is NaN for the actual assignment (e.g. a treatment "
@@ -1746,33 +1993,20 @@ def randomization_inference(
     if np.isnan(dist).all():
         raise ValueError(f"{what}: the statistic '{name}' is NaN for every re-assignment; no test")
 
-    p = _ri_p_value(dist, obs, alternative, exact)
-    ci = (math.nan, math.nan)
-    if pfun is not None:
-        se_obs = math.sqrt(twfe.ssc * obs_m["aa"]) / obs_m["sxx"]
-        ci = _invert_grid(pfun, estimate, se_obs, alpha)
+
+def _adoption_counts(labels: np.ndarray, tlabels) -> dict:
+    """Number of treated units of the pool by adoption period (period label -> count)."""
     counts = pd.Series(labels[labels >= 0]).value_counts().sort_index()
-    adoption = {
+    return {
         tlabels[int(k)].item() if hasattr(tlabels[int(k)], "item") else tlabels[int(k)]: int(v)
         for k, v in counts.items()
     }
-    return RandomizationResult(
-        statistic=name,
-        observed=obs,
-        p_value=p,
-        alternative=alternative,
-        n_perm=int(len(dist)),
-        n_assignments=int(n_assign),
-        exact=bool(exact),
-        n_treated=len(treated_units),
-        n_pool=int(len(pool_idx)),
-        adoption=adoption,
-        treated_units=treated_units,
-        distribution=dist,
-        estimate=float(estimate),
-        ci=ci,
-        alpha=float(alpha),
-        term=treatment,
-        n_obs=int(len(panel)),
-        _pfun=pfun,
-    )
+
+
+def _ri_interval(pfun: _RIPValue | None, estimate: float, alpha: float) -> tuple[float, float]:
+    """Confidence interval of the built-in statistics by test inversion (NaN bounds for a
+    user statistic), searched in steps of the CR1 standard error of the estimate."""
+    if pfun is None:
+        return (math.nan, math.nan)
+    se_obs = math.sqrt(pfun.ssc * pfun.obs["aa"]) / pfun.obs["sxx"]
+    return _invert_grid(pfun, estimate, se_obs, alpha)
