@@ -58,7 +58,9 @@ def text_outputs(path: Path) -> list[str]:
             elif "text/plain" in o.get("data", {}):
                 parts.append("".join(o["data"]["text/plain"]))
         # the only text allowed to differ: the kernel's temporary file names in warnings
-        out.append(re.sub(r"ipykernel_\d+/\d+\.py", "ipykernel_N/N.py", "\n".join(parts)))
+        text = re.sub(r"ipykernel_\d+/\d+\.py", "ipykernel_N/N.py", "\n".join(parts))
+        # an object's default repr carries its memory address (e.g. a folium map)
+        out.append(re.sub(r" at 0x[0-9a-f]+>", " at 0x…>", text))
     return out
 
 
