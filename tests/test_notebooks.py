@@ -45,6 +45,15 @@ def test_notebook_is_committed_clean_and_parameterized(path):
             assert block.count("\n") < 15, f"{path.name}: long function defined in a notebook"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_has_a_source_note(path):
+    """A cell that shows a figure also writes its source under it (plotting.source_note)."""
+    nb = nbformat.read(path, as_version=4)
+    shown = [c for c in nb.cells if c.cell_type == "code" and "plt.show()" in c.source]
+    missing = [c.get("id") for c in shown if "source_note(" not in c.source]
+    assert not missing, f"{path.name}: figure cells without a source note: {missing}"
+
+
 # Notebooks whose figures, tables and computed sentences follow the `lang` parameter: each runs
 # once in its default language and once in the other, and both runs are checked for labels that
 # fell back to the wrong language.

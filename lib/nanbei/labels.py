@@ -468,6 +468,24 @@ TEXT: dict[str, dict[str, str]] = {
         "Nanbei calculations.",
         "zh": "资料来源：《中国城市统计年鉴》（CSMAR区域经济数据库城市表）；人口普查；Nanbei计算。",
     },
+    "source_nb02": {
+        "en": "Source: China City Statistical Yearbook (CSMAR CRE city tables); provincial CPI; "
+        "Nanbei's sourced roster of the co-built parks and county boundaries (data/README.md); "
+        "Nanbei calculations.",
+        "zh": "资料来源：《中国城市统计年鉴》（CSMAR区域经济数据库城市表）；全省CPI；Nanbei整理的南北共建园区名录与县级边界"
+        "（见data/README.md）；Nanbei计算。",
+    },
+    "source_nb03": {
+        "en": "Source: China City Statistical Yearbook (CSMAR CRE city tables); provincial CPI; "
+        "2010 and 2020 censuses (county tables); co-built parks roster (data/README.md); "
+        "Nanbei calculations.",
+        "zh": "资料来源：《中国城市统计年鉴》（CSMAR区域经济数据库城市表）；全省CPI；2010年与2020年人口普查（分县资料）；"
+        "南北共建园区名录（见data/README.md）；Nanbei计算。",
+    },
+    "source_census_counties": {
+        "en": "Source: 2010 and 2020 censuses (county tables); Nanbei calculations.",
+        "zh": "资料来源：2010年与2020年人口普查（分县资料）；Nanbei计算。",
+    },
     "source_report": {
         "en": "Report figures: the policy report (parameter report_ratios).",
         "zh": "报告数值：政策报告（参数report_ratios）。",
